@@ -1,0 +1,8 @@
+#!/usr/bin/env node
+// Runs the built CLI when present (the package and the image), else the TypeScript
+// sources directly (a git checkout; Node >= 22.18 strips types natively).
+import { existsSync } from 'node:fs';
+const built = new URL('../dist/cli/main.js', import.meta.url);
+const entry = existsSync(built) ? built : new URL('../src/cli/main.ts', import.meta.url);
+const { main } = await import(entry.href);
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,23 @@
+// Names of the API that manifests, RBAC and scripts depend on. One place, never spelled twice.
+export const GROUP = 'customerprofiles.gitops.dev';
+export const VERSION = 'v1alpha1';
+export const API_VERSION = `${GROUP}/${VERSION}`;
+export const KIND = 'CustomerProfilesIntegration';
+export const LIST_KIND = 'CustomerProfilesIntegrationList';
+export const PLURAL = 'customerprofilesintegrations';
+export const SINGULAR = 'customerprofilesintegration';
+export const SHORT_NAMES = ['cpi', 'cpint'] as const;
+export const CATEGORIES = ['aws'] as const;
+export const CRD_NAME = `${PLURAL}.${GROUP}`;
+
+export const FINALIZER = `${GROUP}/finalizer`;
+export const FIELD_MANAGER = 'cpi-controller';
+export const REPORTING_CONTROLLER = `${GROUP}/cpi-controller`;
+
+export const ANNOTATIONS = {
+  paused: `${GROUP}/paused`,
+  reconcileRequestedAt: `${GROUP}/reconcile-requested-at`,
+  pollInterval: `${GROUP}/poll-interval`,
+  /** On a Namespace: the IAM role the controller assumes for resources in it. */
+  roleArn: `${GROUP}/role-arn`,
+} as const;
