@@ -1,0 +1,202 @@
+// The controller's Prometheus metrics, on a registry of their own (never prom-client's global one,
+// so two controllers in one test process do not collide).
+//
+// Names follow Prometheus conventions: one `cpi_` prefix, base units with a plural suffix
+// (`_seconds`), `_total` on counters. Labels are bounded sets (result, operation, outcome, condition,
+// status): never a resource name, namespace or uid, whose cardinality grows with the cluster.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export const METRIC_PREFIX = 'cpi_';
+
+/** How one reconcile ended, in controller-runtime's words. */
+export type ReconcileResult = 'success' | 'error' | 'requeue' | 'requeue_after';
+export const RECONCILE_RESULTS: readonly ReconcileResult[] = ['success', 'error', 'requeue', 'requeue_after'];
+
+export type ConditionType = 'Ready' | 'Synced' | 'Stalled';
+export type ConditionStatus = 'True' | 'False' | 'Unknown';
+export const CONDITION_TYPES: readonly ConditionType[] = ['Ready', 'Synced', 'Stalled'];
+export const CONDITION_STATUSES: readonly ConditionStatus[] = ['True', 'False', 'Unknown'];
+
+/** Resources per condition and status; absent entries count as 0. */
+export type ConditionCounts = Partial<Record<ConditionType, Partial<Record<ConditionStatus, number>>>>;
+
+/** AWS error names that mean "slow down" (the SDK's throttling codes). */
+const THROTTLE_OUTCOMES = new Set(['ThrottlingException', 'TooManyRequestsException', 'Throttling', 'RequestLimitExceeded']);
+
+/** The hooks the work queue calls; the queue knows nothing about Prometheus. */
+export interface QueueMetricsHooks {
+  /** The queue now holds n keys waiting for a worker. */
+  depth(n: number): void;
+  /** A key was added (also when it was already queued). */
+  add(): void;
+  /** A key waited this long between being queued and a worker taking it. */
+  queueLatency(seconds: number): void;
+  /** A worker held a key this long. */
+  workDuration(seconds: number): void;
+  /** A key was re-queued with backoff after a failure. */
+  retry(): void;
+}
+
+export interface MetricsOptions {
+  /** Process metrics (CPU, memory, event loop, GC); on by default. */
+  defaultMetrics?: boolean;
+  /** Reported in cpi_build_info. */
+  version?: string;
+}
+
+// Reconciles span a status write (ms) to a slow AWS call with retries (tens of seconds).
+const RECONCILE_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+// Queue waits include the pacer: at 1 write per second, a burst waits minutes.
+const QUEUE_BUCKETS = [0.001, 0.01, 0.1, 0.5, 1, 5, 10, 30, 60, 300, 600];
+const AWS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+export class Metrics {
+  readonly registry: Registry;
+  private readonly reconcileTotal: Counter<'result'>;
+  private readonly reconcileErrors: Counter;
+  private readonly reconcileDuration: Histogram;
+  private readonly queueDepth: Gauge;
+  private readonly queueAdds: Counter;
+  private readonly queueDuration: Histogram;
+  private readonly workDuration: Histogram;
+  private readonly queueRetries: Counter;
+  private readonly awsRequests: Counter<'operation' | 'outcome'>;
+  private readonly awsDuration: Histogram<'operation'>;
+  private readonly awsThrottles: Counter<'operation'>;
+  private readonly resources: Gauge<'condition' | 'status'>;
+  private readonly leader: Gauge;
+  private readonly informerSynced: Gauge;
+  private readonly informerRestarts: Counter;
+
+  constructor(options: MetricsOptions = {}) {
+    this.registry = new Registry();
+    const registers = [this.registry];
+    const p = METRIC_PREFIX;
+
+    this.reconcileTotal = new Counter({
+      name: `${p}reconcile_total`,
+      help: 'Reconciles by result (success, error, requeue, requeue_after).',
+      labelNames: ['result'],
+      registers,
+    });
+    // Pre-zeroed so rate() works from the first scrape and absent series never hide an error.
+    for (const result of RECONCILE_RESULTS) this.reconcileTotal.inc({ result }, 0);
+    this.reconcileErrors = new Counter({ name: `${p}reconcile_errors_total`, help: 'Reconciles that ended in an error.', registers });
+    this.reconcileDuration = new Histogram({
+      name: `${p}reconcile_duration_seconds`,
+      help: 'Time spent in one reconcile, AWS calls and status write included.',
+      buckets: RECONCILE_BUCKETS,
+      registers,
+    });
+
+    this.queueDepth = new Gauge({ name: `${p}workqueue_depth`, help: 'Keys waiting in the work queue.', registers });
+    this.queueAdds = new Counter({ name: `${p}workqueue_adds_total`, help: 'Keys added to the work queue.', registers });
+    this.queueDuration = new Histogram({
+      name: `${p}workqueue_queue_duration_seconds`,
+      help: 'Time a key waits in the work queue before a worker takes it.',
+      buckets: QUEUE_BUCKETS,
+      registers,
+    });
+    this.workDuration = new Histogram({
+      name: `${p}workqueue_work_duration_seconds`,
+      help: 'Time a worker holds a key.',
+      buckets: RECONCILE_BUCKETS,
+      registers,
+    });
+    this.queueRetries = new Counter({ name: `${p}workqueue_retries_total`, help: 'Keys re-queued with backoff.', registers });
+
+    this.awsRequests = new Counter({
+      name: `${p}aws_requests_total`,
+      help: 'AWS API calls by operation and outcome (success, or the AWS error name).',
+      labelNames: ['operation', 'outcome'],
+      registers,
+    });
+    this.awsDuration = new Histogram({
+      name: `${p}aws_request_duration_seconds`,
+      help: 'AWS API call latency by operation, SDK retries included.',
+      labelNames: ['operation'],
+      buckets: AWS_BUCKETS,
+      registers,
+    });
+    this.awsThrottles = new Counter({
+      name: `${p}aws_throttles_total`,
+      help: 'AWS API calls rejected with a throttling error, by operation.',
+      labelNames: ['operation'],
+      registers,
+    });
+
+    this.resources = new Gauge({
+      name: `${p}resources`,
+      help: 'CustomerProfilesIntegration resources by condition type and status.',
+      labelNames: ['condition', 'status'],
+      registers,
+    });
+    this.setResourceConditions({});
+
+    this.leader = new Gauge({ name: `${p}leader`, help: '1 while this process holds the leader Lease, else 0.', registers });
+    this.leader.set(0);
+    this.informerSynced = new Gauge({ name: `${p}informer_synced`, help: '1 once the informer has listed and is watching, else 0.', registers });
+    this.informerSynced.set(0);
+    this.informerRestarts = new Counter({
+      name: `${p}informer_restarts_total`,
+      help: 'Times the informer re-listed or reconnected its watch after an error or 410 Gone.',
+      registers,
+    });
+
+    const info = new Gauge({
+      name: `${p}build_info`,
+      help: 'Always 1; labels carry the operator and Node.js versions.',
+      labelNames: ['version', 'nodejs_version'],
+      registers,
+    });
+    info.set({ version: options.version ?? 'unknown', nodejs_version: process.version }, 1);
+
+    if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: p });
+  }
+
+  /** One finished reconcile: counts it by result and records its duration. */
+  observeReconcile(result: ReconcileResult, seconds: number): void {
+    this.reconcileTotal.inc({ result });
+    if (result === 'error') this.reconcileErrors.inc();
+    this.reconcileDuration.observe(seconds);
+  }
+
+  /** One AWS call: `outcome` is 'success' or the AWS error name (e.g. ThrottlingException). */
+  observeAwsCall(operation: string, outcome: string, seconds: number): void {
+    this.awsRequests.inc({ operation, outcome });
+    this.awsDuration.observe({ operation }, seconds);
+    if (THROTTLE_OUTCOMES.has(outcome)) this.awsThrottles.inc({ operation });
+  }
+
+  /** Replaces the per-condition resource counts; combinations not given are set to 0. */
+  setResourceConditions(counts: ConditionCounts): void {
+    for (const condition of CONDITION_TYPES) {
+      for (const status of CONDITION_STATUSES) {
+        this.resources.set({ condition, status }, counts[condition]?.[status] ?? 0);
+      }
+    }
+  }
+
+  setLeader(isLeader: boolean): void {
+    this.leader.set(isLeader ? 1 : 0);
+  }
+
+  setInformerSynced(synced: boolean): void {
+    this.informerSynced.set(synced ? 1 : 0);
+  }
+
+  informerRestarted(): void {
+    this.informerRestarts.inc();
+  }
+
+  /** The work queue's hooks, bound to this registry. */
+  queueMetrics(): QueueMetricsHooks {
+    return {
+      depth: (n) => this.queueDepth.set(n),
+      add: () => this.queueAdds.inc(),
+      queueLatency: (s) => this.queueDuration.observe(s),
+      workDuration: (s) => this.workDuration.observe(s),
+      retry: () => this.queueRetries.inc(),
+    };
+  }
+}
