@@ -1,0 +1,355 @@
+// What the Customer Profiles operations do to the emulator's state, given validated input.
+// Each handler returns the response body (timestamps as epoch seconds) or throws an ApiError.
+import { randomUUID } from 'node:crypto';
+import { ApiError, badRequest, notFound } from './errors.ts';
+import {
+  type DomainRecord,
+  type EmulatorState,
+  type IntegrationRecord,
+  type RegionState,
+  type Tags,
+  peekRegion,
+  regionState,
+} from './state.ts';
+
+export interface CallContext {
+  account: string;
+  region: string;
+  partition: string;
+  /** The caller's ARN (for AppFlow's createdBy). */
+  callerArn: string;
+}
+
+export interface CustomerProfilesOptions {
+  /** Epoch milliseconds. */
+  now: () => number;
+  maxIntegrationsPerDomain: number;
+  maxDomains: number;
+  /** Called after every change to state (persistence hooks in here). */
+  onChange: () => void;
+}
+
+type Input = Record<string, any>;
+type Output = Record<string, unknown>;
+
+const DEFAULT_PAGE = 100;
+const MAX_TAGS = 50;
+
+export const integrationArn = (ctx: CallContext, domain: string, uri: string) =>
+  `arn:${ctx.partition}:profile:${ctx.region}:${ctx.account}:domains/${domain}/integrations/${uri}`;
+export const domainArn = (ctx: CallContext, domain: string) =>
+  `arn:${ctx.partition}:profile:${ctx.region}:${ctx.account}:domains/${domain}`;
+export const flowArn = (ctx: CallContext, flowName: string) =>
+  `arn:${ctx.partition}:appflow:${ctx.region}:${ctx.account}:flow/${flowName}`;
+
+/** Fields PutIntegration replaces on every call (an upsert replaces, it does not merge). */
+const WRITABLE = ['ObjectTypeName', 'ObjectTypeNames', 'RoleArn', 'EventTriggerNames', 'Scope'] as const;
+
+export function integrationView(rec: IntegrationRecord): Output {
+  const out: Output = { DomainName: rec.DomainName, Uri: rec.Uri };
+  if (rec.ObjectTypeName !== undefined) out.ObjectTypeName = rec.ObjectTypeName;
+  out.CreatedAt = rec.CreatedAt;
+  out.LastUpdatedAt = rec.LastUpdatedAt;
+  // AWS answers `"Tags": {}` for an untagged integration (API-FACTS §9.4), so do we.
+  out.Tags = { ...rec.Tags };
+  if (rec.ObjectTypeNames !== undefined) out.ObjectTypeNames = { ...rec.ObjectTypeNames };
+  if (rec.WorkflowId !== undefined) out.WorkflowId = rec.WorkflowId;
+  out.IsUnstructured = rec.IsUnstructured ?? false;
+  if (rec.RoleArn !== undefined) out.RoleArn = rec.RoleArn;
+  if (rec.EventTriggerNames !== undefined) out.EventTriggerNames = [...rec.EventTriggerNames];
+  if (rec.Scope !== undefined) out.Scope = rec.Scope;
+  return out;
+}
+
+function domainView(d: DomainRecord, withStats: boolean): Output {
+  const out: Output = { DomainName: d.DomainName, DefaultExpirationDays: d.DefaultExpirationDays };
+  if (d.DefaultEncryptionKey !== undefined) out.DefaultEncryptionKey = d.DefaultEncryptionKey;
+  if (d.DeadLetterQueueUrl !== undefined) out.DeadLetterQueueUrl = d.DeadLetterQueueUrl;
+  if (withStats) out.Stats = { ProfileCount: 0, MeteringProfileCount: 0, ObjectCount: 0, TotalSize: 0 };
+  if (d.Matching !== undefined) out.Matching = d.Matching;
+  if (d.RuleBasedMatching !== undefined) out.RuleBasedMatching = { ...d.RuleBasedMatching, Status: 'ACTIVE' };
+  if (d.DataStore !== undefined) out.DataStore = { ...d.DataStore, Readiness: { ProgressPercentage: 100 } };
+  out.CreatedAt = d.CreatedAt;
+  out.LastUpdatedAt = d.LastUpdatedAt;
+  out.Tags = { ...d.Tags };
+  return out;
+}
+
+/** Opaque page tokens: the sort key of the last item returned. */
+const encodeToken = (key: string) => Buffer.from(JSON.stringify({ after: key })).toString('base64url');
+function decodeToken(token: string | undefined): string | undefined {
+  if (token === undefined) return undefined;
+  try {
+    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+    if (typeof parsed?.after === 'string') return parsed.after;
+  } catch {
+    // fall through
+  }
+  throw badRequest('The NextToken is not valid. Use the NextToken from the previous response.');
+}
+
+function page<T>(items: T[], key: (t: T) => string, input: Input): { Items: T[]; NextToken?: string } {
+  const after = decodeToken(input.NextToken);
+  const size = input.MaxResults ?? DEFAULT_PAGE;
+  const sorted = items.slice().sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  const rest = after === undefined ? sorted : sorted.filter((t) => key(t) > after);
+  const out = rest.slice(0, size);
+  return rest.length > size ? { Items: out, NextToken: encodeToken(key(out[out.length - 1]!)) } : { Items: out };
+}
+
+export class CustomerProfiles {
+  readonly state: () => EmulatorState;
+  private readonly opts: CustomerProfilesOptions;
+
+  constructor(state: () => EmulatorState, opts: CustomerProfilesOptions) {
+    this.state = state;
+    this.opts = opts;
+  }
+
+  /** Now in epoch seconds (fractional, millisecond precision). */
+  private nowSeconds(): number {
+    return this.opts.now() / 1000;
+  }
+
+  /** A LastUpdatedAt that is always later than the previous one, even within one millisecond. */
+  private later(previous: number): number {
+    const now = this.nowSeconds();
+    return now > previous ? now : Math.round((previous + 0.001) * 1000) / 1000;
+  }
+
+  private domain(ctx: CallContext, name: string): DomainRecord {
+    const d = peekRegion(this.state(), ctx.account, ctx.region)?.Domains[name];
+    if (!d) throw notFound(`Domain ${name} does not exist.`);
+    return d;
+  }
+
+  handle(operation: string, ctx: CallContext, input: Input): Output {
+    switch (operation) {
+      case 'CreateDomain':
+        return this.createDomain(ctx, input);
+      case 'GetDomain':
+        return domainView(this.domain(ctx, input.DomainName), true);
+      case 'DeleteDomain':
+        return this.deleteDomain(ctx, input.DomainName);
+      case 'ListDomains':
+        return this.listDomains(ctx, input);
+      case 'PutIntegration':
+        return this.putIntegration(ctx, input);
+      case 'GetIntegration':
+        return integrationView(this.integration(ctx, input.DomainName, input.Uri));
+      case 'ListIntegrations':
+        return this.listIntegrations(ctx, input);
+      case 'DeleteIntegration':
+        return this.deleteIntegration(ctx, input.DomainName, input.Uri);
+      case 'ListAccountIntegrations':
+        return this.listAccountIntegrations(ctx, input);
+      case 'TagResource':
+        return this.tagResource(ctx, input.resourceArn, input.tags);
+      case 'UntagResource':
+        return this.untagResource(ctx, input.resourceArn, input.tagKeys);
+      case 'ListTagsForResource':
+        return { tags: { ...this.taggable(ctx, input.resourceArn) } };
+      default:
+        throw new ApiError('UnknownOperationException', `The emulator does not implement ${operation}.`);
+    }
+  }
+
+  createDomain(ctx: CallContext, input: Input): Output {
+    const rs = regionState(this.state(), ctx.account, ctx.region);
+    if (rs.Domains[input.DomainName]) throw badRequest(`Domain ${input.DomainName} already exists.`);
+    if (Object.keys(rs.Domains).length >= this.opts.maxDomains) {
+      throw badRequest(`The maximum number of domains (${this.opts.maxDomains}) for this account and region has been reached.`);
+    }
+    const now = this.nowSeconds();
+    const d: DomainRecord = {
+      DomainName: input.DomainName,
+      DefaultExpirationDays: input.DefaultExpirationDays ?? 366,
+      CreatedAt: now,
+      LastUpdatedAt: now,
+      Tags: { ...(input.Tags ?? {}) },
+      Integrations: {},
+    };
+    for (const k of ['DefaultEncryptionKey', 'DeadLetterQueueUrl', 'Matching', 'RuleBasedMatching', 'DataStore'] as const) {
+      if (input[k] !== undefined) d[k] = input[k];
+    }
+    rs.Domains[d.DomainName] = d;
+    this.opts.onChange();
+    return domainView(d, false);
+  }
+
+  private deleteDomain(ctx: CallContext, name: string): Output {
+    const d = this.domain(ctx, name);
+    const rs = regionState(this.state(), ctx.account, ctx.region);
+    for (const rec of Object.values(d.Integrations)) if (rec.FlowName) delete rs.Flows[rec.FlowName];
+    delete rs.Domains[name];
+    this.opts.onChange();
+    return { Message: `Domain ${name} deleted.` };
+  }
+
+  private listDomains(ctx: CallContext, input: Input): Output {
+    const domains = Object.values(peekRegion(this.state(), ctx.account, ctx.region)?.Domains ?? {});
+    const p = page(domains, (d) => d.DomainName, input);
+    return {
+      Items: p.Items.map((d) => ({ DomainName: d.DomainName, CreatedAt: d.CreatedAt, LastUpdatedAt: d.LastUpdatedAt, Tags: { ...d.Tags } })),
+      ...(p.NextToken ? { NextToken: p.NextToken } : {}),
+    };
+  }
+
+  private integration(ctx: CallContext, domainName: string, uri: string): IntegrationRecord {
+    const rec = this.domain(ctx, domainName).Integrations[uri];
+    if (!rec) throw notFound(`Integration ${uri} does not exist in domain ${domainName}.`);
+    return rec;
+  }
+
+  putIntegration(ctx: CallContext, input: Input): Output {
+    const d = this.domain(ctx, input.DomainName);
+    const rs = regionState(this.state(), ctx.account, ctx.region);
+    const flow = input.FlowDefinition as Input | undefined;
+    if (input.Uri === undefined && !flow) throw badRequest('Either Uri or FlowDefinition must be provided.');
+    const uri: string = input.Uri ?? flowArn(ctx, flow!.FlowName);
+    const existing = d.Integrations[uri];
+    if (flow) {
+      const owner = rs.Flows[flow.FlowName];
+      if (owner && (owner.DomainName !== d.DomainName || owner.Uri !== uri)) {
+        throw badRequest(`Flow with name ${flow.FlowName} already exists.`);
+      }
+    }
+    if (!existing && Object.keys(d.Integrations).length >= this.opts.maxIntegrationsPerDomain) {
+      throw badRequest(
+        `The maximum number of integrations (${this.opts.maxIntegrationsPerDomain}) for domain ${d.DomainName} has been reached.`,
+      );
+    }
+    const now = this.nowSeconds();
+    const rec: IntegrationRecord = {
+      DomainName: d.DomainName,
+      Uri: uri,
+      CreatedAt: existing?.CreatedAt ?? now,
+      LastUpdatedAt: existing ? this.later(existing.LastUpdatedAt) : now,
+      // Tags apply at creation only; later they change through TagResource/UntagResource.
+      Tags: existing ? existing.Tags : { ...(input.Tags ?? {}) },
+    };
+    for (const k of WRITABLE) if (input[k] !== undefined) (rec as any)[k] = structuredClone(input[k]);
+    rec.IsUnstructured = input.ObjectTypeName === '_unstructured';
+    if (existing?.Hidden) rec.Hidden = true;
+    if (flow) {
+      rec.FlowName = flow.FlowName;
+      rec.WorkflowId = existing?.WorkflowId ?? randomUUID();
+      const prev = rs.Flows[flow.FlowName];
+      rs.Flows[flow.FlowName] = {
+        FlowName: flow.FlowName,
+        FlowArn: flowArn(ctx, flow.FlowName),
+        DomainName: d.DomainName,
+        Uri: uri,
+        Definition: structuredClone(flow),
+        ...(input.ObjectTypeName !== undefined ? { ObjectTypeName: input.ObjectTypeName } : {}),
+        CreatedAt: prev?.CreatedAt ?? now,
+        LastUpdatedAt: rec.LastUpdatedAt,
+        CreatedBy: prev?.CreatedBy ?? ctx.callerArn,
+      };
+    } else if (existing?.FlowName) {
+      // An update without a FlowDefinition leaves the flow as it is (FlowDefinition is write-only).
+      rec.FlowName = existing.FlowName;
+      if (existing.WorkflowId) rec.WorkflowId = existing.WorkflowId;
+    } else if (existing?.WorkflowId) {
+      rec.WorkflowId = existing.WorkflowId;
+    }
+    if (existing?.FlowName && existing.FlowName !== rec.FlowName) delete rs.Flows[existing.FlowName];
+    d.Integrations[uri] = rec;
+    this.opts.onChange();
+    return integrationView(rec);
+  }
+
+  private listIntegrations(ctx: CallContext, input: Input): Output {
+    const all = Object.values(this.domain(ctx, input.DomainName).Integrations);
+    const visible = input.IncludeHidden ? all : all.filter((r) => !r.Hidden);
+    const p = page(visible, (r) => r.Uri, input);
+    return { Items: p.Items.map(integrationView), ...(p.NextToken ? { NextToken: p.NextToken } : {}) };
+  }
+
+  private deleteIntegration(ctx: CallContext, domainName: string, uri: string): Output {
+    const rec = this.integration(ctx, domainName, uri);
+    if (rec.FlowName) delete regionState(this.state(), ctx.account, ctx.region).Flows[rec.FlowName];
+    delete this.domain(ctx, domainName).Integrations[uri];
+    this.opts.onChange();
+    return { Message: `Integration ${uri} deleted.` };
+  }
+
+  private listAccountIntegrations(ctx: CallContext, input: Input): Output {
+    const domains = Object.values(peekRegion(this.state(), ctx.account, ctx.region)?.Domains ?? {});
+    const matches = domains
+      .map((d) => d.Integrations[input.Uri])
+      .filter((r): r is IntegrationRecord => r !== undefined && (input.IncludeHidden || !r.Hidden));
+    const p = page(matches, (r) => r.DomainName, input);
+    return { Items: p.Items.map(integrationView), ...(p.NextToken ? { NextToken: p.NextToken } : {}) };
+  }
+
+  /** The tag map of the domain or integration an ARN names, for this caller's account and region. */
+  private taggable(ctx: CallContext, arn: string): Tags {
+    const m = /^arn:([^:]+):profile:([^:]*):([^:]*):domains\/([^/]+)(?:\/integrations\/(.+))?$/.exec(arn);
+    if (!m || m[1] !== ctx.partition || m[2] !== ctx.region || m[3] !== ctx.account) {
+      throw notFound(`Resource ${arn} does not exist.`);
+    }
+    const rs: RegionState | undefined = peekRegion(this.state(), ctx.account, ctx.region);
+    const d = rs?.Domains[m[4]!];
+    if (!d) throw notFound(`Resource ${arn} does not exist.`);
+    if (m[5] === undefined) return d.Tags;
+    const rec = d.Integrations[m[5]];
+    if (!rec) throw notFound(`Resource ${arn} does not exist.`);
+    return rec.Tags;
+  }
+
+  private tagResource(ctx: CallContext, arn: string, tags: Tags): Output {
+    const current = this.taggable(ctx, arn);
+    const merged = { ...current, ...tags };
+    if (Object.keys(merged).length > MAX_TAGS) {
+      throw badRequest(`A resource can have at most ${MAX_TAGS} tags; this request would leave ${Object.keys(merged).length}.`);
+    }
+    Object.assign(current, tags);
+    this.opts.onChange();
+    return {};
+  }
+
+  private untagResource(ctx: CallContext, arn: string, keys: string[]): Output {
+    const current = this.taggable(ctx, arn);
+    for (const k of keys) delete current[k];
+    this.opts.onChange();
+    return {};
+  }
+
+  // Out-of-band edits, as someone in the AWS console would make them (admin API).
+
+  createDomainOutOfBand(ctx: CallContext, name: string, expirationDays = 366): Output {
+    const rs = regionState(this.state(), ctx.account, ctx.region);
+    const existing = rs.Domains[name];
+    if (existing) return domainView(existing, false);
+    return this.createDomain(ctx, { DomainName: name, DefaultExpirationDays: expirationDays });
+  }
+
+  /** Creates or changes an integration; a change moves LastUpdatedAt, as a console edit does. */
+  putIntegrationOutOfBand(ctx: CallContext, domainName: string, uri: string, changes: Input, hidden?: boolean): Output {
+    const d = this.domain(ctx, domainName);
+    const existing = d.Integrations[uri];
+    const now = this.nowSeconds();
+    const rec: IntegrationRecord = existing
+      ? { ...existing, LastUpdatedAt: this.later(existing.LastUpdatedAt) }
+      : { DomainName: domainName, Uri: uri, CreatedAt: now, LastUpdatedAt: now, Tags: {} };
+    for (const k of [...WRITABLE, 'WorkflowId', 'IsUnstructured'] as const) {
+      if (k in changes) {
+        if (changes[k] === null) delete (rec as any)[k];
+        else (rec as any)[k] = structuredClone(changes[k]);
+      }
+    }
+    if (changes.Tags !== undefined) rec.Tags = { ...changes.Tags };
+    if (hidden !== undefined) {
+      if (hidden) rec.Hidden = true;
+      else delete rec.Hidden;
+    }
+    d.Integrations[uri] = rec;
+    this.opts.onChange();
+    return integrationView(rec);
+  }
+
+  deleteIntegrationOutOfBand(ctx: CallContext, domainName: string, uri: string): Output {
+    return this.deleteIntegration(ctx, domainName, uri);
+  }
+}
