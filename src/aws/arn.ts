@@ -1,0 +1,25 @@
+// ARNs the Customer Profiles API never returns and clients must compose (API-FACTS §4c).
+
+export function partitionOf(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  if (region.startsWith('us-iso-')) return 'aws-iso';
+  if (region.startsWith('us-isob-')) return 'aws-iso-b';
+  return 'aws';
+}
+
+/** `arn:<partition>:profile:<region>:<account>:domains/<domain>/integrations/<uri>`, raw Uri inside. */
+export function integrationArn(region: string, account: string, domain: string, uri: string): string {
+  return `arn:${partitionOf(region)}:profile:${region}:${account}:domains/${domain}/integrations/${uri}`;
+}
+
+/** The account id inside an ARN such as a role ARN, if it has one. */
+export function accountOfArn(arn: string): string | undefined {
+  const parts = arn.split(':');
+  return parts.length >= 6 && /^\d{12}$/.test(parts[4] ?? '') ? parts[4] : undefined;
+}
+
+/** Flow-based integrations get a Uri AWS generates from the flow name. */
+export function isFlowUriFor(uri: string, flowName: string): boolean {
+  return /^arn:[^:]+:appflow:/.test(uri) && uri.endsWith(`:flow/${flowName}`);
+}

@@ -1,0 +1,223 @@
+// The only module that talks to the Customer Profiles SDK. Every call is paced (token buckets
+// per account, region and operation class), guarded for leadership when it writes, counted
+// and timed, and its failure classified. The SDK itself never retries (maxAttempts 1): the
+// work queue owns backoff, so one reconcile never hides a burst of hidden requests.
+import {
+  CustomerProfilesClient,
+  DeleteIntegrationCommand,
+  GetIntegrationCommand,
+  ListIntegrationsCommand,
+  PutIntegrationCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
+  type ListIntegrationItem,
+} from '@aws-sdk/client-customer-profiles';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import { AwsFailure, classifyAwsError } from './errors.ts';
+import { operationClass, type BucketKey } from './pacer.ts';
+import type {
+  AwsTarget,
+  CallPriority,
+  IntegrationGateway,
+  ObservedIntegration,
+  PutIntegrationRequest,
+} from './types.ts';
+
+/** The pacer as the gateway needs it (src/aws/pacer.ts implements it). */
+export interface CallPacer {
+  acquire(key: BucketKey, priority: CallPriority, signal?: AbortSignal): Promise<void>;
+  onThrottled(key: BucketKey): void;
+}
+
+export interface GatewayOptions {
+  pacer: CallPacer;
+  /** Throws when this replica must not write (leader election); called before every write. */
+  writeGate?: () => void;
+  /** Counts and times every call: operation, outcome ('ok' or the failure kind), seconds. */
+  observe?: (operation: string, outcome: string, seconds: number) => void;
+  /** Extra SDK client settings (tests pass a user agent to tell replicas apart). */
+  userAgent?: string;
+  requestTimeoutMs?: number;
+  /** Aborts waits for the pacer at shutdown. */
+  signal?: AbortSignal;
+}
+
+// The SDK logs credentials of inner STS clients at info level (notes/aws-sdk.md §8): never give it a logger.
+const quietLogger = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
+
+function toObserved(item: ListIntegrationItem): ObservedIntegration {
+  return {
+    domainName: item.DomainName!,
+    uri: item.Uri!,
+    objectTypeName: item.ObjectTypeName,
+    objectTypeNames: item.ObjectTypeNames,
+    tags: item.Tags,
+    createdAt: item.CreatedAt ?? new Date(0),
+    lastUpdatedAt: item.LastUpdatedAt ?? new Date(0),
+    workflowId: item.WorkflowId,
+    isUnstructured: item.IsUnstructured,
+    roleArn: item.RoleArn,
+    eventTriggerNames: item.EventTriggerNames,
+    scope: item.Scope,
+  };
+}
+
+export class AwsGateway implements IntegrationGateway {
+  private readonly clients = new Map<string, { profiles: CustomerProfilesClient; sts: STSClient }>();
+  private readonly accounts = new Map<string, Promise<string>>();
+  private readonly opts: GatewayOptions;
+
+  constructor(opts: GatewayOptions) {
+    this.opts = opts;
+  }
+
+  private clientsFor(target: AwsTarget) {
+    const key = `${target.region}|${target.roleArn ?? ''}`;
+    let c = this.clients.get(key);
+    if (!c) {
+      const common = {
+        region: target.region,
+        maxAttempts: 1,
+        logger: quietLogger,
+        ...(this.opts.userAgent ? { customUserAgent: this.opts.userAgent } : {}),
+        requestHandler: {
+          connectionTimeout: 3_000,
+          requestTimeout: this.opts.requestTimeoutMs ?? 15_000,
+          throwOnRequestTimeout: true,
+        },
+      };
+      const credentials = target.roleArn
+        ? fromTemporaryCredentials({
+            params: { RoleArn: target.roleArn, RoleSessionName: 'customer-profiles-operator', DurationSeconds: 900 },
+            clientConfig: { region: target.region, maxAttempts: 2, logger: quietLogger },
+            logger: quietLogger,
+          })
+        : undefined;
+      c = {
+        profiles: new CustomerProfilesClient({ ...common, ...(credentials ? { credentials } : {}) }),
+        sts: new STSClient({ ...common, maxAttempts: 2, ...(credentials ? { credentials } : {}) }),
+      };
+      this.clients.set(key, c);
+    }
+    return c;
+  }
+
+  account(target: AwsTarget): Promise<string> {
+    const key = `${target.region}|${target.roleArn ?? ''}`;
+    let p = this.accounts.get(key);
+    if (!p) {
+      const started = performance.now();
+      p = this.clientsFor(target)
+        .sts.send(new GetCallerIdentityCommand({}))
+        .then((out) => {
+          this.opts.observe?.('GetCallerIdentity', 'ok', (performance.now() - started) / 1000);
+          if (!out.Account) throw new AwsFailure('CredentialsError', 'GetCallerIdentity', 'STS returned no account');
+          return out.Account;
+        })
+        .catch((err: unknown) => {
+          this.accounts.delete(key); // never cache a failure
+          const failure = classifyAwsError(err, 'GetCallerIdentity');
+          this.opts.observe?.('GetCallerIdentity', failure.kind, (performance.now() - started) / 1000);
+          // Any STS failure means the operator cannot act as anyone.
+          throw failure.kind === 'AWSUnavailable' || failure.kind === 'Throttled'
+            ? failure
+            : new AwsFailure('CredentialsError', 'GetCallerIdentity', failure.message, failure.requestId);
+        });
+      this.accounts.set(key, p);
+    }
+    return p;
+  }
+
+  async checkCredentials(target: AwsTarget): Promise<void> {
+    await this.account(target);
+  }
+
+  /** Paces, gates, times and classifies one SDK call. */
+  private async call<T>(target: AwsTarget, operation: string, prio: CallPriority, send: (c: CustomerProfilesClient) => Promise<T>): Promise<T> {
+    const opClass = operationClass(operation);
+    const account = await this.account(target);
+    const bucket = { account, region: target.region, opClass };
+    await this.opts.pacer.acquire(bucket, prio, this.opts.signal);
+    if (opClass !== 'read') this.gateWrite(operation);
+    const started = performance.now();
+    try {
+      const out = await send(this.clientsFor(target).profiles);
+      this.opts.observe?.(operation, 'ok', (performance.now() - started) / 1000);
+      return out;
+    } catch (err) {
+      const failure = classifyAwsError(err, operation);
+      this.opts.observe?.(operation, failure.kind, (performance.now() - started) / 1000);
+      if (failure.kind === 'Throttled') this.opts.pacer.onThrottled(bucket);
+      throw failure;
+    }
+  }
+
+  private gateWrite(operation: string): void {
+    try {
+      this.opts.writeGate?.();
+    } catch (err) {
+      throw new AwsFailure('NotLeader', operation, `${operation} refused: ${(err as Error).message}`);
+    }
+  }
+
+  async getIntegration(target: AwsTarget, domain: string, uri: string, prio: CallPriority) {
+    try {
+      const out = await this.call(target, 'GetIntegration', prio, (c) =>
+        c.send(new GetIntegrationCommand({ DomainName: domain, Uri: uri })),
+      );
+      return toObserved(out);
+    } catch (err) {
+      if (err instanceof AwsFailure && err.kind === 'NotFound') return undefined;
+      throw err;
+    }
+  }
+
+  async listIntegrations(target: AwsTarget, domain: string, prio: CallPriority) {
+    const items: ObservedIntegration[] = [];
+    let next: string | undefined;
+    do {
+      const out = await this.call(target, 'ListIntegrations', prio, (c) =>
+        c.send(new ListIntegrationsCommand({ DomainName: domain, MaxResults: 100, NextToken: next })),
+      );
+      for (const item of out.Items ?? []) items.push(toObserved(item));
+      next = out.NextToken;
+    } while (next);
+    return items;
+  }
+
+  async putIntegration(target: AwsTarget, request: PutIntegrationRequest, prio: CallPriority) {
+    const out = await this.call(target, 'PutIntegration', prio, (c) => c.send(new PutIntegrationCommand(request)));
+    return toObserved(out);
+  }
+
+  async deleteIntegration(target: AwsTarget, domain: string, uri: string, prio: CallPriority) {
+    try {
+      await this.call(target, 'DeleteIntegration', prio, (c) =>
+        c.send(new DeleteIntegrationCommand({ DomainName: domain, Uri: uri })),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof AwsFailure && err.kind === 'NotFound') return false; // already gone
+      throw err;
+    }
+  }
+
+  async tagResource(target: AwsTarget, arn: string, tags: Record<string, string>, prio: CallPriority) {
+    await this.call(target, 'TagResource', prio, (c) => c.send(new TagResourceCommand({ resourceArn: arn, tags })));
+  }
+
+  async untagResource(target: AwsTarget, arn: string, keys: string[], prio: CallPriority) {
+    await this.call(target, 'UntagResource', prio, (c) =>
+      c.send(new UntagResourceCommand({ resourceArn: arn, tagKeys: keys })),
+    );
+  }
+
+  destroy(): void {
+    for (const c of this.clients.values()) {
+      c.profiles.destroy();
+      c.sts.destroy();
+    }
+    this.clients.clear();
+  }
+}

@@ -1,0 +1,44 @@
+// What the reconciler sees of AWS: plain data, no SDK types (the gateway is the only SDK user).
+import type { PutIntegrationCommandInput } from '@aws-sdk/client-customer-profiles';
+
+export type PutIntegrationRequest = PutIntegrationCommandInput;
+
+/** An integration as Customer Profiles reports it (Get, Put and List share these members). */
+export interface ObservedIntegration {
+  domainName: string;
+  uri: string;
+  objectTypeName?: string | undefined;
+  objectTypeNames?: Record<string, string> | undefined;
+  tags?: Record<string, string> | undefined;
+  createdAt: Date;
+  lastUpdatedAt: Date;
+  workflowId?: string | undefined;
+  isUnstructured?: boolean | undefined;
+  roleArn?: string | undefined;
+  eventTriggerNames?: string[] | undefined;
+  scope?: string | undefined;
+}
+
+/** Which credentials and region a call uses. `roleArn`: assume it (per-namespace credentials). */
+export interface AwsTarget {
+  region: string;
+  roleArn?: string | undefined;
+}
+
+/** User changes and deletions go before routine drift checks. */
+export type CallPriority = 'high' | 'low';
+
+export interface IntegrationGateway {
+  /** The account of the target's credentials (STS GetCallerIdentity, cached). */
+  account(target: AwsTarget): Promise<string>;
+  getIntegration(target: AwsTarget, domain: string, uri: string, prio: CallPriority): Promise<ObservedIntegration | undefined>;
+  /** Every integration of a domain, all pages. */
+  listIntegrations(target: AwsTarget, domain: string, prio: CallPriority): Promise<ObservedIntegration[]>;
+  putIntegration(target: AwsTarget, request: PutIntegrationRequest, prio: CallPriority): Promise<ObservedIntegration>;
+  /** Resolves true when deleted, false when it was already gone. */
+  deleteIntegration(target: AwsTarget, domain: string, uri: string, prio: CallPriority): Promise<boolean>;
+  tagResource(target: AwsTarget, arn: string, tags: Record<string, string>, prio: CallPriority): Promise<void>;
+  untagResource(target: AwsTarget, arn: string, keys: string[], prio: CallPriority): Promise<void>;
+  /** Whether credentials for the default target resolve (readiness). */
+  checkCredentials(target: AwsTarget): Promise<void>;
+}

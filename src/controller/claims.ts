@@ -1,0 +1,75 @@
+// Who claims which integration. Two resources that name the same (region, domain, uri) would
+// fight over one integration; the older one keeps it and the younger gets Conflict (DESIGN §2).
+import type { CustomerProfilesIntegration } from '../api/types.ts';
+
+export function claimOf(obj: CustomerProfilesIntegration, defaultRegion: string): string | undefined {
+  const spec = obj.spec;
+  if (!spec?.domainName) return undefined;
+  const uri = spec.uri || obj.status?.uri || (spec.flowDefinition?.flowName ? `flow:${spec.flowDefinition.flowName}` : undefined);
+  if (!uri) return undefined;
+  // Flow names are unique per account and region, whatever the domain: AWS refuses a second one.
+  const scope = uri.startsWith('flow:') ? '*' : spec.domainName;
+  return `${spec.region || defaultRegion}|${scope}|${uri}`;
+}
+
+const keyOf = (o: CustomerProfilesIntegration) => `${o.metadata.namespace}/${o.metadata.name}`;
+
+/** Older first: creation time, then namespace/name so the order is total and stable. */
+function older(a: CustomerProfilesIntegration, b: CustomerProfilesIntegration): number {
+  const ta = Date.parse(a.metadata.creationTimestamp ?? '') || 0;
+  const tb = Date.parse(b.metadata.creationTimestamp ?? '') || 0;
+  return ta - tb || keyOf(a).localeCompare(keyOf(b));
+}
+
+export class ClaimIndex {
+  private readonly byClaim = new Map<string, Map<string, CustomerProfilesIntegration>>();
+  private readonly claimByKey = new Map<string, string>();
+  private readonly defaultRegion: string;
+
+  constructor(defaultRegion: string) {
+    this.defaultRegion = defaultRegion;
+  }
+
+  /** Records the object's claim; returns the keys of others that share the old or new claim. */
+  upsert(obj: CustomerProfilesIntegration): string[] {
+    const key = keyOf(obj);
+    const claim = claimOf(obj, this.defaultRegion);
+    const previous = this.claimByKey.get(key);
+    const affected = new Set<string>();
+    if (previous && previous !== claim) for (const k of this.removeKey(key, previous)) affected.add(k);
+    if (claim) {
+      let members = this.byClaim.get(claim);
+      if (!members) this.byClaim.set(claim, (members = new Map()));
+      members.set(key, obj);
+      this.claimByKey.set(key, claim);
+      for (const k of members.keys()) if (k !== key) affected.add(k);
+    }
+    return [...affected];
+  }
+
+  /** Forgets the object; returns the keys that shared its claim (one of them may now own it). */
+  remove(obj: CustomerProfilesIntegration): string[] {
+    const key = keyOf(obj);
+    const claim = this.claimByKey.get(key);
+    return claim ? this.removeKey(key, claim) : [];
+  }
+
+  private removeKey(key: string, claim: string): string[] {
+    const members = this.byClaim.get(claim);
+    this.claimByKey.delete(key);
+    if (!members) return [];
+    members.delete(key);
+    if (members.size === 0) this.byClaim.delete(claim);
+    return [...members.keys()];
+  }
+
+  /** The key of an older resource with the same claim, if there is one. */
+  olderClaimant(obj: CustomerProfilesIntegration): string | undefined {
+    const claim = claimOf(obj, this.defaultRegion);
+    const members = claim ? this.byClaim.get(claim) : undefined;
+    if (!members || members.size < 2) return undefined;
+    const key = keyOf(obj);
+    const oldest = [...members.values()].sort(older)[0]!;
+    return keyOf(oldest) === key ? undefined : keyOf(oldest);
+  }
+}

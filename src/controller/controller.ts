@@ -1,0 +1,183 @@
+// The controller: informer events become queue keys, workers reconcile keys. It knows nothing of
+// leader election, metrics servers or signals: `cpi run` composes those around it.
+import type * as k8s from '@kubernetes/client-node';
+import type { Logger } from 'pino';
+import { ANNOTATIONS } from '../api/group.ts';
+import type { CustomerProfilesIntegration } from '../api/types.ts';
+import { parseDuration } from '../cli/flags.ts';
+import type { IntegrationReconciler, Trigger } from '../reconcile/reconciler.ts';
+import { WorkQueue, type QueueMetrics } from '../runtime/queue.ts';
+import { runWorkers, type Result } from '../runtime/workers.ts';
+import { ClaimIndex } from './claims.ts';
+import { nextPollDelay } from './poll.ts';
+
+/** The informer as the controller needs it (src/runtime/informer.ts implements it). */
+export interface ObjectCache<T> {
+  on(verb: 'add' | 'update' | 'delete', fn: (obj: T) => void): void;
+  get(name: string, namespace?: string): T | undefined;
+  list(namespace?: string): T[];
+}
+
+export interface ControllerOptions {
+  informer: ObjectCache<CustomerProfilesIntegration>;
+  reconciler: IntegrationReconciler;
+  claims: ClaimIndex;
+  concurrency: number;
+  pollIntervalMs: number;
+  log: Logger;
+  queueMetrics?: QueueMetrics;
+  observeReconcile?: (result: 'success' | 'error' | 'requeue' | 'requeue_after', seconds: number) => void;
+  drainTimeoutMs?: number;
+}
+
+export const keyOf = (o: { metadata: { namespace?: string; name: string } }) => `${o.metadata.namespace}/${o.metadata.name}`;
+
+function annotationsChanged(a: CustomerProfilesIntegration, b: CustomerProfilesIntegration): boolean {
+  const x = a.metadata.annotations ?? {};
+  const y = b.metadata.annotations ?? {};
+  const keys = Object.values(ANNOTATIONS);
+  return keys.some((k) => x[k] !== y[k]);
+}
+
+/** Status writes (ours) and finalizer edits come back as updates: they need no reconcile. */
+export function needsReconcile(before: CustomerProfilesIntegration | undefined, after: CustomerProfilesIntegration): boolean {
+  if (!before) return true;
+  if (before.metadata.generation !== after.metadata.generation) return true;
+  if (!before.metadata.deletionTimestamp && after.metadata.deletionTimestamp) return true;
+  return annotationsChanged(before, after);
+}
+
+export class Controller {
+  readonly queue: WorkQueue;
+  private readonly o: ControllerOptions;
+  private readonly triggers = new Map<string, Trigger>();
+  /** What we last wrote per key, until the informer shows it (the cache can lag our own writes). */
+  private readonly written = new Map<string, CustomerProfilesIntegration>();
+  private readonly seen = new Map<string, CustomerProfilesIntegration>();
+
+  constructor(opts: ControllerOptions) {
+    this.o = opts;
+    this.queue = new WorkQueue(opts.queueMetrics ? { metrics: opts.queueMetrics } : {});
+    opts.informer.on('add', (obj) => this.onUpsert(undefined, obj));
+    opts.informer.on('update', (obj) => this.onUpsert(this.seen.get(keyOf(obj)), obj));
+    opts.informer.on('delete', (obj) => this.onDelete(obj));
+  }
+
+  private enqueue(key: string): void {
+    this.triggers.set(key, 'change');
+    this.queue.add(key, { priority: 'high' });
+  }
+
+  private onUpsert(before: CustomerProfilesIntegration | undefined, obj: CustomerProfilesIntegration): void {
+    const key = keyOf(obj);
+    this.seen.set(key, obj);
+    const mine = this.written.get(key);
+    if (mine && !rvOlder(obj.metadata.resourceVersion, mine.metadata.resourceVersion)) this.written.delete(key);
+    const peers = this.o.claims.upsert(obj);
+    if (needsReconcile(before, obj)) this.enqueue(key);
+    for (const peer of peers) this.enqueue(peer);
+  }
+
+  private onDelete(obj: CustomerProfilesIntegration): void {
+    const key = keyOf(obj);
+    this.seen.delete(key);
+    this.written.delete(key);
+    this.triggers.delete(key);
+    this.queue.forget(key);
+    // A conflicting younger resource may now own the integration.
+    for (const peer of this.o.claims.remove(obj)) this.enqueue(peer);
+  }
+
+  /** The writer calls this with what the API server returned for our own writes. */
+  recordWrite(written: CustomerProfilesIntegration): void {
+    this.written.set(keyOf(written), written);
+  }
+
+  private current(key: string): CustomerProfilesIntegration | undefined {
+    const [namespace, name] = key.split('/') as [string, string];
+    const cached = this.o.informer.get(name, namespace);
+    if (!cached) return undefined;
+    const mine = this.written.get(key);
+    const obj: CustomerProfilesIntegration = structuredClone(cached);
+    if (mine && rvOlder(cached.metadata.resourceVersion, mine.metadata.resourceVersion)) {
+      // Our write is newer than the cache: trust it for what we own (status, finalizers).
+      obj.status = structuredClone(mine.status);
+      obj.metadata.finalizers = mine.metadata.finalizers;
+      obj.metadata.resourceVersion = mine.metadata.resourceVersion;
+    }
+    return obj;
+  }
+
+  pollIntervalMs(obj: CustomerProfilesIntegration): number {
+    const text = obj.metadata.annotations?.[ANNOTATIONS.pollInterval];
+    let interval = this.o.pollIntervalMs;
+    if (text) {
+      try {
+        interval = Math.max(1000, parseDuration(text, ANNOTATIONS.pollInterval));
+      } catch {
+        /* an unparsable annotation keeps the default; the reconciler reports it */
+      }
+    }
+    return nextPollDelay(Date.now(), interval, obj.spec.domainName);
+  }
+
+  private async handle(key: string): Promise<Result> {
+    const obj = this.current(key);
+    if (!obj) return {};
+    const trigger = this.triggers.get(key) ?? 'poll';
+    this.triggers.delete(key);
+    const log = this.o.log.child({ key, generation: obj.metadata.generation, trigger });
+    const started = performance.now();
+    try {
+      const result = await this.o.reconciler.reconcile(obj, trigger);
+      const seconds = (performance.now() - started) / 1000;
+      if (result.retry) {
+        this.triggers.set(key, 'change'); // a retry reads AWS fresh, not from a poll snapshot
+        this.o.observeReconcile?.('error', seconds);
+        return { error: new Error('retry') };
+      }
+      this.o.observeReconcile?.(result.requeueAfterMs !== undefined ? 'requeue_after' : 'success', seconds);
+      log.debug({ seconds }, 'reconciled');
+      return result.requeueAfterMs !== undefined ? { requeueAfterMs: result.requeueAfterMs } : {};
+    } catch (err) {
+      this.triggers.set(key, 'change');
+      this.o.observeReconcile?.('error', (performance.now() - started) / 1000);
+      log.warn({ err: errorText(err) }, 'reconcile error');
+      return { error: err };
+    }
+  }
+
+  /** Runs the workers until the queue is shut down (then drains in-flight reconciles). */
+  async run(): Promise<void> {
+    // Everything already in the cache is due now: a new leader or a restarted process relists.
+    for (const obj of this.o.informer.list()) this.enqueue(keyOf(obj));
+    await runWorkers(this.queue, this.o.concurrency, (key) => this.handle(key), {
+      drainTimeoutMs: this.o.drainTimeoutMs ?? 20_000,
+    });
+  }
+
+  async stop(drainTimeoutMs = 20_000): Promise<boolean> {
+    return this.queue.shutDownWithDrain(drainTimeoutMs);
+  }
+}
+
+/** Whether resourceVersion a is older than b (they are etcd revisions in practice). */
+export function rvOlder(a: string | undefined, b: string | undefined): boolean {
+  if (!a || !b || !/^\d+$/.test(a) || !/^\d+$/.test(b)) return false;
+  return BigInt(a) < BigInt(b);
+}
+
+export function errorText(err: unknown): string {
+  if (err && typeof err === 'object' && 'code' in err && 'body' in err) {
+    const e = err as { code: number; body: unknown };
+    try {
+      const body = typeof e.body === 'string' ? JSON.parse(e.body) : e.body;
+      return `HTTP ${e.code}: ${(body as { message?: string })?.message ?? ''}`;
+    } catch {
+      return `HTTP ${e.code}`;
+    }
+  }
+  return err instanceof Error ? err.message : String(err);
+}
+
+export type { k8s };

@@ -1,0 +1,224 @@
+// `cpi run` composed: informers, the controller, the AWS gateway and pacer, leader election,
+// metrics and probes, started together and stopped along one shutdown path (as controller-
+// runtime's manager does). Nothing here decides how a resource converges: that is reconcile/.
+import * as k8s from '@kubernetes/client-node';
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import { ANNOTATIONS, GROUP, PLURAL, VERSION } from '../api/group.ts';
+import type { CustomerProfilesIntegration } from '../api/types.ts';
+import { AwsGateway } from '../aws/gateway.ts';
+import { Pacer } from '../aws/pacer.ts';
+import { EventRecorder } from '../kube/events.ts';
+import { KubeResourceWriter } from '../kube/resources.ts';
+import { IntegrationReconciler } from '../reconcile/reconciler.ts';
+import { DomainSnapshots } from '../reconcile/snapshots.ts';
+import { metricsRoute, probeRoutes, startHttpServer, type RunningHttpServer } from '../runtime/http-server.ts';
+import { ResilientInformer } from '../runtime/informer.ts';
+import { LeaderElector } from '../runtime/leader.ts';
+import { Metrics } from '../runtime/metrics.ts';
+import { ClaimIndex } from './claims.ts';
+import { Controller, errorText } from './controller.ts';
+
+export interface ManagerOptions {
+  kubeConfig: k8s.KubeConfig;
+  namespace?: string | undefined;
+  region: string;
+  concurrency: number;
+  pollIntervalMs: number;
+  putTps: number;
+  readTps: number;
+  tagTps: number;
+  leaderElect: boolean;
+  leaderElectionNamespace: string;
+  leaderElectionId: string;
+  leaseDurationMs: number;
+  renewDeadlineMs: number;
+  retryPeriodMs: number;
+  metricsAddr: string;
+  healthAddr: string;
+  shutdownTimeoutMs: number;
+  log: Logger;
+}
+
+export class Manager {
+  private readonly o: ManagerOptions;
+  readonly identity = `${hostname()}_${randomBytes(4).toString('hex')}`;
+  private readonly metrics = new Metrics();
+  private readonly stopping = new AbortController();
+  private servers: RunningHttpServer[] = [];
+  private credentialsOk: { ok: boolean; reason?: string; at: number } = { ok: false, reason: 'not checked yet', at: 0 };
+
+  constructor(opts: ManagerOptions) {
+    this.o = opts;
+  }
+
+  /** Runs until stop() (SIGTERM) or lost leadership; resolves with the process exit code. */
+  async run(): Promise<number> {
+    const { kubeConfig: kc, log } = this.o;
+    const ns = this.o.namespace;
+    const custom = kc.makeApiClient(k8s.CustomObjectsApi);
+    const core = kc.makeApiClient(k8s.CoreV1Api);
+
+    const informer = new ResilientInformer<CustomerProfilesIntegration>({
+      kubeConfig: kc,
+      path: ns ? `/apis/${GROUP}/${VERSION}/namespaces/${ns}/${PLURAL}` : `/apis/${GROUP}/${VERSION}/${PLURAL}`,
+      list: () =>
+        (ns
+          ? custom.listNamespacedCustomObject({ group: GROUP, version: VERSION, plural: PLURAL, namespace: ns })
+          : custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural: PLURAL })) as never,
+      logger: log.child({ informer: PLURAL }),
+    });
+    // Namespaces may name an IAM role to assume for their resources (cross-account, as ACK does).
+    const namespaces = new ResilientInformer<k8s.V1Namespace>({
+      kubeConfig: kc,
+      path: '/api/v1/namespaces',
+      list: () => core.listNamespace() as never,
+      logger: log.child({ informer: 'namespaces' }),
+    });
+
+    const leader = this.o.leaderElect
+      ? new LeaderElector({
+          kubeConfig: kc,
+          namespace: this.o.leaderElectionNamespace,
+          name: this.o.leaderElectionId,
+          identity: this.identity,
+          leaseDurationMs: this.o.leaseDurationMs,
+          renewDeadlineMs: this.o.renewDeadlineMs,
+          retryPeriodMs: this.o.retryPeriodMs,
+          logger: log.child({ component: 'leader-election' }),
+        })
+      : undefined;
+
+    const pacer = new Pacer({ writeTps: this.o.putTps, readTps: this.o.readTps, tagTps: this.o.tagTps });
+    const gateway = new AwsGateway({
+      pacer,
+      writeGate: leader ? () => { if (!leader.isLeader()) throw new Error('this replica is not the leader'); } : undefined,
+      observe: (op, outcome, s) => this.metrics.observeAwsCall(op, outcome, s),
+      userAgent: `cpi-controller/${this.identity}`,
+      signal: this.stopping.signal,
+    });
+    const claims = new ClaimIndex(this.o.region);
+    let controller!: Controller;
+    const writer = new KubeResourceWriter(kc, { onWritten: (_before, written) => controller.recordWrite(written) });
+    const events = new EventRecorder(kc, { instance: this.identity, onError: (err) => log.debug({ err: errorText(err) }, 'event not recorded') });
+    const snapshots = new DomainSnapshots(gateway, Math.min(30_000, this.o.pollIntervalMs / 4));
+    const reconciler = new IntegrationReconciler({
+      gateway,
+      snapshots,
+      writer,
+      events,
+      defaultRegion: this.o.region,
+      roleFor: (name) => namespaces.get(name)?.metadata?.annotations?.[ANNOTATIONS.roleArn] || undefined,
+      olderClaimant: (obj) => claims.olderClaimant(obj),
+      pollIntervalMs: (obj) => controller.pollIntervalMs(obj),
+      now: () => new Date(),
+      log,
+    });
+    controller = new Controller({
+      informer,
+      reconciler,
+      claims,
+      concurrency: this.o.concurrency,
+      pollIntervalMs: this.o.pollIntervalMs,
+      log,
+      queueMetrics: this.metrics.queueMetrics(),
+      observeReconcile: (r, s) => this.metrics.observeReconcile(r, s),
+      drainTimeoutMs: this.o.shutdownTimeoutMs,
+    });
+
+    this.servers = (
+      await Promise.all([
+        startHttpServer({ addr: this.o.metricsAddr, routes: metricsRoute(this.metrics.registry) }),
+        startHttpServer({
+          addr: this.o.healthAddr,
+          routes: probeRoutes({
+            live: () => (informer.isHealthy() ? { ok: true } : { ok: false, reason: 'the watch on CustomerProfilesIntegrations keeps failing' }),
+            ready: async () => {
+              if (!informer.hasSynced()) return { ok: false, reason: 'informer not synced yet' };
+              return this.checkCredentials(gateway);
+            },
+          }),
+        }),
+      ])
+    ).filter((s): s is RunningHttpServer => s !== undefined);
+
+    const conditionsTimer = setInterval(() => this.metrics.setResourceConditions(countConditions(informer.list())), 15_000);
+    conditionsTimer.unref();
+
+    log.info({ identity: this.identity, namespace: ns ?? '(all)', region: this.o.region, leaderElect: this.o.leaderElect }, 'starting');
+    await Promise.all([namespaces.start(), informer.start()]);
+    this.metrics.setInformerSynced(true);
+    void this.checkCredentials(gateway);
+
+    let exitCode = 0;
+    if (!leader) {
+      const running = controller.run();
+      await new Promise<void>((resolve) => this.stopping.signal.addEventListener('abort', () => resolve(), { once: true }));
+      await controller.stop(this.o.shutdownTimeoutMs);
+      await running;
+    } else {
+      exitCode = await new Promise<number>((resolve) => {
+        let running: Promise<void> | undefined;
+        void leader.run({
+          onStartedLeading: (signal) => {
+            this.metrics.setLeader(true);
+            log.info({ identity: this.identity }, 'became leader');
+            running = controller.run();
+            signal.addEventListener('abort', () => {
+              if (this.stopping.signal.aborted) return;
+              // Lost the lease: stop at once; the gateway already refuses writes. A fresh process
+              // (the Deployment restarts us) rejoins as a clean standby.
+              log.error({ identity: this.identity }, 'leadership lost: stopping');
+              this.metrics.setLeader(false);
+              void controller.stop(0).then(() => resolve(1));
+            }, { once: true });
+          },
+          onStoppedLeading: () => this.metrics.setLeader(false),
+          onNewLeader: (id) => log.info({ leader: id }, 'new leader'),
+        });
+        this.stopping.signal.addEventListener('abort', async () => {
+          await controller.stop(this.o.shutdownTimeoutMs);
+          await running;
+          await leader.release().catch((err: unknown) => log.warn({ err: errorText(err) }, 'lease release failed'));
+          resolve(0);
+        }, { once: true });
+      });
+    }
+
+    clearInterval(conditionsTimer);
+    await Promise.all([informer.stop(), namespaces.stop()]);
+    await Promise.all(this.servers.map((s) => s.close()));
+    gateway.destroy();
+    log.info({ exitCode }, 'stopped');
+    return exitCode;
+  }
+
+  /** SIGTERM: stop taking work, finish in-flight reconciles (bounded), release the lease. */
+  stop(): void {
+    this.stopping.abort(new Error('shutting down'));
+  }
+
+  private async checkCredentials(gateway: AwsGateway) {
+    // Cached for 30 s: probes come every few seconds and STS is not free.
+    if (Date.now() - this.credentialsOk.at < 30_000 && this.credentialsOk.ok) return this.credentialsOk;
+    try {
+      await gateway.checkCredentials({ region: this.o.region });
+      this.credentialsOk = { ok: true, at: Date.now() };
+    } catch (err) {
+      this.credentialsOk = { ok: false, reason: `AWS credentials do not resolve: ${(err as Error).message}`, at: Date.now() };
+    }
+    return this.credentialsOk;
+  }
+}
+
+function countConditions(objs: CustomerProfilesIntegration[]) {
+  const counts: Record<string, Record<string, number>> = {};
+  for (const o of objs) {
+    for (const type of ['Ready', 'Synced', 'Stalled']) {
+      const status = o.status?.conditions?.find((c) => c.type === type)?.status ?? (type === 'Stalled' ? 'False' : 'Unknown');
+      (counts[type] ??= {})[status] = ((counts[type] ??= {})[status] ?? 0) + 1;
+    }
+  }
+  return counts;
+}

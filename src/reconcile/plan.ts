@@ -1,0 +1,141 @@
+// The plan: a pure function of (spec, what AWS reports, what we last applied) that says which
+// calls converge AWS to the spec, and why, field by field. `cpi plan` prints the same plan that
+// the controller executes, so a preview can never disagree with what a merge will do.
+import deepEqual from 'fast-deep-equal';
+import type { FlowDefinition, IntegrationSpec, IntegrationStatus } from '../api/types.ts';
+import { toPutIntegrationInput } from '../api/convert.ts';
+import { flowDefinitionHash } from '../api/hash.ts';
+import type { ObservedIntegration, PutIntegrationRequest } from '../aws/types.ts';
+
+export interface FieldChange {
+  /** A spec path such as `objectTypeName`, `tags.team` or `flowDefinition`. */
+  path: string;
+  kind: 'add' | 'remove' | 'change';
+  from?: unknown;
+  to?: unknown;
+}
+
+export type PutReason = 'create' | 'adopt' | 'update' | 'drift';
+
+export interface Plan {
+  put?: { request: PutIntegrationRequest; reason: PutReason };
+  tag?: Record<string, string>;
+  untag?: string[];
+  /** Every difference found, including those a Put or tag call fixes. */
+  changes: FieldChange[];
+}
+
+export interface PlanInput {
+  spec: IntegrationSpec;
+  observed: ObservedIntegration | undefined;
+  status: Pick<IntegrationStatus, 'uri' | 'lastUpdatedAt' | 'appliedFlowDefinitionHash' | 'appliedFlowDefinition'> | undefined;
+}
+
+const isEmpty = (v: unknown) =>
+  v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0) ||
+  (typeof v === 'object' && !Array.isArray(v) && Object.keys(v as object).length === 0);
+
+/** Empty and absent are the same thing to AWS and to us. */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (isEmpty(a) && isEmpty(b)) return true;
+  return deepEqual(a, b);
+}
+
+// Scope defaults to PROFILE in AWS; an absent scope in the spec means "the default".
+const effectiveScope = (scope: string | undefined) => scope || 'PROFILE';
+
+/** Differences in the members GetIntegration can read back (FlowDefinition is write-only). */
+export function readableChanges(spec: IntegrationSpec, observed: ObservedIntegration): FieldChange[] {
+  const changes: FieldChange[] = [];
+  const scalar = (path: string, want: unknown, have: unknown) => {
+    if (sameValue(want, have)) return;
+    changes.push({ path, kind: isEmpty(have) ? 'add' : isEmpty(want) ? 'remove' : 'change', from: have, to: want });
+  };
+  scalar('objectTypeName', spec.objectTypeName, observed.objectTypeName);
+  mapChanges('objectTypeNames', spec.objectTypeNames, observed.objectTypeNames, changes);
+  scalar('roleArn', spec.roleArn, observed.roleArn);
+  scalar('eventTriggerNames', spec.eventTriggerNames, observed.eventTriggerNames);
+  if (effectiveScope(spec.scope) !== effectiveScope(observed.scope)) {
+    changes.push({ path: 'scope', kind: 'change', from: observed.scope, to: spec.scope ?? 'PROFILE' });
+  }
+  return changes;
+}
+
+function mapChanges(path: string, want: Record<string, string> | undefined, have: Record<string, string> | undefined, out: FieldChange[]) {
+  const w = want ?? {};
+  const h = have ?? {};
+  for (const [k, v] of Object.entries(w)) {
+    if (!(k in h)) out.push({ path: `${path}.${k}`, kind: 'add', to: v });
+    else if (h[k] !== v) out.push({ path: `${path}.${k}`, kind: 'change', from: h[k], to: v });
+  }
+  for (const k of Object.keys(h)) if (!(k in w)) out.push({ path: `${path}.${k}`, kind: 'remove', from: h[k] });
+}
+
+/** Field-level differences of two flow definitions, for people (`cpi plan`, Events). */
+export function flowDefinitionChanges(before: FlowDefinition | undefined, after: FlowDefinition | undefined, prefix = 'flowDefinition'): FieldChange[] {
+  const out: FieldChange[] = [];
+  const walk = (path: string, a: unknown, b: unknown) => {
+    if (sameValue(a, b)) return;
+    const bothObjects = a && b && typeof a === 'object' && typeof b === 'object' && Array.isArray(a) === Array.isArray(b);
+    if (!bothObjects) {
+      out.push({ path, kind: isEmpty(a) ? 'add' : isEmpty(b) ? 'remove' : 'change', from: a, to: b });
+      return;
+    }
+    if (Array.isArray(a) && Array.isArray(b)) {
+      for (let i = 0; i < Math.max(a.length, b.length); i++) walk(`${path}[${i}]`, a[i], b[i]);
+      return;
+    }
+    const keys = new Set([...Object.keys(a as object), ...Object.keys(b as object)]);
+    for (const k of [...keys].sort()) walk(`${path}.${k}`, (a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]);
+  };
+  walk(prefix, before, after);
+  return out;
+}
+
+/** The request that creates or updates the integration: exactly the spec's AWS members. */
+export function putRequest(spec: IntegrationSpec, uri: string | undefined, withTags: boolean): PutIntegrationRequest {
+  const request = toPutIntegrationInput(spec);
+  // A flow-based integration is addressed by the Uri AWS generated once we know it.
+  if (!request.Uri && uri) request.Uri = uri;
+  // Tags apply at creation only; afterwards they change through TagResource/UntagResource.
+  if (!withTags) delete request.Tags;
+  return request;
+}
+
+export function planIntegration({ spec, observed, status }: PlanInput): Plan {
+  const wantHash = flowDefinitionHash(spec.flowDefinition);
+  if (!observed) {
+    const changes: FieldChange[] = [{ path: '', kind: 'add', to: 'integration' }];
+    return { put: { request: putRequest(spec, spec.uri ?? status?.uri, true), reason: 'create' }, changes };
+  }
+
+  const changes = readableChanges(spec, observed);
+  const firstClaim = !status?.uri || !status.lastUpdatedAt;
+  const flowChanged = (wantHash ?? '') !== (status?.appliedFlowDefinitionHash ?? '');
+  if (flowChanged) {
+    if (status?.appliedFlowDefinition) changes.push(...flowDefinitionChanges(status.appliedFlowDefinition, spec.flowDefinition));
+    else changes.push({ path: 'flowDefinition', kind: 'change', from: status?.appliedFlowDefinitionHash, to: wantHash });
+  }
+  // Someone changed it out of band (console, CLI): what they changed may be unreadable, so re-apply.
+  const movedOutOfBand = !firstClaim && observed.lastUpdatedAt.getTime() > Date.parse(status!.lastUpdatedAt!);
+  if (movedOutOfBand) changes.push({ path: 'lastUpdatedAt', kind: 'change', from: status!.lastUpdatedAt, to: observed.lastUpdatedAt.toISOString() });
+
+  const plan: Plan = { changes };
+  if (changes.length > 0) {
+    const reason: PutReason = firstClaim ? 'adopt' : changes.length === 1 && movedOutOfBand ? 'drift' : 'update';
+    plan.put = { request: putRequest(spec, observed.uri, false), reason };
+  }
+
+  const tagChanges: FieldChange[] = [];
+  mapChanges('tags', spec.tags, observed.tags, tagChanges);
+  if (tagChanges.length > 0) {
+    changes.push(...tagChanges);
+    const tag = Object.fromEntries(tagChanges.filter((c) => c.kind !== 'remove').map((c) => [c.path.slice(5), c.to as string]));
+    const untag = tagChanges.filter((c) => c.kind === 'remove').map((c) => c.path.slice(5));
+    if (Object.keys(tag).length) plan.tag = tag;
+    if (untag.length) plan.untag = untag;
+  }
+  return plan;
+}
+
+export const planIsEmpty = (plan: Plan) => !plan.put && !plan.tag && !plan.untag;

@@ -1,0 +1,252 @@
+// The life of one CustomerProfilesIntegration, read top to bottom: deleted? paused? conflict?
+// observe AWS, plan, act, record status. Every exit sets conditions and says when to come back.
+// Level-based and idempotent: it may run any number of times for the same state.
+import type { CustomerProfilesIntegration, IntegrationSpec, IntegrationStatus } from '../api/types.ts';
+import deepEqual from 'fast-deep-equal';
+import { ANNOTATIONS, FINALIZER } from '../api/group.ts';
+import { flowDefinitionHash } from '../api/hash.ts';
+import { integrationArn, isFlowUriFor } from '../aws/arn.ts';
+import { AwsFailure, classifyAwsError } from '../aws/errors.ts';
+import type { AwsTarget, CallPriority, IntegrationGateway, ObservedIntegration } from '../aws/types.ts';
+import { Reason, terminalReasons, type ReasonName } from './conditions.ts';
+import { planIntegration, planIsEmpty, readableChanges, sameValue, type FieldChange, type Plan } from './plan.ts';
+import type { DomainSnapshots } from './snapshots.ts';
+import { describeChanges, inProgress, failed, observeOnly, paused, ready, stalled } from './status.ts';
+
+export type Trigger = 'change' | 'poll';
+
+export interface ReconcileResult {
+  /** Come back after this long (poll interval, or a slow retry of a stalled resource). */
+  requeueAfterMs?: number;
+  /** Retry with per-key exponential backoff. */
+  retry?: boolean;
+}
+
+export interface ResourceWriter {
+  patchStatus(obj: CustomerProfilesIntegration, status: IntegrationStatus): Promise<void>;
+  setFinalizers(obj: CustomerProfilesIntegration, finalizers: string[]): Promise<CustomerProfilesIntegration>;
+}
+
+export interface EventSink {
+  emit(obj: CustomerProfilesIntegration, type: 'Normal' | 'Warning', reason: string, action: string, note: string): void;
+}
+
+export interface ReconcilerDeps {
+  gateway: IntegrationGateway;
+  snapshots: DomainSnapshots;
+  writer: ResourceWriter;
+  events: EventSink;
+  defaultRegion: string;
+  /** The IAM role to assume for a namespace's resources, if its Namespace names one. */
+  roleFor(namespace: string): string | undefined;
+  /** The key of an older resource that claims the same integration, if any. */
+  olderClaimant(obj: CustomerProfilesIntegration): string | undefined;
+  pollIntervalMs(obj: CustomerProfilesIntegration): number;
+  now(): Date;
+  log: { info(o: object, m: string): void; warn(o: object, m: string): void; debug(o: object, m: string): void };
+}
+
+/** A stalled resource waits for a spec change, with a slow retry (a role or key may appear later). */
+export const STALLED_RETRY_MS = 30 * 60_000;
+
+export class IntegrationReconciler {
+  private readonly d: ReconcilerDeps;
+  constructor(deps: ReconcilerDeps) {
+    this.d = deps;
+  }
+
+  async reconcile(obj: CustomerProfilesIntegration, trigger: Trigger): Promise<ReconcileResult> {
+    const spec = obj.spec;
+    const target: AwsTarget = { region: spec.region || this.d.defaultRegion, roleArn: this.d.roleFor(obj.metadata.namespace ?? '') };
+    const annotations = obj.metadata.annotations ?? {};
+    const isPaused = annotations[ANNOTATIONS.paused] === 'true';
+    // A person asking for a reconcile, or changing the spec, goes before routine drift checks.
+    const prio: CallPriority = trigger === 'change' ? 'high' : 'low';
+
+    if (obj.metadata.deletionTimestamp) return this.finalize(obj, target, isPaused);
+
+    const base: IntegrationStatus = { ...(obj.status ?? {}), lastHandledReconcileAt: annotations[ANNOTATIONS.reconcileRequestedAt] ?? obj.status?.lastHandledReconcileAt };
+    if (base.lastHandledReconcileAt === undefined) delete base.lastHandledReconcileAt;
+
+    if (isPaused) {
+      await this.writeStatus(obj, paused(base, this.gen(obj), this.d.now()));
+      return {}; // the annotation's removal is an update event that brings us back
+    }
+
+    const older = this.d.olderClaimant(obj);
+    if (older) {
+      const msg = `another resource, ${older}, already manages this integration (${spec.domainName}/${spec.uri ?? spec.flowDefinition?.flowName}); delete one of them`;
+      await this.writeStatus(obj, stalled(base, this.gen(obj), this.d.now(), Reason.Conflict, msg));
+      this.d.events.emit(obj, 'Warning', Reason.Conflict, 'Reconcile', msg);
+      return { requeueAfterMs: STALLED_RETRY_MS };
+    }
+
+    try {
+      if (spec.managementPolicy === 'Observe') return await this.observeOnly(obj, target, base, prio, trigger);
+      return await this.manage(obj, target, base, prio, trigger);
+    } catch (err) {
+      return this.fail(obj, base, err);
+    }
+  }
+
+  /** Manage: make AWS match the spec. */
+  private async manage(obj: CustomerProfilesIntegration, target: AwsTarget, base: IntegrationStatus, prio: CallPriority, trigger: Trigger): Promise<ReconcileResult> {
+    const spec = obj.spec;
+    // The finalizer goes on before the first write, so a delete can never orphan an integration.
+    if ((spec.deletionPolicy ?? 'Delete') === 'Delete' && !obj.metadata.finalizers?.includes(FINALIZER)) {
+      obj = await this.d.writer.setFinalizers(obj, [...(obj.metadata.finalizers ?? []), FINALIZER]);
+    }
+
+    const observed = await this.observe(target, spec, obj.status, prio, trigger);
+    const plan = planIntegration({ spec, observed, status: obj.status });
+    const account = await this.d.gateway.account(target);
+    if (planIsEmpty(plan)) {
+      const status = ready(base, this.gen(obj), this.d.now(), observed!, target.region, integrationArn(target.region, account, spec.domainName, observed!.uri));
+      await this.writeStatus(obj, status);
+      return { requeueAfterMs: this.d.pollIntervalMs(obj) };
+    }
+
+    const progressReason: ReasonName = plan.put?.reason === 'create' ? Reason.Creating : Reason.Updating;
+    await this.writeStatus(obj, inProgress(base, this.gen(obj), this.d.now(), progressReason, describeChanges(plan.changes)));
+    const result = await this.act(obj, target, account, plan, observed, prio);
+    const now = this.d.now();
+    const status = ready(base, this.gen(obj), now, result, target.region, integrationArn(target.region, account, spec.domainName, result.uri));
+    status.lastSyncTime = now.toISOString();
+    if (plan.put) {
+      status.appliedFlowDefinitionHash = flowDefinitionHash(spec.flowDefinition);
+      status.appliedFlowDefinition = spec.flowDefinition;
+      if (!status.appliedFlowDefinitionHash) delete status.appliedFlowDefinitionHash;
+      if (!status.appliedFlowDefinition) delete status.appliedFlowDefinition;
+    }
+    await this.writeStatus(obj, status);
+    return { requeueAfterMs: this.d.pollIntervalMs(obj) };
+  }
+
+  /** Executes a plan: Put first (it may create the integration the tags belong to), then tags. */
+  private async act(obj: CustomerProfilesIntegration, target: AwsTarget, account: string, plan: Plan, observed: ObservedIntegration | undefined, prio: CallPriority): Promise<ObservedIntegration> {
+    const spec = obj.spec;
+    let current = observed;
+    this.d.snapshots.invalidate(target, spec.domainName);
+    if (plan.put) {
+      current = await this.d.gateway.putIntegration(target, plan.put.request, prio);
+      const verb = { create: 'Created', adopt: 'Adopted', update: 'Updated', drift: 'Updated' }[plan.put.reason];
+      const why = plan.put.reason === 'drift' ? 'corrected an out-of-band change' : describeChanges(plan.changes);
+      this.d.events.emit(obj, 'Normal', verb, 'PutIntegration', `${verb} integration ${current.uri} in ${spec.domainName}: ${why}`);
+      this.d.log.info({ uri: current.uri, reason: plan.put.reason }, 'PutIntegration');
+    }
+    if (plan.tag || plan.untag) {
+      const arn = integrationArn(target.region, account, spec.domainName, current!.uri);
+      if (plan.tag) await this.d.gateway.tagResource(target, arn, plan.tag, prio);
+      if (plan.untag) await this.d.gateway.untagResource(target, arn, plan.untag, prio);
+      const note = [plan.tag && `set ${Object.keys(plan.tag).join(', ')}`, plan.untag && `removed ${plan.untag.join(', ')}`].filter(Boolean).join('; ');
+      this.d.events.emit(obj, 'Normal', 'Tagged', 'TagResource', `Tags of ${current!.uri}: ${note}`);
+      // Tag calls may move LastUpdatedAt; read it back so our own change never looks out-of-band.
+      current = (await this.d.gateway.getIntegration(target, spec.domainName, current!.uri, prio)) ?? current;
+    }
+    return current!;
+  }
+
+  /** Observe: read only, and report how AWS differs from the spec. */
+  private async observeOnly(obj: CustomerProfilesIntegration, target: AwsTarget, base: IntegrationStatus, prio: CallPriority, trigger: Trigger): Promise<ReconcileResult> {
+    const spec = obj.spec;
+    const observed = await this.observe(target, spec, obj.status, prio, trigger);
+    const account = observed ? await this.d.gateway.account(target) : '';
+    const drift: FieldChange[] = [];
+    if (observed) {
+      drift.push(...readableChanges(spec, observed));
+      if (!sameValue(spec.tags, observed.tags)) drift.push({ path: 'tags', kind: 'change', from: observed.tags, to: spec.tags });
+    }
+    const arn = observed ? integrationArn(target.region, account, spec.domainName, observed.uri) : undefined;
+    await this.writeStatus(obj, observeOnly(base, this.gen(obj), this.d.now(), observed, drift, target.region, arn));
+    return { requeueAfterMs: this.d.pollIntervalMs(obj) };
+  }
+
+  /** Finds the integration: by its Uri, or, for a flow AWS named, by listing the domain. */
+  private async observe(target: AwsTarget, spec: IntegrationSpec, status: IntegrationStatus | undefined, prio: CallPriority, trigger: Trigger): Promise<ObservedIntegration | undefined> {
+    const uri = status?.uri || spec.uri;
+    if (trigger === 'poll') {
+      const all = await this.d.snapshots.integrations(target, spec.domainName, prio);
+      if (uri) return all.get(uri);
+      return findFlow([...all.values()], spec);
+    }
+    if (uri) return this.d.gateway.getIntegration(target, spec.domainName, uri, prio);
+    if (!spec.flowDefinition) return undefined;
+    return findFlow(await this.d.gateway.listIntegrations(target, spec.domainName, prio), spec);
+  }
+
+  /** Deletion: per deletionPolicy, then let Kubernetes remove the object. */
+  private async finalize(obj: CustomerProfilesIntegration, target: AwsTarget, isPaused: boolean): Promise<ReconcileResult> {
+    if (!obj.metadata.finalizers?.includes(FINALIZER)) return {};
+    const spec = obj.spec;
+    const keep = isPaused || spec.deletionPolicy === 'Retain' || spec.managementPolicy === 'Observe' || this.d.olderClaimant(obj);
+    if (!keep) {
+      try {
+        const uri = obj.status?.uri || spec.uri || (await this.observe(target, spec, obj.status, 'high', 'change'))?.uri;
+        if (uri) {
+          this.d.snapshots.invalidate(target, spec.domainName);
+          const existed = await this.d.gateway.deleteIntegration(target, spec.domainName, uri, 'high');
+          if (existed) this.d.events.emit(obj, 'Normal', 'Deleted', 'DeleteIntegration', `Deleted integration ${uri} from ${spec.domainName}`);
+        }
+      } catch (err) {
+        const failure = classifyAwsError(err, 'DeleteIntegration');
+        if (failure.kind === 'NotLeader') return {};
+        // A domain that no longer exists has no integration left to delete.
+        if (failure.kind !== 'NotFound') {
+          this.d.events.emit(obj, 'Warning', reasonFor(failure), 'DeleteIntegration', failure.message);
+          const base = obj.status ?? {};
+          await this.writeStatus(obj, failed(base, this.gen(obj), this.d.now(), reasonFor(failure), failure.message, Reason.Deleting));
+          return { retry: true };
+        }
+      }
+    }
+    await this.d.writer.setFinalizers(obj, (obj.metadata.finalizers ?? []).filter((f) => f !== FINALIZER));
+    return {};
+  }
+
+  private async fail(obj: CustomerProfilesIntegration, base: IntegrationStatus, err: unknown): Promise<ReconcileResult> {
+    if (!(err instanceof AwsFailure)) throw err; // Kubernetes errors: the controller retries with backoff
+    if (err.kind === 'NotLeader') return {};
+    const reason = reasonFor(err);
+    this.d.events.emit(obj, 'Warning', reason, err.operation, err.message);
+    this.d.log.warn({ reason, err: err.message, requestId: err.requestId }, 'reconcile failed');
+    if (terminalReasons.has(reason)) {
+      await this.writeStatus(obj, stalled(base, this.gen(obj), this.d.now(), reason, err.message));
+      return { requeueAfterMs: STALLED_RETRY_MS };
+    }
+    const readyReason = obj.status?.uri ? Reason.Updating : Reason.Creating;
+    await this.writeStatus(obj, failed(base, this.gen(obj), this.d.now(), reason, err.message, readyReason));
+    return { retry: true };
+  }
+
+  private async writeStatus(obj: CustomerProfilesIntegration, status: IntegrationStatus): Promise<void> {
+    if (sameStatus(obj.status, status)) return; // at rest: zero API server writes
+    await this.d.writer.patchStatus(obj, status);
+    obj.status = status; // later steps of this reconcile compare against what is now stored
+  }
+
+  private gen(obj: CustomerProfilesIntegration): number {
+    return obj.metadata.generation ?? 0;
+  }
+}
+
+function findFlow(items: ObservedIntegration[], spec: IntegrationSpec): ObservedIntegration | undefined {
+  const flowName = spec.flowDefinition?.flowName;
+  return flowName ? items.find((i) => isFlowUriFor(i.uri, flowName)) : undefined;
+}
+
+export function reasonFor(failure: AwsFailure): ReasonName {
+  switch (failure.kind) {
+    case 'InvalidSpec': return Reason.InvalidSpec;
+    case 'NotFound': return Reason.DomainNotFound; // a write to a missing domain
+    case 'AccessDenied': return Reason.AccessDenied;
+    case 'Throttled': return Reason.Throttled;
+    case 'CredentialsError': return Reason.CredentialsError;
+    default: return Reason.AWSUnavailable;
+  }
+}
+
+// undefined members are never stored, so they must not make two statuses differ.
+const strip = (v: unknown) => JSON.parse(JSON.stringify(v ?? {}));
+export function sameStatus(a: IntegrationStatus | undefined, b: IntegrationStatus): boolean {
+  return deepEqual(strip(a), strip(b));
+}
