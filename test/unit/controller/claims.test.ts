@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { ClaimIndex, claimOf } from '../../../src/controller/claims.ts';
+import type { CustomerProfilesIntegration } from '../../../src/api/types.ts';
+
+function cpi(name: string, created: string, spec: Record<string, unknown>, status?: Record<string, unknown>): CustomerProfilesIntegration {
+  return {
+    apiVersion: 'customerprofiles.gitops.dev/v1alpha1',
+    kind: 'CustomerProfilesIntegration',
+    metadata: { name, namespace: 'ns', creationTimestamp: created },
+    spec: { domainName: 'retail', ...spec },
+    ...(status ? { status } : {}),
+  } as CustomerProfilesIntegration;
+}
+
+describe('claimOf', () => {
+  it('uses region, domain and uri', () => {
+    expect(claimOf(cpi('a', '', { uri: 'arn:x' }), 'us-east-1')).toBe('us-east-1|retail|arn:x');
+    expect(claimOf(cpi('a', '', { uri: 'arn:x', region: 'eu-west-2' }), 'us-east-1')).toBe('eu-west-2|retail|arn:x');
+  });
+  it('falls back to the uri AWS generated, then to the flow name across domains', () => {
+    expect(claimOf(cpi('a', '', {}, { uri: 'arn:aws:appflow:r:1:flow/F' }), 'r')).toBe('r|retail|arn:aws:appflow:r:1:flow/F');
+    expect(claimOf(cpi('a', '', { flowDefinition: { flowName: 'F' } }), 'r')).toBe('r|*|flow:F');
+  });
+  it('has no claim without a uri or a flow', () => {
+    expect(claimOf(cpi('a', '', {}), 'r')).toBeUndefined();
+  });
+});
+
+describe('ClaimIndex', () => {
+  it('gives the integration to the older resource and Conflict to the younger', () => {
+    const idx = new ClaimIndex('r');
+    const old = cpi('old', '2026-01-01T00:00:00Z', { uri: 'u' });
+    const young = cpi('young', '2026-02-01T00:00:00Z', { uri: 'u' });
+    expect(idx.upsert(young)).toEqual([]);
+    expect(idx.upsert(old)).toEqual(['ns/young']);
+    expect(idx.olderClaimant(old)).toBeUndefined();
+    expect(idx.olderClaimant(young)).toBe('ns/old');
+  });
+
+  it('breaks ties of creation time by name, so the order is total', () => {
+    const idx = new ClaimIndex('r');
+    const b = cpi('b', '2026-01-01T00:00:00Z', { uri: 'u' });
+    const a = cpi('a', '2026-01-01T00:00:00Z', { uri: 'u' });
+    idx.upsert(b);
+    idx.upsert(a);
+    expect(idx.olderClaimant(b)).toBe('ns/a');
+    expect(idx.olderClaimant(a)).toBeUndefined();
+  });
+
+  it('hands the claim to the younger one when the older is removed, and names it', () => {
+    const idx = new ClaimIndex('r');
+    const old = cpi('old', '2026-01-01T00:00:00Z', { uri: 'u' });
+    const young = cpi('young', '2026-02-01T00:00:00Z', { uri: 'u' });
+    idx.upsert(old);
+    idx.upsert(young);
+    expect(idx.remove(old)).toEqual(['ns/young']);
+    expect(idx.olderClaimant(young)).toBeUndefined();
+  });
+
+  it('moves a resource whose claim changed and tells the peers of the old claim', () => {
+    const idx = new ClaimIndex('r');
+    const a = cpi('a', '2026-01-01T00:00:00Z', { flowDefinition: { flowName: 'F' } });
+    const b = cpi('b', '2026-02-01T00:00:00Z', { flowDefinition: { flowName: 'F' } });
+    idx.upsert(a);
+    idx.upsert(b);
+    expect(idx.olderClaimant(b)).toBe('ns/a');
+    const bMoved = cpi('b', '2026-02-01T00:00:00Z', { flowDefinition: { flowName: 'G' } });
+    expect(idx.upsert(bMoved)).toEqual(['ns/a']);
+    expect(idx.olderClaimant(bMoved)).toBeUndefined();
+  });
+});
