@@ -1,0 +1,321 @@
+// The cross-field rules of the resource, each written once in two languages: CEL for the API
+// server (they become the CRD's `x-kubernetes-validations`) and TypeScript for `cpi validate`,
+// which must reject exactly what `kubectl apply` rejects without a cluster. A unit test runs every
+// CEL expression with a real CEL engine against the fixtures and checks that both sides agree, on
+// the verdict and on the message.
+//
+// CEL cost: the API server estimates each rule's worst case from maxItems/maxProperties/maxLength
+// in the schema, so every list and map the rules iterate is bounded there, and no rule runs a regex
+// over an unbounded string (map keys are estimated as size 0, so key regexes are cheap).
+
+/** Where a rule sits in the schema: property names, `*` for every item of a list. */
+export type RulePath = readonly string[];
+
+/** One problem a rule finds, at `path` relative to the rule's location (`''` = the location). */
+export interface Finding {
+  path: string;
+  message: string;
+}
+
+export interface Rule {
+  name: string;
+  at: RulePath;
+  /** CEL; uses `oldSelf` only when `transition` is set. */
+  rule: string;
+  message: string;
+  messageExpression?: string;
+  /** Relative JSON path the API server reports instead of the rule's location. */
+  fieldPath?: string;
+  reason?: 'FieldValueRequired' | 'FieldValueForbidden' | 'FieldValueInvalid';
+  /** Checked only on update, against the old object (immutability). */
+  transition?: boolean;
+  /**
+   * How the API server's message relates to the offline finding: `same` text, or `prefixed`
+   * with the finding's relative path (for rules that name a list index the API server cannot
+   * put in the field path).
+   */
+  serverMessage: 'same' | 'prefixed';
+  check(self: unknown, oldSelf?: unknown): Finding[];
+}
+
+/** `connectorType` enum value (AWS spelling) -> the camelCase key of its properties/operator. */
+export const CONNECTOR_KEYS = {
+  Salesforce: 'salesforce',
+  Marketo: 'marketo',
+  Zendesk: 'zendesk',
+  Servicenow: 'serviceNow',
+  S3: 's3',
+} as const;
+export type ConnectorType = keyof typeof CONNECTOR_KEYS;
+const connectorKeyList = Object.values(CONNECTOR_KEYS);
+
+export const TAG_KEY_PATTERN = '^[a-zA-Z+-=._:/]+$';
+export const TAG_KEY_CHARS = 'letters, digits and + , - . / : ; < = _';
+
+export const OPERATOR_PROPERTY_KEYS = [
+  'VALUE',
+  'VALUES',
+  'DATA_TYPE',
+  'UPPER_BOUND',
+  'LOWER_BOUND',
+  'SOURCE_DATA_TYPE',
+  'DESTINATION_DATA_TYPE',
+  'VALIDATION_ACTION',
+  'MASK_VALUE',
+  'MASK_LENGTH',
+  'TRUNCATE_LENGTH',
+  'MATH_OPERATION_FIELDS_ORDER',
+  'CONCAT_FORMAT',
+  'SUBFIELD_CATEGORY_MAP',
+] as const;
+
+// ---- small helpers over untyped input (the offline validator sees whatever the YAML holds) ----
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const has = (o: unknown, k: string): boolean => isObj(o) && o[k] !== undefined && o[k] !== null;
+const keysOf = (o: unknown): string[] => (isObj(o) ? Object.keys(o) : []);
+const tagKeyRe = new RegExp(TAG_KEY_PATTERN);
+
+// CEL: `type == 'S3' ? has(obj.s3) : type == 'Salesforce' ? ... : true` (an unknown type is the enum's problem).
+function celHasKeyFor(typeExpr: string, objExpr: string): string {
+  return (
+    Object.entries(CONNECTOR_KEYS)
+      .map(([type, key]) => `${typeExpr} == '${type}' ? has(${objExpr}.${key}) : `)
+      .join('') + 'true'
+  );
+}
+const celKeyMap = `{${Object.entries(CONNECTOR_KEYS)
+  .map(([t, k]) => `'${t}': '${k}'`)
+  .join(', ')}}`;
+const celExactlyOne = `[${connectorKeyList.map((k) => `has(self.${k})`).join(', ')}].filter(x, x).size() == 1`;
+
+function expectedKey(type: unknown): string | undefined {
+  return typeof type === 'string' && type in CONNECTOR_KEYS ? CONNECTOR_KEYS[type as ConnectorType] : undefined;
+}
+
+const FLOW = ['spec', 'flowDefinition'] as const;
+
+export const RULES: readonly Rule[] = [
+  {
+    name: 'domainNameImmutable',
+    at: ['spec', 'domainName'],
+    rule: 'self == oldSelf',
+    message: 'domainName is immutable: create a new resource for another domain',
+    transition: true,
+    serverMessage: 'same',
+    check: (self, old) => (self === old ? [] : [{ path: '', message: 'domainName is immutable: create a new resource for another domain' }]),
+  },
+  {
+    name: 'uriImmutable',
+    at: ['spec'],
+    rule: '!has(oldSelf.uri) || (has(self.uri) && self.uri == oldSelf.uri)',
+    message: 'uri is immutable once set: it identifies the integration in AWS; create a new resource for another uri',
+    fieldPath: '.uri',
+    transition: true,
+    serverMessage: 'same',
+    check: (self, old) =>
+      !has(old, 'uri') || (has(self, 'uri') && (self as Obj).uri === (old as Obj).uri)
+        ? []
+        : [{ path: '.uri', message: 'uri is immutable once set: it identifies the integration in AWS; create a new resource for another uri' }],
+  },
+  {
+    name: 'regionImmutable',
+    at: ['spec'],
+    rule: '!has(oldSelf.region) || (has(self.region) && self.region == oldSelf.region)',
+    message: 'region is immutable once set: the integration lives in one region; create a new resource for another region',
+    fieldPath: '.region',
+    transition: true,
+    serverMessage: 'same',
+    check: (self, old) =>
+      !has(old, 'region') || (has(self, 'region') && (self as Obj).region === (old as Obj).region)
+        ? []
+        : [{ path: '.region', message: 'region is immutable once set: the integration lives in one region; create a new resource for another region' }],
+  },
+  {
+    name: 'uriOrFlowDefinition',
+    at: ['spec'],
+    rule: 'has(self.uri) || has(self.flowDefinition)',
+    message: 'set uri (an existing source, e.g. an Amazon Connect instance ARN) or flowDefinition (an AppFlow flow that AWS creates)',
+    reason: 'FieldValueRequired',
+    serverMessage: 'same',
+    check: (self) =>
+      has(self, 'uri') || has(self, 'flowDefinition')
+        ? []
+        : [{ path: '', message: 'set uri (an existing source, e.g. an Amazon Connect instance ARN) or flowDefinition (an AppFlow flow that AWS creates)' }],
+  },
+  {
+    name: 'flowNameImmutable',
+    at: FLOW,
+    rule: 'self.flowName == oldSelf.flowName',
+    message: 'flowName is immutable: AppFlow flows cannot be renamed; create a new resource for another flow',
+    fieldPath: '.flowName',
+    transition: true,
+    serverMessage: 'same',
+    check: (self, old) =>
+      isObj(self) && isObj(old) && self.flowName !== old.flowName
+        ? [{ path: '.flowName', message: 'flowName is immutable: AppFlow flows cannot be renamed; create a new resource for another flow' }]
+        : [],
+  },
+  {
+    name: 'sourceConnectorPropertiesOneKey',
+    at: [...FLOW, 'sourceFlowConfig', 'sourceConnectorProperties'],
+    rule: celExactlyOne,
+    message: `set exactly one of: ${connectorKeyList.join(', ')}`,
+    serverMessage: 'same',
+    check: (self) =>
+      isObj(self) && connectorKeyList.filter((k) => has(self, k)).length !== 1
+        ? [{ path: '', message: `set exactly one of: ${connectorKeyList.join(', ')}` }]
+        : [],
+  },
+  {
+    name: 'sourceConnectorPropertiesMatchType',
+    at: [...FLOW, 'sourceFlowConfig'],
+    rule: `!has(self.sourceConnectorProperties) || (${celHasKeyFor('self.connectorType', 'self.sourceConnectorProperties')})`,
+    message: 'must have the key that matches connectorType (S3: s3, Salesforce: salesforce, Servicenow: serviceNow, Marketo: marketo, Zendesk: zendesk)',
+    messageExpression: `'must have the key ' + ${celKeyMap}[self.connectorType] + ' to match connectorType ' + self.connectorType`,
+    fieldPath: '.sourceConnectorProperties',
+    serverMessage: 'same',
+    check: (self) => {
+      if (!isObj(self) || !has(self, 'sourceConnectorProperties')) return [];
+      const key = expectedKey(self.connectorType);
+      if (!key || has(self.sourceConnectorProperties, key)) return [];
+      return [{ path: '.sourceConnectorProperties', message: `must have the key ${key} to match connectorType ${String(self.connectorType)}` }];
+    },
+  },
+  {
+    name: 'connectorOperatorOneKey',
+    at: [...FLOW, 'tasks', '*', 'connectorOperator'],
+    rule: celExactlyOne,
+    message: `set exactly one of: ${connectorKeyList.join(', ')}`,
+    serverMessage: 'same',
+    check: (self) =>
+      isObj(self) && connectorKeyList.filter((k) => has(self, k)).length !== 1
+        ? [{ path: '', message: `set exactly one of: ${connectorKeyList.join(', ')}` }]
+        : [],
+  },
+  {
+    name: 'connectorOperatorMatchesType',
+    at: FLOW,
+    rule: `!has(self.sourceFlowConfig) || !has(self.tasks) || self.tasks.all(t, !has(t.connectorOperator) || (${celHasKeyFor('self.sourceFlowConfig.connectorType', 't.connectorOperator')}))`,
+    message: 'every task\'s connectorOperator must use the key that matches sourceFlowConfig.connectorType (S3: s3, Salesforce: salesforce, Servicenow: serviceNow, Marketo: marketo, Zendesk: zendesk)',
+    // The API server cannot point its field path at one list item, so the message names it.
+    messageExpression:
+      `'tasks[' + string(self.tasks.map(t, has(t.connectorOperator) && !(${celHasKeyFor('self.sourceFlowConfig.connectorType', 't.connectorOperator')})).indexOf(true)) + ` +
+      `'].connectorOperator: must use the key ' + ${celKeyMap}[self.sourceFlowConfig.connectorType] + ' to match sourceFlowConfig.connectorType ' + self.sourceFlowConfig.connectorType`,
+    fieldPath: '.tasks',
+    serverMessage: 'prefixed',
+    check: (self) => {
+      if (!isObj(self) || !isObj(self.sourceFlowConfig) || !Array.isArray(self.tasks)) return [];
+      const type = self.sourceFlowConfig.connectorType;
+      const key = expectedKey(type);
+      if (!key) return [];
+      const out: Finding[] = [];
+      self.tasks.forEach((t, i) => {
+        if (has(t, 'connectorOperator') && !has((t as Obj).connectorOperator, key)) {
+          out.push({ path: `.tasks[${i}].connectorOperator`, message: `must use the key ${key} to match sourceFlowConfig.connectorType ${String(type)}` });
+        }
+      });
+      return out;
+    },
+  },
+  {
+    name: 'scheduledPropertiesRequired',
+    at: [...FLOW, 'triggerConfig'],
+    rule: "self.triggerType != 'Scheduled' || (has(self.triggerProperties) && has(self.triggerProperties.scheduled))",
+    message: 'triggerProperties.scheduled is required when triggerType is Scheduled',
+    fieldPath: '.triggerProperties.scheduled',
+    reason: 'FieldValueRequired',
+    serverMessage: 'same',
+    check: (self) =>
+      isObj(self) && self.triggerType === 'Scheduled' && !has(self.triggerProperties, 'scheduled')
+        ? [{ path: '.triggerProperties.scheduled', message: 'triggerProperties.scheduled is required when triggerType is Scheduled' }]
+        : [],
+  },
+  {
+    name: 'scheduledPropertiesOnlyWhenScheduled',
+    at: [...FLOW, 'triggerConfig'],
+    rule: "self.triggerType == 'Scheduled' || !has(self.triggerProperties) || !has(self.triggerProperties.scheduled)",
+    message: 'triggerProperties.scheduled is allowed only with triggerType Scheduled',
+    fieldPath: '.triggerProperties.scheduled',
+    reason: 'FieldValueForbidden',
+    serverMessage: 'same',
+    check: (self) =>
+      isObj(self) && self.triggerType !== 'Scheduled' && has(self.triggerProperties, 'scheduled')
+        ? [{ path: '.triggerProperties.scheduled', message: 'triggerProperties.scheduled is allowed only with triggerType Scheduled' }]
+        : [],
+  },
+  {
+    name: 'scheduleWindow',
+    at: [...FLOW, 'triggerConfig', 'triggerProperties', 'scheduled'],
+    rule: '!has(self.scheduleStartTime) || !has(self.scheduleEndTime) || self.scheduleEndTime > self.scheduleStartTime',
+    message: 'scheduleEndTime must be after scheduleStartTime',
+    fieldPath: '.scheduleEndTime',
+    serverMessage: 'same',
+    check: (self) => {
+      if (!isObj(self) || typeof self.scheduleStartTime !== 'string' || typeof self.scheduleEndTime !== 'string') return [];
+      const start = Date.parse(self.scheduleStartTime);
+      const end = Date.parse(self.scheduleEndTime);
+      return Number.isNaN(start) || Number.isNaN(end) || end > start ? [] : [{ path: '.scheduleEndTime', message: 'scheduleEndTime must be after scheduleStartTime' }];
+    },
+  },
+  {
+    name: 'tagKeysNotReserved',
+    at: ['spec', 'tags'],
+    rule: "self.all(k, !k.startsWith('aws:'))",
+    message: 'tag keys must not start with aws: (the prefix is reserved by AWS)',
+    messageExpression: "'key ' + self.filter(k, k.startsWith('aws:'))[0] + ' must not start with aws: (the prefix is reserved by AWS)'",
+    serverMessage: 'same',
+    check: (self) =>
+      keysOf(self)
+        .filter((k) => k.startsWith('aws:'))
+        .map((k) => ({ path: `[${k}]`, message: `key ${k} must not start with aws: (the prefix is reserved by AWS)` })),
+  },
+  {
+    name: 'tagKeysShape',
+    at: ['spec', 'tags'],
+    rule: `self.all(k, size(k) <= 128 && k.matches('${TAG_KEY_PATTERN}'))`,
+    message: `tag keys must be 1-128 characters: ${TAG_KEY_CHARS}`,
+    messageExpression: `'key ' + self.filter(k, !(size(k) <= 128 && k.matches('${TAG_KEY_PATTERN}')))[0] + ' is not a valid tag key: use 1-128 characters: ${TAG_KEY_CHARS}'`,
+    serverMessage: 'same',
+    check: (self) =>
+      keysOf(self)
+        .filter((k) => !([...k].length <= 128 && tagKeyRe.test(k)))
+        .map((k) => ({ path: `[${k}]`, message: `key ${k} is not a valid tag key: use 1-128 characters: ${TAG_KEY_CHARS}` })),
+  },
+  {
+    name: 'objectTypeNamesKeys',
+    at: ['spec', 'objectTypeNames'],
+    rule: 'self.all(k, size(k) >= 1 && size(k) <= 255)',
+    message: 'keys (event types such as ShopifyCreateOrders) must be 1-255 characters',
+    serverMessage: 'same',
+    check: (self) =>
+      keysOf(self)
+        .filter((k) => !([...k].length >= 1 && [...k].length <= 255))
+        .map((k) => ({ path: `[${k}]`, message: 'keys (event types such as ShopifyCreateOrders) must be 1-255 characters' })),
+  },
+  {
+    name: 'taskPropertiesKeys',
+    at: [...FLOW, 'tasks', '*', 'taskProperties'],
+    rule: `self.all(k, k in [${OPERATOR_PROPERTY_KEYS.map((k) => `'${k}'`).join(', ')}])`,
+    message: `keys must be one of: ${OPERATOR_PROPERTY_KEYS.join(', ')}`,
+    messageExpression: `'key ' + self.filter(k, !(k in [${OPERATOR_PROPERTY_KEYS.map((k) => `'${k}'`).join(', ')}]))[0] + ' is not allowed: keys must be one of: ${OPERATOR_PROPERTY_KEYS.join(', ')}'`,
+    serverMessage: 'same',
+    check: (self) =>
+      keysOf(self)
+        .filter((k) => !(OPERATOR_PROPERTY_KEYS as readonly string[]).includes(k))
+        .map((k) => ({ path: `[${k}]`, message: `key ${k} is not allowed: keys must be one of: ${OPERATOR_PROPERTY_KEYS.join(', ')}` })),
+  },
+];
+
+/** The CRD form of the rules at one schema location. */
+export function celValidationsAt(at: RulePath): Array<Record<string, string>> {
+  const key = at.join('.');
+  return RULES.filter((r) => r.at.join('.') === key).map((r) => {
+    const v: Record<string, string> = { rule: r.rule, message: r.message };
+    if (r.messageExpression) v.messageExpression = r.messageExpression;
+    if (r.fieldPath) v.fieldPath = r.fieldPath;
+    if (r.reason) v.reason = r.reason;
+    return v;
+  });
+}

@@ -1,0 +1,31 @@
+// TypeScript types of the resource, derived from the schema so they cannot drift from it.
+import type { Static } from 'typebox';
+import type { ConditionSchema, SpecSchema, StatusSchema } from './schema.ts';
+
+export type IntegrationSpec = Static<typeof SpecSchema>;
+/** spec.flowDefinition, in the resource's camelCase form. */
+export type FlowDefinition = NonNullable<IntegrationSpec['flowDefinition']>;
+export type Task = FlowDefinition['tasks'][number];
+export type IntegrationStatus = Static<typeof StatusSchema>;
+export type Condition = Static<typeof ConditionSchema>;
+
+export interface ResourceMetadata {
+  name: string;
+  namespace?: string;
+  uid?: string;
+  generation?: number;
+  resourceVersion?: string;
+  annotations?: Record<string, string>;
+  labels?: Record<string, string>;
+  finalizers?: string[];
+  deletionTimestamp?: string;
+  creationTimestamp?: string;
+}
+
+export interface CustomerProfilesIntegration {
+  apiVersion: string;
+  kind: string;
+  metadata: ResourceMetadata;
+  spec: IntegrationSpec;
+  status?: IntegrationStatus;
+}
