@@ -43,7 +43,10 @@ export class Router {
 
   /** The operation for a method and raw path, or undefined when no route matches. */
   match(method: string, rawPath: string): RouteMatch | undefined {
-    const parts = rawPath.split('/').filter(Boolean);
+    // Keep empty segments: `/domains//integrations` is an empty DomainName (a validation
+    // error, as AWS reports it), not a different route.
+    const parts = rawPath.split('/').slice(1);
+    if (parts.length > 1 && parts.at(-1) === '') parts.pop();
     for (const route of this.routes) {
       if (route.method !== method || route.segments.length !== parts.length) continue;
       const labels: Record<string, string> = {};
