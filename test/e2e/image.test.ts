@@ -1,0 +1,188 @@
+// The Dockerfile's production stage, run without Docker: no Docker daemon exists here, so this
+// follows the Dockerfile's own steps (read from it, so the two cannot drift) in a temp dir:
+// compile (build stage), `npm ci --omit=dev` (deps stage), copy what the final stage copies, then
+// start the image's ENTRYPOINT: `cpi run --help` and `cpi emulator` must work with production
+// dependencies only.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+interface Stage {
+  name: string;
+  workdir: string;
+  lines: string[];
+}
+
+/** The Dockerfile's stages, each with its WORKDIR and its instructions (continuations joined). */
+function readStages(): Stage[] {
+  const text = readFileSync(join(root, 'Dockerfile'), 'utf8').replace(/\\\n/g, ' ');
+  const stages: Stage[] = [];
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) continue;
+    const from = /^FROM\s+\S+(?:\s+AS\s+(\S+))?$/i.exec(line);
+    if (from) stages.push({ name: from[1] ?? 'final', workdir: '/', lines: [] });
+    else if (stages.length) {
+      const stage = stages.at(-1)!;
+      const wd = /^WORKDIR\s+(\S+)$/i.exec(line);
+      if (wd) stage.workdir = wd[1]!;
+      stage.lines.push(line);
+    }
+  }
+  return stages;
+}
+
+const stages = readStages();
+const stage = (name: string) => {
+  const s = stages.find((x) => x.name === name);
+  if (!s) throw new Error(`Dockerfile has no stage "${name}"`);
+  return s;
+};
+const final = stages.at(-1)!;
+const jsonArray = (instruction: string) => {
+  const line = final.lines.find((l) => l.startsWith(`${instruction} `));
+  if (!line) throw new Error(`the final stage has no ${instruction}`);
+  return JSON.parse(line.slice(instruction.length + 1)) as string[];
+};
+
+const work = mkdtempSync(join(tmpdir(), 'cpi-image-'));
+// Stage filesystems: each stage's WORKDIR maps to a directory of its own.
+const stageRoots: Record<string, string> = {
+  build: join(work, 'build'),
+  deps: join(work, 'deps'),
+  final: join(work, 'app'),
+};
+const app = stageRoots.final!;
+const children: ChildProcess[] = [];
+
+afterAll(() => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  rmSync(work, { recursive: true, force: true });
+});
+
+function run(cmd: string, args: string[], cwd: string, timeout = 240_000): string {
+  const res = spawnSync(cmd, args, { cwd, encoding: 'utf8', timeout, env: { ...process.env, npm_config_update_notifier: 'false' } });
+  if (res.status !== 0) {
+    throw new Error(`${cmd} ${args.join(' ')} failed (exit ${res.status}):\n${res.stdout}\n${res.stderr}`);
+  }
+  return res.stdout;
+}
+
+describe('the Dockerfile', () => {
+  it('is multi-stage, runs as a non-root user and starts cpi run', () => {
+    expect(stages.map((s) => s.name)).toEqual(['build', 'deps', 'final']);
+    expect(final.lines).toContain('USER 65532:65532');
+    expect(jsonArray('ENTRYPOINT')).toEqual(['node', 'bin/cpi.js']);
+    expect(jsonArray('CMD')).toEqual(['run']);
+    expect(stage('deps').lines.some((l) => /npm ci .*--omit=dev/.test(l))).toBe(true);
+    // Nothing from the build stage but the compiled output reaches the image.
+    const fromBuild = final.lines.filter((l) => l.includes('--from=build'));
+    expect(fromBuild).toEqual(['COPY --from=build /src/dist ./dist']);
+  });
+
+  it('keeps the build context to what it copies (.dockerignore)', () => {
+    const ignore = readFileSync(join(root, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim());
+    expect(ignore).toContain('*');
+    for (const needed of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'src/', 'bin/']) {
+      expect(ignore).toContain(`!${needed}`);
+    }
+  });
+});
+
+describe('the production stage, without Docker', () => {
+  beforeAll(() => {
+    // Build stage: `npm run build`, into the temp dir (never the checkout's dist/, which
+    // bin/cpi.js would then prefer over src/ for everyone else's tests).
+    expect(stage('build').lines).toContain('RUN npm run build');
+    run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', join(stageRoots.build!, 'dist')], root);
+
+    // Deps stage: its own `npm ci` line, verbatim, plus --prefer-offline to use the local cache.
+    const deps = stage('deps');
+    mkdirSync(stageRoots.deps!, { recursive: true });
+    for (const f of ['package.json', 'package-lock.json']) cpSync(join(root, f), join(stageRoots.deps!, f));
+    const npmCi = deps.lines.find((l) => l.startsWith('RUN npm ci'))!.slice(4).split('&&')[0]!.trim().split(/\s+/);
+    expect(npmCi).toEqual(expect.arrayContaining(['npm', 'ci', '--omit=dev']));
+    run('npm', [...npmCi.slice(1), '--prefer-offline'], stageRoots.deps!);
+
+    // Final stage: exactly its COPY lines.
+    mkdirSync(app, { recursive: true });
+    for (const line of final.lines.filter((l) => l.startsWith('COPY '))) {
+      const parts = line.split(/\s+/).slice(1);
+      const fromFlag = parts[0]!.startsWith('--from=') ? parts.shift()!.slice('--from='.length) : undefined;
+      const dest = parts.pop()!;
+      for (const src of parts) {
+        // --from=X copies an absolute path of stage X; without it, a path of the build context.
+        const fromStage = fromFlag ? stage(fromFlag) : undefined;
+        const from = fromStage ? join(stageRoots[fromStage.name]!, relative(fromStage.workdir, src)) : join(root, src);
+        const to = dest.endsWith('/') ? join(app, dest, basename(src)) : join(app, dest);
+        cpSync(from, resolve(to), { recursive: true });
+      }
+    }
+  }, 600_000);
+
+  it('holds the compiled CLI and production dependencies only', () => {
+    expect(existsSync(join(app, 'dist/cli/main.js'))).toBe(true);
+    expect(existsSync(join(app, 'bin/cpi.js'))).toBe(true);
+    expect(existsSync(join(app, 'src'))).toBe(false);
+    expect(existsSync(join(app, 'node_modules/@kubernetes/client-node'))).toBe(true);
+    expect(existsSync(join(app, 'node_modules/prom-client'))).toBe(true);
+    for (const dev of ['vitest', 'typescript', 'fast-check', 'vite']) {
+      expect(existsSync(join(app, 'node_modules', dev)), dev).toBe(false);
+    }
+    // Nothing above the app dir can lend it modules the image would not have.
+    for (let d = dirname(app); d !== dirname(d); d = dirname(d)) {
+      expect(existsSync(join(d, 'node_modules')), d).toBe(false);
+    }
+  });
+
+  const entrypoint = () => {
+    const [cmd, ...args] = jsonArray('ENTRYPOINT');
+    expect(cmd).toBe('node');
+    return args; // run with this test's Node (24, as the image's)
+  };
+  const imageEnv = () => ({ ...process.env, NODE_ENV: 'production', HOME: app, CPI_DEBUG: '' });
+
+  it('runs `cpi run --help` and prints its flags', () => {
+    const res = spawnSync(process.execPath, [...entrypoint(), 'run', '--help'], { cwd: app, encoding: 'utf8', env: imageEnv(), timeout: 30_000 });
+    expect(res.stderr).toBe('');
+    expect(res.status).toBe(0);
+    for (const flag of ['--leader-elect', '--leader-election-namespace', '--metrics-addr', '--health-addr']) {
+      expect(res.stdout).toContain(flag);
+    }
+  });
+
+  it('starts `cpi emulator --port 0`, which answers on the port it prints', async () => {
+    const child = spawn(process.execPath, [...entrypoint(), 'emulator', '--port', '0'], { cwd: app, env: imageEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(child);
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const url = await new Promise<string>((resolveUrl, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no "listening on" line within 30 s:\n${out}\n${err}`)), 30_000);
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        const m = /listening on (http:\/\/\S+)/.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          resolveUrl(m[1]!);
+        }
+      });
+      child.once('exit', (code) => reject(new Error(`emulator exited with ${code}:\n${out}\n${err}`)));
+    });
+    const health = await fetch(`${url}/_emulator/health`);
+    expect(health.status).toBe(200);
+    // A real API route too: an unknown domain is AWS's 404 ResourceNotFoundException.
+    const res = await fetch(`${url}/domains/no-such-domain/integrations`, { headers: { 'content-type': 'application/json' } });
+    expect(res.status).toBe(404);
+    expect(res.headers.get('x-amzn-errortype') ?? '').toMatch(/ResourceNotFoundException/);
+
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+});
