@@ -15,7 +15,7 @@ import { nextPollDelay } from './poll.ts';
 export interface ObjectCache<T> {
   on(verb: 'add' | 'update' | 'delete', fn: (obj: T) => void): void;
   get(name: string, namespace?: string): T | undefined;
-  list(namespace?: string): T[];
+  list(namespace?: string): readonly T[];
 }
 
 export interface ControllerOptions {

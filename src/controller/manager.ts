@@ -15,10 +15,9 @@ import { IntegrationReconciler } from '../reconcile/reconciler.ts';
 import { DomainSnapshots } from '../reconcile/snapshots.ts';
 import { metricsRoute, probeRoutes, startHttpServer, type RunningHttpServer } from '../runtime/http-server.ts';
 import { ResilientInformer } from '../runtime/informer.ts';
-import { LeaderElector } from '../runtime/leader.ts';
 import { Metrics } from '../runtime/metrics.ts';
 import { ClaimIndex } from './claims.ts';
-import { Controller, errorText } from './controller.ts';
+import { Controller, errorText, type ObjectCache } from './controller.ts';
 
 export interface ManagerOptions {
   kubeConfig: k8s.KubeConfig;
@@ -60,7 +59,8 @@ export class Manager {
     const custom = kc.makeApiClient(k8s.CustomObjectsApi);
     const core = kc.makeApiClient(k8s.CoreV1Api);
 
-    const informer = new ResilientInformer<CustomerProfilesIntegration>({
+    // Watched custom objects are plain JSON (timestamps are strings), whatever client-node's types say.
+    const rawInformer = new ResilientInformer<k8s.KubernetesObject>({
       kubeConfig: kc,
       path: ns ? `/apis/${GROUP}/${VERSION}/namespaces/${ns}/${PLURAL}` : `/apis/${GROUP}/${VERSION}/${PLURAL}`,
       list: () =>
@@ -69,6 +69,8 @@ export class Manager {
           : custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural: PLURAL })) as never,
       logger: log.child({ informer: PLURAL }),
     });
+    const cache = rawInformer as unknown as ObjectCache<CustomerProfilesIntegration>;
+    const informer = rawInformer;
     // Namespaces may name an IAM role to assume for their resources (cross-account, as ACK does).
     const namespaces = new ResilientInformer<k8s.V1Namespace>({
       kubeConfig: kc,
@@ -77,8 +79,9 @@ export class Manager {
       logger: log.child({ informer: 'namespaces' }),
     });
 
+    // Loaded only when asked for: local runs and tests without election never pay for it.
     const leader = this.o.leaderElect
-      ? new LeaderElector({
+      ? new (await import('../runtime/leader.ts')).LeaderElector({
           kubeConfig: kc,
           namespace: this.o.leaderElectionNamespace,
           name: this.o.leaderElectionId,
@@ -116,7 +119,7 @@ export class Manager {
       log,
     });
     controller = new Controller({
-      informer,
+      informer: cache,
       reconciler,
       claims,
       concurrency: this.o.concurrency,
@@ -143,7 +146,7 @@ export class Manager {
       ])
     ).filter((s): s is RunningHttpServer => s !== undefined);
 
-    const conditionsTimer = setInterval(() => this.metrics.setResourceConditions(countConditions(informer.list())), 15_000);
+    const conditionsTimer = setInterval(() => this.metrics.setResourceConditions(countConditions(cache.list())), 15_000);
     conditionsTimer.unref();
 
     log.info({ identity: this.identity, namespace: ns ?? '(all)', region: this.o.region, leaderElect: this.o.leaderElect }, 'starting');
@@ -212,7 +215,7 @@ export class Manager {
   }
 }
 
-function countConditions(objs: CustomerProfilesIntegration[]) {
+function countConditions(objs: readonly CustomerProfilesIntegration[]) {
   const counts: Record<string, Record<string, number>> = {};
   for (const o of objs) {
     for (const type of ['Ready', 'Synced', 'Stalled']) {

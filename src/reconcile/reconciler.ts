@@ -5,12 +5,13 @@ import type { CustomerProfilesIntegration, IntegrationSpec, IntegrationStatus } 
 import deepEqual from 'fast-deep-equal';
 import { ANNOTATIONS, FINALIZER } from '../api/group.ts';
 import { flowDefinitionHash } from '../api/hash.ts';
-import { integrationArn, isFlowUriFor } from '../aws/arn.ts';
+import { integrationArn } from '../aws/arn.ts';
 import { AwsFailure, classifyAwsError } from '../aws/errors.ts';
 import type { AwsTarget, CallPriority, IntegrationGateway, ObservedIntegration } from '../aws/types.ts';
 import { Reason, terminalReasons, type ReasonName } from './conditions.ts';
 import { planIntegration, planIsEmpty, readableChanges, sameValue, type FieldChange, type Plan } from './plan.ts';
 import type { DomainSnapshots } from './snapshots.ts';
+import { observeIntegration } from './observe.ts';
 import { describeChanges, inProgress, failed, observeOnly, paused, ready, stalled } from './status.ts';
 
 export type Trigger = 'change' | 'poll';
@@ -161,17 +162,8 @@ export class IntegrationReconciler {
     return { requeueAfterMs: this.d.pollIntervalMs(obj) };
   }
 
-  /** Finds the integration: by its Uri, or, for a flow AWS named, by listing the domain. */
-  private async observe(target: AwsTarget, spec: IntegrationSpec, status: IntegrationStatus | undefined, prio: CallPriority, trigger: Trigger): Promise<ObservedIntegration | undefined> {
-    const uri = status?.uri || spec.uri;
-    if (trigger === 'poll') {
-      const all = await this.d.snapshots.integrations(target, spec.domainName, prio);
-      if (uri) return all.get(uri);
-      return findFlow([...all.values()], spec);
-    }
-    if (uri) return this.d.gateway.getIntegration(target, spec.domainName, uri, prio);
-    if (!spec.flowDefinition) return undefined;
-    return findFlow(await this.d.gateway.listIntegrations(target, spec.domainName, prio), spec);
+  private observe(target: AwsTarget, spec: IntegrationSpec, status: IntegrationStatus | undefined, prio: CallPriority, trigger: Trigger) {
+    return observeIntegration(target, spec, status, { gateway: this.d.gateway, snapshots: this.d.snapshots, fromSnapshot: trigger === 'poll', prio });
   }
 
   /** Deletion: per deletionPolicy, then let Kubernetes remove the object. */
@@ -227,11 +219,6 @@ export class IntegrationReconciler {
   private gen(obj: CustomerProfilesIntegration): number {
     return obj.metadata.generation ?? 0;
   }
-}
-
-function findFlow(items: ObservedIntegration[], spec: IntegrationSpec): ObservedIntegration | undefined {
-  const flowName = spec.flowDefinition?.flowName;
-  return flowName ? items.find((i) => isFlowUriFor(i.uri, flowName)) : undefined;
 }
 
 export function reasonFor(failure: AwsFailure): ReasonName {

@@ -1,0 +1,96 @@
+// The controller as a real process, under the ServiceAccount of deploy/, against the real API
+// server and the emulator as AWS. Each case asserts on status and on the emulator's request log.
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { freshNamespace } from './support/index.ts';
+import { startController, startEmulator, type Emulator, type Proc } from './harness/processes.ts';
+import { Resources, condition } from './harness/resources.ts';
+
+const CONNECT_URI = 'arn:aws:connect:us-east-1:123456789012:instance/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
+const writes = new Set(['PutIntegration', 'DeleteIntegration', 'TagResource', 'UntagResource']);
+
+describe('controller: create, update, rest, tags, delete', () => {
+  let emulator: Emulator;
+  let controller: Proc;
+  let res: Resources;
+
+  beforeAll(async () => {
+    const ns = await freshNamespace('ctl-basic');
+    res = new Resources(ns);
+    emulator = await startEmulator();
+    await emulator.admin.createDomain('retail');
+    controller = await startController({ kubeconfig: inject('e2e').controllerKubeconfig, emulator, namespace: ns, args: ['--poll-interval', '2s'] });
+  });
+  afterAll(async () => {
+    await controller?.stop();
+    await emulator?.stop();
+  });
+
+  const opsSince = async (seq: number) => (await emulator.admin.requests({ since: seq })).map((r) => r.operation);
+  const lastSeq = async () => (await emulator.admin.requestLog()).lastSeq;
+
+  it('creates the integration and reports Ready with uri, timestamps and conditions', async () => {
+    const before = await lastSeq();
+    await res.create('connect', { domainName: 'retail', uri: CONNECT_URI, objectTypeName: 'CTR', tags: { team: 'crm' } });
+    const obj = await res.waitReady('connect');
+    expect(obj.status).toMatchObject({ uri: CONNECT_URI, observedGeneration: 1, isUnstructured: false, region: 'us-east-1' });
+    expect(Date.parse(obj.status!.createdAt!)).toBeGreaterThan(0);
+    expect(Date.parse(obj.status!.lastUpdatedAt!)).toBeGreaterThanOrEqual(Date.parse(obj.status!.createdAt!));
+    expect(obj.status!.integrationArn).toBe(`arn:aws:profile:us-east-1:123456789012:domains/retail/integrations/${CONNECT_URI}`);
+    expect(condition(obj, 'Synced')).toMatchObject({ status: 'True', observedGeneration: 1 });
+    expect(condition(obj, 'Stalled')).toBeUndefined();
+    expect(obj.metadata.finalizers).toContain('customerprofiles.gitops.dev/finalizer');
+    const ops = await opsSince(before);
+    expect(ops.filter((o) => o === 'PutIntegration')).toHaveLength(1);
+    const state = await emulator.admin.state();
+    expect(JSON.stringify(state)).toContain(CONNECT_URI);
+  });
+
+  it('makes exactly one PutIntegration for a spec update', async () => {
+    const before = await lastSeq();
+    const updated = await res.patchSpec('connect', { objectTypeName: 'CTR2' });
+    await res.waitReady('connect');
+    expect(updated.metadata.generation).toBe(2);
+    const ops = (await opsSince(before)).filter((o) => writes.has(o));
+    expect(ops).toEqual(['PutIntegration']);
+  });
+
+  it('makes zero AWS writes and zero status writes at rest over three poll intervals', async () => {
+    const obj = await res.waitReady('connect');
+    const before = await lastSeq();
+    await new Promise((r) => setTimeout(r, 7_000)); // three 2 s poll intervals are the thing measured
+    const ops = await opsSince(before);
+    expect(ops.filter((o) => writes.has(o))).toEqual([]);
+    expect(ops.length).toBeGreaterThan(0); // it did poll
+    const after = await res.get('connect');
+    expect(after!.metadata.resourceVersion).toBe(obj.metadata.resourceVersion);
+  });
+
+  it('changes tags with TagResource/UntagResource only', async () => {
+    const before = await lastSeq();
+    await res.patchSpec('connect', { tags: { env: 'prod', team: null } });
+    await res.waitReady('connect');
+    const ops = (await opsSince(before)).filter((o) => writes.has(o));
+    expect(ops.sort()).toEqual(['TagResource', 'UntagResource']);
+    const view = (await emulator.admin.state()) as unknown as Record<string, unknown>;
+    expect(JSON.stringify(view)).toContain('"env":"prod"');
+  });
+
+  it('deletes the integration with deletionPolicy Delete and removes the finalizer', async () => {
+    const before = await lastSeq();
+    await res.delete('connect');
+    await res.waitGone('connect');
+    expect((await opsSince(before)).filter((o) => writes.has(o))).toEqual(['DeleteIntegration']);
+    expect(JSON.stringify(await emulator.admin.state())).not.toContain(CONNECT_URI);
+  });
+
+  it('keeps the integration with deletionPolicy Retain', async () => {
+    const uri = `${CONNECT_URI.slice(0, -4)}0001`;
+    await res.create('retained', { domainName: 'retail', uri, objectTypeName: 'CTR', deletionPolicy: 'Retain' });
+    await res.waitReady('retained');
+    const before = await lastSeq();
+    await res.delete('retained');
+    await res.waitGone('retained');
+    expect((await opsSince(before)).filter((o) => writes.has(o))).toEqual([]);
+    expect(JSON.stringify(await emulator.admin.state())).toContain(uri);
+  });
+});
