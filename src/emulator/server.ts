@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { handleAdmin } from './admin.ts';
 import { describeFlow } from './appflow.ts';
-import { type AccessKey, AuthError, DEFAULT_ACCESS_KEYS, type Identity, identify } from './auth.ts';
+import { type AccessKey, AuthError, DEFAULT_ACCESS_KEYS, type Identity, identify, parseAuthorization } from './auth.ts';
 import { type CallContext, CustomerProfiles } from './customer-profiles.ts';
 import { ApiError, statusOf } from './errors.ts';
 import { type FaultSettings, Faults, emptyFaults } from './faults.ts';
@@ -269,7 +269,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
         durationMs: now() - x.started,
       };
       if (errorType) entry.errorType = errorType;
-      if (identity?.accessKeyId) entry.accessKeyId = identity.accessKeyId;
+      // Rejected calls too: the key named in the Authorization credential is what tests look for.
+      const accessKeyId = identity?.accessKeyId ?? parseAuthorization(String(x.req.headers.authorization ?? ''))?.accessKeyId;
+      if (accessKeyId) entry.accessKeyId = accessKeyId;
       const ua = x.req.headers['user-agent'];
       if (ua) entry.userAgent = ua;
       core.log.add(entry);

@@ -1,0 +1,230 @@
+// The admin API through the typed EmulatorAdmin client: reset, state, request log and counters,
+// faults, and out-of-band edits, each observed through the real SDK. Plus the raw wire details
+// the SDK hides (headers, epoch-second JSON numbers, the error body).
+import {
+  CreateDomainCommand,
+  GetDomainCommand,
+  GetIntegrationCommand,
+  ListIntegrationsCommand,
+  PutIntegrationCommand,
+} from '@aws-sdk/client-customer-profiles';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { EmulatorAdmin, EmulatorAdminError } from '../../src/emulator/admin-client.ts';
+import type { RunningEmulator } from '../../src/emulator/server.ts';
+import { ACCOUNT, CREDENTIALS, REGION, clients, emulator, failure } from './helpers.ts';
+
+let emu: RunningEmulator;
+let admin: EmulatorAdmin;
+let c: ReturnType<typeof clients>;
+const URI = 'arn:aws:connect:us-east-1:123456789012:instance/abc';
+
+beforeAll(async () => {
+  emu = await emulator({ quotas: false });
+  admin = new EmulatorAdmin(emu.url);
+  c = clients(emu.url);
+});
+afterAll(async () => {
+  await emu?.close();
+});
+beforeEach(async () => {
+  await admin.reset();
+  await c.cp.send(new CreateDomainCommand({ DomainName: 'retail', DefaultExpirationDays: 30 }));
+});
+
+describe('state and reset', () => {
+  it('state shows domains and integrations per account and region; reset empties state, log and faults', async () => {
+    await c.cp.send(new PutIntegrationCommand({ DomainName: 'retail', Uri: URI, ObjectTypeName: 'CTR' }));
+    await admin.failNext('GetDomain', 5);
+    const state = await admin.state();
+    expect(state.version).toBe(1);
+    const rec = state.accounts[ACCOUNT]![REGION]!.Domains.retail!.Integrations[URI]!;
+    expect(rec).toMatchObject({ DomainName: 'retail', Uri: URI, ObjectTypeName: 'CTR' });
+    expect(typeof rec.CreatedAt).toBe('number');
+
+    await admin.reset();
+    expect((await admin.state()).accounts).toEqual({});
+    expect(await admin.requests()).toEqual([]);
+    expect((await admin.faults()).failNext).toEqual({});
+  });
+});
+
+describe('request log and counters', () => {
+  it('records every API call with its details; filters by since, operation and status; clears', async () => {
+    await admin.clearRequests();
+    const { lastSeq } = await admin.requestLog();
+    await c.cp.send(new PutIntegrationCommand({ DomainName: 'retail', Uri: URI, ObjectTypeName: 'CTR', Tags: { a: 'b' } }));
+    const missing = await failure(c.cp.send(new GetIntegrationCommand({ DomainName: 'retail', Uri: 'nope' })));
+    await c.sts.send(new GetCallerIdentityCommand({}));
+
+    const entries = await admin.requests({ since: lastSeq });
+    expect(entries.map((e) => e.operation)).toEqual(['PutIntegration', 'GetIntegration', 'GetCallerIdentity']);
+    const [put, get, sts] = entries;
+    expect(put).toMatchObject({
+      method: 'PUT',
+      path: '/domains/retail/integrations',
+      status: 200,
+      region: REGION,
+      account: ACCOUNT,
+      accessKeyId: CREDENTIALS.accessKeyId,
+      body: { DomainName: 'retail', Uri: URI, ObjectTypeName: 'CTR', Tags: { a: 'b' } },
+    });
+    expect(put!.seq).toBeGreaterThan(lastSeq);
+    expect(Math.abs(put!.time - Date.now())).toBeLessThan(60_000);
+    expect(put!.userAgent).toMatch(/aws-sdk-js/);
+    expect(put!.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(get).toMatchObject({ method: 'POST', status: 404, errorType: 'ResourceNotFoundException', requestId: missing.$metadata.requestId });
+    expect(sts).toMatchObject({ method: 'POST', path: '/', status: 200, body: { Action: 'GetCallerIdentity', Version: '2011-06-15' } });
+
+    expect(await admin.requests({ since: put!.seq })).toHaveLength(2);
+    expect((await admin.requests({ operation: 'GetIntegration' })).map((e) => e.status)).toEqual([404]);
+    expect((await admin.requests({ status: 200 })).map((e) => e.operation)).toEqual(['PutIntegration', 'GetCallerIdentity']);
+
+    expect(await admin.counters()).toEqual({ PutIntegration: { '200': 1 }, GetIntegration: { '404': 1 }, GetCallerIdentity: { '200': 1 } });
+    await admin.clearRequests();
+    expect(await admin.requests()).toEqual([]);
+    expect(await admin.counters()).toEqual({});
+    // sequence numbers keep growing across a clear, so `since` stays meaningful
+    await c.cp.send(new GetDomainCommand({ DomainName: 'retail' }));
+    expect((await admin.requests())[0]!.seq).toBeGreaterThan(sts!.seq);
+  });
+});
+
+describe('faults', () => {
+  it('an error rate of 1 fails every call with 500 or 429; `*` applies to all operations', async () => {
+    await admin.setFaults({ errorRates: { GetDomain: { rate: 1, status: 500 } } });
+    const e500 = await failure(c.cp.send(new GetDomainCommand({ DomainName: 'retail' })));
+    expect(e500.name).toBe('InternalServerException');
+    expect(e500.$metadata.httpStatusCode).toBe(500);
+    expect(e500.$fault).toBe('server');
+
+    await admin.setFaults({ errorRates: { '*': { rate: 1, status: 429 } } });
+    const e429 = await failure(c.cp.send(new ListIntegrationsCommand({ DomainName: 'retail' })));
+    expect(e429.name).toBe('ThrottlingException');
+    expect(e429.$metadata.httpStatusCode).toBe(429);
+
+    await admin.clearFaults();
+    await c.cp.send(new GetDomainCommand({ DomainName: 'retail' }));
+  });
+
+  it('an error rate of 0.5 fails some calls and not others', async () => {
+    await admin.setFaults({ errorRates: { GetDomain: { rate: 0.5, status: 500 } } });
+    let failed = 0;
+    for (let i = 0; i < 60; i++) {
+      await c.cp.send(new GetDomainCommand({ DomainName: 'retail' })).catch(() => failed++);
+    }
+    // P(all 60 equal) is 2^-59: both outcomes must appear.
+    expect(failed).toBeGreaterThan(0);
+    expect(failed).toBeLessThan(60);
+  });
+
+  it('fail the next N calls of an operation with a given error, then succeed', async () => {
+    await admin.failNext('PutIntegration', 2, 'AccessDeniedException');
+    const put = () => c.cp.send(new PutIntegrationCommand({ DomainName: 'retail', Uri: URI, ObjectTypeName: 'CTR' }));
+    expect((await failure(put())).name).toBe('AccessDeniedException');
+    const second = await failure(put());
+    expect(second.name).toBe('AccessDeniedException');
+    expect(second.$metadata.httpStatusCode).toBe(403);
+    expect((await put()).Uri).toBe(URI);
+    // other operations were not affected
+    expect((await admin.counters()).GetDomain).toBeUndefined();
+  });
+
+  it('added latency delays answers by at least the amount set', async () => {
+    await admin.setFaults({ latencyMs: { GetDomain: 300 } });
+    let t0 = performance.now();
+    await c.cp.send(new GetDomainCommand({ DomainName: 'retail' }));
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(300);
+    await admin.setFaults({ latencyMs: { '*': 150 } });
+    t0 = performance.now();
+    await c.cp.send(new ListIntegrationsCommand({ DomainName: 'retail' }));
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(150);
+  });
+
+  it('admin input errors are clear', async () => {
+    const bad = await failure(admin.setFaults({ errorRates: { PutIntegration: { rate: 2, status: 500 } } }));
+    expect(bad).toBeInstanceOf(EmulatorAdminError);
+    expect(bad.status).toBe(400);
+    expect(bad.message).toMatch(/errorRates\.PutIntegration/);
+    const res = await fetch(`${emu.url}/_emulator/nope`);
+    expect(res.status).toBe(404);
+    expect((await res.json()).error).toMatch(/no admin route/);
+  });
+});
+
+describe('out-of-band edits', () => {
+  it('a console-style change moves LastUpdatedAt and shows in GetIntegration; a delete makes it 404', async () => {
+    const put = await c.cp.send(new PutIntegrationCommand({ DomainName: 'retail', Uri: URI, ObjectTypeName: 'CTR', Scope: 'PROFILE' }));
+    const edited = await admin.putIntegrationOutOfBand('retail', URI, { ObjectTypeName: 'Other', Scope: null });
+    expect(edited.LastUpdatedAt).toBeGreaterThan(put.LastUpdatedAt!.getTime() / 1000);
+    const got = await c.cp.send(new GetIntegrationCommand({ DomainName: 'retail', Uri: URI }));
+    expect(got.ObjectTypeName).toBe('Other');
+    expect(got.Scope).toBeUndefined();
+    expect(got.CreatedAt!.getTime()).toBe(put.CreatedAt!.getTime());
+    expect(got.LastUpdatedAt!.getTime()).toBeGreaterThan(put.LastUpdatedAt!.getTime());
+
+    await admin.deleteIntegrationOutOfBand('retail', URI);
+    expect((await failure(c.cp.send(new GetIntegrationCommand({ DomainName: 'retail', Uri: URI })))).name).toBe('ResourceNotFoundException');
+    expect((await failure(admin.deleteIntegrationOutOfBand('retail', URI))).status).toBe(404);
+  });
+
+  it('creates an integration and a domain in another region and account', async () => {
+    await admin.createDomain('eu-domain', 'eu-west-1', '999988887777');
+    await admin.putIntegrationOutOfBand('eu-domain', 'arn:aws:s3:::eu', { ObjectTypeName: 'T' }, { region: 'eu-west-1', account: '999988887777' });
+    const state = await admin.state();
+    expect(state.accounts['999988887777']!['eu-west-1']!.Domains['eu-domain']!.Integrations['arn:aws:s3:::eu']).toBeDefined();
+    // not visible from the default account
+    expect((await failure(c.cp.send(new GetDomainCommand({ DomainName: 'eu-domain' })))).name).toBe('ResourceNotFoundException');
+  });
+});
+
+describe('the wire, raw', () => {
+  it('every answer has x-amzn-RequestId and a current Date; timestamps are JSON numbers of epoch seconds', async () => {
+    await c.cp.send(new PutIntegrationCommand({ DomainName: 'retail', Uri: URI, ObjectTypeName: 'CTR' }));
+    const res = await fetch(`${emu.url}/domains/retail/integrations`, { method: 'POST', body: JSON.stringify({ Uri: URI }), headers: { 'content-type': 'application/json' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-amzn-requestid')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(Math.abs(Date.parse(res.headers.get('date')!) - Date.now())).toBeLessThan(5_000);
+    const body = await res.json();
+    expect(typeof body.CreatedAt).toBe('number');
+    expect(Math.abs(body.CreatedAt - Date.now() / 1000)).toBeLessThan(60);
+
+    const err = await fetch(`${emu.url}/domains/absent`);
+    expect(err.status).toBe(404);
+    expect(err.headers.get('x-amzn-errortype')).toBe('ResourceNotFoundException');
+    expect(err.headers.get('x-amzn-requestid')).toMatch(/^[0-9a-f-]{36}$/);
+    const eb = await err.json();
+    expect(eb.Message).toMatch(/absent/);
+    expect(eb.message).toBe(eb.Message);
+
+    const admin200 = await fetch(`${emu.url}/_emulator/health`);
+    expect(admin200.headers.get('x-amzn-requestid')).toBeTruthy();
+  });
+
+  it('an ISO string where a timestamp belongs is SerializationException; an unknown route is UnknownOperationException', async () => {
+    const res = await fetch(`${emu.url}/domains/retail/integrations`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        FlowDefinition: {
+          FlowName: 'f',
+          KmsArn: 'arn:aws:kms:us-east-1:123456789012:key/k',
+          SourceFlowConfig: { ConnectorType: 'S3', SourceConnectorProperties: { S3: { BucketName: 'bkt' } } },
+          Tasks: [],
+          TriggerConfig: { TriggerType: 'Scheduled', TriggerProperties: { Scheduled: { ScheduleExpression: 'rate(1hours)', ScheduleStartTime: '2026-01-01T00:00:00Z' } } },
+        },
+      }),
+    });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('x-amzn-errortype')).toBe('SerializationException');
+    expect((await res.json()).Message).toMatch(/ScheduleStartTime.*epoch seconds/);
+
+    const unknown = await fetch(`${emu.url}/domains/retail/nothing-here`);
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get('x-amzn-errortype')).toBe('UnknownOperationException');
+
+    const notJson = await fetch(`${emu.url}/domains/retail/integrations`, { method: 'PUT', body: '{nope', headers: { 'content-type': 'application/json' } });
+    expect(notJson.status).toBe(400);
+    expect(notJson.headers.get('x-amzn-errortype')).toBe('SerializationException');
+  });
+});
