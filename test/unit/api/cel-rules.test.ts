@@ -1,0 +1,193 @@
+// The CEL rules of the CRD, run by a real CEL engine (@bufbuild/cel) against every fixture, must
+// agree with their TypeScript twins in rules.ts: same verdict, same message. This is what keeps
+// `cpi validate` and `kubectl apply` saying the same thing. The Kubernetes-only list function
+// indexOf is supplied here as the Kubernetes CEL library defines it.
+import { celMethod, CelScalar, isCelError, listType, parse, run } from '@bufbuild/cel';
+import { timestampFromDate } from '@bufbuild/protobuf/wkt';
+import { RE2JS } from '@bufbuild/re2';
+import { describe, expect, it } from 'vitest';
+import { buildCrd } from '../../../src/api/crd.ts';
+import { RULES, type Rule } from '../../../src/api/rules.ts';
+import { ResourceSchema } from '../../../src/api/schema.ts';
+import { invalidCases } from '../../fixtures/invalid-specs.ts';
+import { validResources } from '../../fixtures/valid-specs.ts';
+
+interface Node {
+  type?: string;
+  format?: string;
+  properties?: Record<string, Node>;
+  items?: Node;
+  additionalProperties?: Node | boolean;
+  pattern?: string;
+  'x-kubernetes-validations'?: Array<{ rule: string; messageExpression?: string }>;
+}
+
+const indexOf = celMethod('indexOf', listType(CelScalar.DYN), [CelScalar.DYN], CelScalar.INT, function (x) {
+  let i = 0n;
+  for (const v of this) {
+    if (v === x) return i;
+    i++;
+  }
+  return -1n;
+});
+
+/** A JSON value as the API server hands it to CEL: objects as maps, integers as int, date-times as timestamps. */
+function toCel(value: unknown, node: Node | undefined): unknown {
+  if (value === null || value === undefined) return value;
+  // An invalid date-time fails the schema; CEL would never see it as a timestamp.
+  if (node?.format === 'date-time' && typeof value === 'string') return Number.isNaN(Date.parse(value)) ? value : timestampFromDate(new Date(value));
+  if (node?.type === 'integer' && typeof value === 'number') return BigInt(value);
+  if (Array.isArray(value)) return value.map((v) => toCel(v, node?.items));
+  if (typeof value === 'object') {
+    const child = (k: string) => (typeof node?.additionalProperties === 'object' ? node.additionalProperties : node?.properties?.[k]);
+    return new Map(Object.entries(value).map(([k, v]) => [k, toCel(v, child(k))]));
+  }
+  return value;
+}
+
+function schemaAt(at: readonly string[]): Node {
+  let node = ResourceSchema as unknown as Node;
+  for (const seg of at) node = (seg === '*' ? node.items : node.properties?.[seg])!;
+  return node;
+}
+
+function instances(doc: unknown, at: readonly string[]): Array<{ value: unknown; segments: Array<string | number> }> {
+  let found: Array<{ value: unknown; segments: Array<string | number> }> = [{ value: doc, segments: [] }];
+  for (const seg of at) {
+    found = found.flatMap(({ value, segments }) => {
+      if (seg === '*') return Array.isArray(value) ? value.map((v, i) => ({ value: v, segments: [...segments, i] })) : [];
+      const v = value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>)[seg] : undefined;
+      return v === undefined || v === null ? [] : [{ value: v, segments: [...segments, seg] }];
+    });
+  }
+  return found;
+}
+const valueAt = (doc: unknown, segments: Array<string | number>) =>
+  segments.reduce<unknown>((cur, s) => (cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[s as string] : undefined), doc);
+
+function evaluate(expr: string, self: unknown, oldSelf?: unknown): unknown {
+  const bindings: Record<string, never> = { self: self as never, ...(oldSelf !== undefined ? { oldSelf: oldSelf as never } : {}) };
+  const result = run(expr, bindings, { funcs: [indexOf] });
+  if (isCelError(result)) throw new Error(`CEL error in ${expr}: ${result.message}`);
+  return result;
+}
+
+/** Runs one rule with CEL and with its twin on one document; checks that both agree. Returns whether it failed. */
+function agree(rule: Rule, doc: unknown, old: unknown): number {
+  const node = schemaAt(rule.at);
+  let failures = 0;
+  for (const inst of instances(doc, rule.at)) {
+    const before = rule.transition ? valueAt(old, inst.segments) : undefined;
+    if (rule.transition && (before === undefined || before === null)) continue;
+    const celOk = evaluate(rule.rule, toCel(inst.value, node), before === undefined ? undefined : toCel(before, node));
+    const findings = rule.check(inst.value, before);
+    expect(typeof celOk, rule.name).toBe('boolean');
+    expect(celOk, `${rule.name} at ${inst.segments.join('.')}: CEL says ${String(celOk)}, TypeScript found ${JSON.stringify(findings)}`).toBe(findings.length === 0);
+    if (!celOk) {
+      failures++;
+      const celMessage = rule.messageExpression ? evaluate(rule.messageExpression, toCel(inst.value, node)) : rule.message;
+      const first = findings[0]!;
+      expect(celMessage, rule.name).toBe(rule.serverMessage === 'prefixed' ? `${first.path.replace(/^\./, '')}: ${first.message}` : first.message);
+    }
+  }
+  return failures;
+}
+
+describe('CEL rules', () => {
+  it('parse, and use oldSelf exactly when they are transition rules', () => {
+    for (const r of RULES) {
+      expect(() => parse(r.rule), r.name).not.toThrow();
+      if (r.messageExpression) expect(() => parse(r.messageExpression!), r.name).not.toThrow();
+      expect(/\boldSelf\b/.test(r.rule), r.name).toBe(Boolean(r.transition));
+      if (r.messageExpression) expect(r.messageExpression, r.name).not.toMatch(/\boldSelf\b/);
+      expect(r.message.length, r.name).toBeGreaterThan(10);
+    }
+  });
+
+  it('sit in the CRD at the locations rules.ts names, and nowhere in status', () => {
+    const crdRoot = (buildCrd() as { spec: { versions: Array<{ schema: { openAPIV3Schema: Node } }> } }).spec.versions[0]!.schema.openAPIV3Schema;
+    const found: string[] = [];
+    const walk = (n: Node, path: string[]) => {
+      for (const v of n['x-kubernetes-validations'] ?? []) found.push(`${path.join('.')} ${v.rule}`);
+      for (const [k, c] of Object.entries(n.properties ?? {})) walk(c, [...path, k]);
+      if (n.items) walk(n.items, [...path, '*']);
+      if (typeof n.additionalProperties === 'object') walk(n.additionalProperties, [...path, '@']);
+    };
+    walk(crdRoot, []);
+    expect(found.sort()).toEqual(RULES.map((r) => `${r.at.join('.')} ${r.rule}`).sort());
+    expect(found.some((f) => f.startsWith('status'))).toBe(false);
+  });
+
+  it('accept every valid fixture, as their twins do', () => {
+    for (const { name, doc } of validResources) {
+      for (const rule of RULES) expect(agree(rule, doc(), doc()), `${name}: ${rule.name}`).toBe(0);
+    }
+  });
+
+  it('agree with their twins on every invalid fixture, and each rule case fails in CEL', () => {
+    const failedRules = new Set<string>();
+    for (const c of invalidCases) {
+      let failed = 0;
+      for (const rule of RULES) {
+        const n = agree(rule, c.doc, c.old);
+        if (n) failedRules.add(rule.name);
+        failed += n;
+      }
+      if (expectedFromRule(c)) expect(failed, c.name).toBeGreaterThan(0);
+    }
+    // Every rule is exercised by at least one invalid fixture.
+    expect([...failedRules].sort()).toEqual(RULES.map((r) => r.name).sort());
+  });
+
+  it('report the path and reason of each rule case the way the fixture says the API server will', () => {
+    let matched = 0;
+    for (const c of invalidCases) {
+      for (const rule of RULES) {
+        for (const inst of instances(c.doc, rule.at)) {
+          const before = rule.transition ? valueAt(c.old, inst.segments) : undefined;
+          if (rule.transition && (before === undefined || before === null)) continue;
+          const node = schemaAt(rule.at);
+          if (evaluate(rule.rule, toCel(inst.value, node), before === undefined ? undefined : toCel(before, node)) !== false) continue;
+          const serverPath = formatSegments(inst.segments) + (rule.fieldPath ?? '');
+          const message = String(rule.messageExpression ? evaluate(rule.messageExpression, toCel(inst.value, node)) : rule.message);
+          if (message.includes(c.serverReason ?? c.reason)) {
+            expect(c.serverPath ?? c.path, c.name).toBe(serverPath);
+            matched++;
+          }
+        }
+      }
+    }
+    expect(matched).toBe(invalidCases.filter(expectedFromRule).length);
+  });
+});
+
+describe('patterns', () => {
+  it('all compile as RE2, the regex dialect of the API server', () => {
+    const patterns: string[] = [];
+    const walk = (n: Node) => {
+      if (n.pattern) patterns.push(n.pattern);
+      Object.values(n.properties ?? {}).forEach(walk);
+      if (n.items) walk(n.items);
+      if (typeof n.additionalProperties === 'object') walk(n.additionalProperties);
+    };
+    walk(ResourceSchema as unknown as Node);
+    expect(patterns.length).toBeGreaterThan(15);
+    for (const p of patterns) expect(() => RE2JS.compile(p), p).not.toThrow();
+    // The model's tag key pattern is not RE2: that is why it is a CEL rule here.
+    expect(() => RE2JS.compile('^(?!aws:)[a-zA-Z+-=._:/]+$')).toThrow();
+  });
+});
+
+/** Whether the case's expected problem is one that a rule reports (rather than the schema). */
+function expectedFromRule(c: (typeof invalidCases)[number]): boolean {
+  return RULES.some((r) =>
+    instances(c.doc, r.at).some((inst) => {
+      const before = r.transition ? valueAt(c.old, inst.segments) : undefined;
+      if (r.transition && (before === undefined || before === null)) return false;
+      return r.check(inst.value, before).some((f) => formatSegments(inst.segments) + f.path === c.path && f.message.includes(c.reason));
+    }),
+  );
+}
+function formatSegments(segs: Array<string | number>): string {
+  return segs.map((s, i) => (typeof s === 'number' ? `[${s}]` : i ? `.${s}` : s)).join('');
+}
