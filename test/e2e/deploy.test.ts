@@ -1,0 +1,142 @@
+// deploy/ against the real API server: `kubectl apply -k` of the base and of every overlay as a
+// server-side dry run (admission, schema and pod security all run), a real apply of the base, and
+// proof that the controller's Pods would be admitted in the restricted namespace.
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { CRD_NAME } from '../../src/api/group.ts';
+import { kubectl, kubectlOk, waitFor } from './support/index.ts';
+
+const NS = 'cpi-system';
+const DIRS = ['deploy/base', 'deploy/overlays/kind', 'deploy/overlays/kind-emulator'];
+
+type Obj = Record<string, any>;
+
+async function render(dir: string): Promise<Obj[]> {
+  const out = await kubectlOk(['kustomize', dir]);
+  return parseAllDocuments(out).map((d) => d.toJS() as Obj);
+}
+const find = (objs: Obj[], kind: string, name: string) => {
+  const o = objs.find((x) => x.kind === kind && x.metadata?.name === name);
+  if (!o) throw new Error(`${kind}/${name} is not rendered`);
+  return o;
+};
+
+/** A Pod made from a Deployment's template, as the ReplicaSet controller would make it. */
+function podFrom(deployment: Obj, name: string): Obj {
+  const template = structuredClone(deployment.spec.template);
+  return { apiVersion: 'v1', kind: 'Pod', metadata: { ...template.metadata, name, namespace: NS }, spec: template.spec };
+}
+
+function expectRestricted(podSpec: Obj) {
+  expect(podSpec.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 65532, seccompProfile: { type: 'RuntimeDefault' } });
+  for (const c of podSpec.containers) {
+    expect(c.securityContext, c.name).toEqual({
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
+    });
+    // The read-only root filesystem leaves /tmp (TMPDIR) as the one writable place.
+    expect(c.volumeMounts, c.name).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
+  }
+  expect(podSpec.volumes).toEqual([{ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }]);
+}
+
+describe('deploy/ kustomizations', () => {
+  it.each(DIRS)('%s passes `kubectl apply -k --dry-run=server` without pod-security warnings', async (dir) => {
+    const res = await kubectl(['apply', '-k', dir, '--dry-run=server']);
+    expect(res.stderr.replace(/^Warning: resource .* is missing the kubectl.kubernetes.io\/last-applied-configuration.*\n/gm, '')).not.toMatch(/violate PodSecurity|error/i);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stdout).toMatch(/deployment\.apps\/cpi-controller (created|configured|unchanged) \(server dry run\)/);
+  });
+
+  it('renders the kind overlay with the loaded image, never pulled, and one replica', async () => {
+    const controller = find(await render('deploy/overlays/kind'), 'Deployment', 'cpi-controller');
+    expect(controller.spec.replicas).toBe(1);
+    expect(controller.spec.template.spec.containers[0]).toMatchObject({ image: 'cpi:dev', imagePullPolicy: 'IfNotPresent' });
+  });
+
+  it('renders the kind-emulator overlay with the emulator and the controller pointed at it', async () => {
+    const objs = await render('deploy/overlays/kind-emulator');
+    const emulator = find(objs, 'Deployment', 'cpi-emulator');
+    expect(emulator.spec.template.spec.containers[0]).toMatchObject({
+      image: 'cpi:dev',
+      args: ['emulator', '--host', '0.0.0.0', '--port', '4566'],
+    });
+    expectRestricted(emulator.spec.template.spec);
+    expect(find(objs, 'Service', 'cpi-emulator').spec.ports[0].port).toBe(4566);
+    const env: Obj[] = find(objs, 'Deployment', 'cpi-controller').spec.template.spec.containers[0].env;
+    const value = (name: string) => env.find((e) => e.name === name);
+    for (const name of ['AWS_ENDPOINT_URL_CUSTOMER_PROFILES', 'AWS_ENDPOINT_URL_STS', 'AWS_ENDPOINT_URL_APPFLOW']) {
+      expect(value(name)?.value, name).toBe('http://cpi-emulator.cpi-system.svc:4566');
+    }
+    for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']) {
+      expect(value(name)?.valueFrom?.secretKeyRef, name).toEqual({ name: 'cpi-emulator-credentials', key: name });
+    }
+    expect(find(objs, 'Secret', 'cpi-emulator-credentials').stringData).toHaveProperty('AWS_ACCESS_KEY_ID');
+  });
+});
+
+describe('deploy/base applied for real', () => {
+  afterAll(async () => {
+    // The Namespace, CRD and RBAC are shared with the other e2e files: remove only what this adds.
+    await kubectl(['-n', NS, 'delete', 'deployment/cpi-controller', 'service/cpi-controller-metrics', '--ignore-not-found', '--wait=false']);
+  });
+
+  it('creates the operator with its security context, probes, resources and metrics Service', async () => {
+    const res = await kubectl(['apply', '-k', 'deploy/base']);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stderr).not.toMatch(/violate PodSecurity/);
+
+    const ns = JSON.parse(await kubectlOk(['get', 'namespace', NS, '-o', 'json']));
+    expect(ns.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+
+    const crd = JSON.parse(await kubectlOk(['get', 'crd', CRD_NAME, '-o', 'json']));
+    expect(crd.metadata.annotations['argocd.argoproj.io/sync-wave']).toBe('-1');
+    await waitFor(
+      async () => JSON.parse(await kubectlOk(['get', 'crd', CRD_NAME, '-o', 'json'])).status.conditions?.some((c: Obj) => c.type === 'Established' && c.status === 'True'),
+      { what: `${CRD_NAME} Established` },
+    );
+
+    // Read back from the API server: what it stored is what a kubelet would run.
+    const d = JSON.parse(await kubectlOk(['-n', NS, 'get', 'deployment', 'cpi-controller', '-o', 'json']));
+    expect(d.spec.replicas).toBe(2);
+    const pod = d.spec.template.spec;
+    expect(pod.serviceAccountName).toBe('cpi-controller');
+    expectRestricted(pod);
+    const c = pod.containers[0];
+    expect(c.image).toBe('ghcr.io/customer-profiles-operator/cpi:latest');
+    expect(c.args).toEqual(['run', '--leader-elect', '--leader-election-namespace=cpi-system', '--metrics-addr=:8080', '--health-addr=:8081']);
+    expect(c.livenessProbe.httpGet).toMatchObject({ path: '/healthz', port: 'health' });
+    expect(c.readinessProbe.httpGet).toMatchObject({ path: '/readyz', port: 'health' });
+    expect(c.ports.map((p: Obj) => [p.name, p.containerPort])).toEqual([['metrics', 8080], ['health', 8081]]);
+    expect(c.resources).toEqual({ requests: { cpu: '50m', memory: '96Mi' }, limits: { cpu: '500m', memory: '256Mi' } });
+    expect(c.env).toEqual(expect.arrayContaining([{ name: 'TMPDIR', value: '/tmp' }, { name: 'AWS_REGION', value: 'us-east-1' }]));
+
+    const svc = JSON.parse(await kubectlOk(['-n', NS, 'get', 'service', 'cpi-controller-metrics', '-o', 'json']));
+    expect(svc.spec.ports).toEqual([expect.objectContaining({ name: 'metrics', port: 8080, targetPort: 'metrics' })]);
+    expect(svc.spec.selector).toEqual(d.spec.selector.matchLabels);
+  });
+
+  it('makes Pods that the restricted namespace admits, and it does enforce', async () => {
+    // Deployments only warn; Pods are where pod security is enforced. No kube-controller-manager
+    // runs here, so create the Pod the ReplicaSet would create, as a server-side dry run.
+    const d = JSON.parse(await kubectlOk(['-n', NS, 'get', 'deployment', 'cpi-controller', '-o', 'json']));
+    const ok = await kubectl(['create', '--dry-run=server', '-o', 'name', '-f', '-'], { input: JSON.stringify(podFrom(d, 'cpi-controller-psa-check')) });
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout.trim()).toBe('pod/cpi-controller-psa-check');
+
+    const emulator = find(await render('deploy/overlays/kind-emulator'), 'Deployment', 'cpi-emulator');
+    const okEmulator = await kubectl(['create', '--dry-run=server', '-o', 'name', '-f', '-'], { input: JSON.stringify(podFrom(emulator, 'cpi-emulator-psa-check')) });
+    expect(okEmulator.code, okEmulator.stderr).toBe(0);
+
+    // The control: the same Pod with its hardening removed is refused, so the check above is real.
+    const weak = podFrom(d, 'cpi-controller-weak');
+    delete weak.spec.securityContext;
+    delete weak.spec.containers[0].securityContext;
+    const refused = await kubectl(['create', '--dry-run=server', '-f', '-'], { input: JSON.stringify(weak) });
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/violates PodSecurity "restricted:latest"/);
+    expect(refused.stderr).toMatch(/allowPrivilegeEscalation != false/);
+    expect(refused.stderr).toMatch(/runAsNonRoot != true/);
+  });
+});
