@@ -148,7 +148,7 @@ describe('faults', () => {
     expect(bad.message).toMatch(/errorRates\.PutIntegration/);
     const res = await fetch(`${emu.url}/_emulator/nope`);
     expect(res.status).toBe(404);
-    expect((await res.json()).error).toMatch(/no admin route/);
+    expect(((await res.json()) as any).error).toMatch(/no admin route/);
   });
 });
 
@@ -185,7 +185,7 @@ describe('the wire, raw', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('x-amzn-requestid')).toMatch(/^[0-9a-f-]{36}$/);
     expect(Math.abs(Date.parse(res.headers.get('date')!) - Date.now())).toBeLessThan(5_000);
-    const body = await res.json();
+    const body = (await res.json()) as any;
     expect(typeof body.CreatedAt).toBe('number');
     expect(Math.abs(body.CreatedAt - Date.now() / 1000)).toBeLessThan(60);
 
@@ -193,7 +193,7 @@ describe('the wire, raw', () => {
     expect(err.status).toBe(404);
     expect(err.headers.get('x-amzn-errortype')).toBe('ResourceNotFoundException');
     expect(err.headers.get('x-amzn-requestid')).toMatch(/^[0-9a-f-]{36}$/);
-    const eb = await err.json();
+    const eb = (await err.json()) as any;
     expect(eb.Message).toMatch(/absent/);
     expect(eb.message).toBe(eb.Message);
 
@@ -217,7 +217,7 @@ describe('the wire, raw', () => {
     });
     expect(res.status).toBe(400);
     expect(res.headers.get('x-amzn-errortype')).toBe('SerializationException');
-    expect((await res.json()).Message).toMatch(/ScheduleStartTime.*epoch seconds/);
+    expect(((await res.json()) as any).Message).toMatch(/ScheduleStartTime.*epoch seconds/);
 
     const unknown = await fetch(`${emu.url}/domains/retail/nothing-here`);
     expect(unknown.status).toBe(404);

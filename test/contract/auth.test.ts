@@ -40,7 +40,7 @@ describe('--require-auth', () => {
     const res = await fetch(`${emu.url}/domains`);
     expect(res.status).toBe(403);
     expect(res.headers.get('x-amzn-errortype')).toBe('MissingAuthenticationTokenException');
-    expect((await res.json()).Message).toBe('Missing Authentication Token');
+    expect(((await res.json()) as any).Message).toBe('Missing Authentication Token');
   });
 
   it('a malformed Authorization header: 403 IncompleteSignatureException', async () => {

@@ -74,8 +74,8 @@ export async function spawnEmulator(args: string[]): Promise<EmulatorProcess> {
   proc.stderr!.on('data', (d) => (err += d));
   const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
   const url = await Promise.race([
-    waitFor(() => /emulator listening on (http:\/\/\S+)/.exec(out)?.[1], 'the emulator to listen', 20_000),
-    exited.then((code) => {
+    waitFor(() => /emulator listening on (http:\/\/\S+)/.exec(out)?.[1] ?? '', 'the emulator to listen', 20_000),
+    exited.then((code): string => {
       throw new Error(`emulator exited with ${code} before listening: ${err}`);
     }),
   ]);

@@ -143,7 +143,7 @@ describe('integrations', () => {
 
     const got = await c.cp.send(new GetIntegrationCommand({ DomainName: 'retail', Uri: CONNECT_URI }));
     expect(got).toMatchObject({ Uri: CONNECT_URI, ObjectTypeName: 'CTR', Scope: 'PROFILE' });
-    expect((got as Record<string, unknown>).FlowDefinition).toBeUndefined();
+    expect((got as unknown as Record<string, unknown>).FlowDefinition).toBeUndefined();
 
     const list = await c.cp.send(new ListIntegrationsCommand({ DomainName: 'retail' }));
     expect(list.Items!.map((i) => i.Uri)).toEqual([CONNECT_URI]);
