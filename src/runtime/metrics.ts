@@ -5,6 +5,7 @@
 // (`_seconds`), `_total` on counters. Labels are bounded sets (result, operation, outcome, condition,
 // status): never a resource name, namespace or uid, whose cardinality grows with the cluster.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { QueueMetrics } from './queue.ts';
 
 export const METRIC_PREFIX = 'cpi_';
 
@@ -22,20 +23,6 @@ export type ConditionCounts = Partial<Record<ConditionType, Partial<Record<Condi
 
 /** AWS error names that mean "slow down" (the SDK's throttling codes). */
 const THROTTLE_OUTCOMES = new Set(['ThrottlingException', 'TooManyRequestsException', 'Throttling', 'RequestLimitExceeded']);
-
-/** The hooks the work queue calls; the queue knows nothing about Prometheus. */
-export interface QueueMetricsHooks {
-  /** The queue now holds n keys waiting for a worker. */
-  depth(n: number): void;
-  /** A key was added (also when it was already queued). */
-  add(): void;
-  /** A key waited this long between being queued and a worker taking it. */
-  queueLatency(seconds: number): void;
-  /** A worker held a key this long. */
-  workDuration(seconds: number): void;
-  /** A key was re-queued with backoff after a failure. */
-  retry(): void;
-}
 
 export interface MetricsOptions {
   /** Process metrics (CPU, memory, event loop, GC); on by default. */
@@ -90,7 +77,7 @@ export class Metrics {
     });
 
     this.queueDepth = new Gauge({ name: `${p}workqueue_depth`, help: 'Keys waiting in the work queue.', registers });
-    this.queueAdds = new Counter({ name: `${p}workqueue_adds_total`, help: 'Keys added to the work queue.', registers });
+    this.queueAdds = new Counter({ name: `${p}workqueue_adds_total`, help: 'Keys added to the work queue (an add of a key already waiting is not counted).', registers });
     this.queueDuration = new Histogram({
       name: `${p}workqueue_queue_duration_seconds`,
       help: 'Time a key waits in the work queue before a worker takes it.',
@@ -189,14 +176,14 @@ export class Metrics {
     this.informerRestarts.inc();
   }
 
-  /** The work queue's hooks, bound to this registry. */
-  queueMetrics(): QueueMetricsHooks {
+  /** The work queue's hooks (its QueueMetrics contract), bound to this registry. */
+  queueMetrics(): Required<QueueMetrics> {
     return {
       depth: (n) => this.queueDepth.set(n),
-      add: () => this.queueAdds.inc(),
+      added: () => this.queueAdds.inc(),
       queueLatency: (s) => this.queueDuration.observe(s),
       workDuration: (s) => this.workDuration.observe(s),
-      retry: () => this.queueRetries.inc(),
+      retried: () => this.queueRetries.inc(),
     };
   }
 }

@@ -79,12 +79,12 @@ describe('Metrics', () => {
   it('drives the queue metrics through the hooks object', async () => {
     const m = new Metrics({ defaultMetrics: false });
     const q = m.queueMetrics();
-    q.add();
-    q.add();
+    q.added();
+    q.added();
     q.depth(2);
     q.queueLatency(0.2);
     q.workDuration(0.4);
-    q.retry();
+    q.retried();
     q.depth(1);
     expect(await value(m, 'cpi_workqueue_adds_total')).toBe(2);
     expect(await value(m, 'cpi_workqueue_depth')).toBe(1);
@@ -124,5 +124,29 @@ describe('Metrics', () => {
         expect(Object.keys(v.labels)).not.toContain('namespace');
       }
     }
+  });
+});
+
+describe('Metrics with the real work queue', () => {
+  it('counts adds, retries, depth and durations that the queue reports', async () => {
+    const { WorkQueue } = await import('../../../src/runtime/queue.ts');
+    const m = new Metrics({ defaultMetrics: false });
+    const q = new WorkQueue({ metrics: m.queueMetrics() });
+    q.add('a');
+    q.add('b');
+    q.add('a'); // already waiting: not a new add
+    expect(await value(m, 'cpi_workqueue_depth')).toBe(2);
+    const key = await q.get();
+    expect(key).toBe('a');
+    expect(await value(m, 'cpi_workqueue_depth')).toBe(1);
+    q.addRateLimited('a');
+    q.done('a');
+    expect(await value(m, 'cpi_workqueue_adds_total')).toBe(2);
+    expect(await value(m, 'cpi_workqueue_retries_total')).toBe(1);
+    const worked = await series(m, 'cpi_workqueue_work_duration_seconds');
+    expect(worked.find((v) => v.metricName?.endsWith('_count'))?.value).toBe(1);
+    const queued = await series(m, 'cpi_workqueue_queue_duration_seconds');
+    expect(queued.find((v) => v.metricName?.endsWith('_count'))?.value).toBe(1);
+    q.shutDown();
   });
 });
