@@ -20,4 +20,6 @@ export const ANNOTATIONS = {
   pollInterval: `${GROUP}/poll-interval`,
   /** On a Namespace: the IAM role the controller assumes for resources in it. */
   roleArn: `${GROUP}/role-arn`,
+  /** Set by `cpi import`: the flowDefinitionHash of the flow it read back from AppFlow. */
+  observedFlowHash: `${GROUP}/observed-flow-hash`,
 } as const;

@@ -99,10 +99,13 @@ export class IntegrationReconciler {
     }
 
     const observed = await this.observe(target, spec, obj.status, prio, trigger);
-    const plan = planIntegration({ spec, observed, status: obj.status });
+    const applied = statusForPlan(obj);
+    const plan = planIntegration({ spec, observed, status: applied });
     const account = await this.d.gateway.account(target);
     if (planIsEmpty(plan)) {
-      const status = ready(base, this.gen(obj), this.d.now(), observed!, target.region, integrationArn(target.region, account, spec.domainName, observed!.uri));
+      // An imported flow that matches the spec: from now on it is the applied one.
+      const adopted = applied === obj.status ? {} : { appliedFlowDefinitionHash: applied!.appliedFlowDefinitionHash, appliedFlowDefinition: spec.flowDefinition };
+      const status = ready({ ...base, ...adopted }, this.gen(obj), this.d.now(), observed!, target.region, integrationArn(target.region, account, spec.domainName, observed!.uri));
       await this.writeStatus(obj, status);
       return { requeueAfterMs: this.d.pollIntervalMs(obj) };
     }
@@ -219,6 +222,17 @@ export class IntegrationReconciler {
   private gen(obj: CustomerProfilesIntegration): number {
     return obj.metadata.generation ?? 0;
   }
+}
+
+/**
+ * The status a plan compares with. `cpi import` records the hash of the flow it read back from
+ * AppFlow (FlowDefinition is write-only in Customer Profiles); on first claim, with no applied
+ * hash in status, that hash stands for what AWS has, so adopting an import writes nothing.
+ */
+export function statusForPlan(obj: CustomerProfilesIntegration): IntegrationStatus | undefined {
+  const imported = obj.metadata.annotations?.[ANNOTATIONS.observedFlowHash];
+  if (!imported || !/^sha256:[0-9a-f]{64}$/.test(imported) || obj.status?.appliedFlowDefinitionHash) return obj.status;
+  return { ...obj.status, appliedFlowDefinitionHash: imported };
 }
 
 export function reasonFor(failure: AwsFailure): ReasonName {
