@@ -30,11 +30,10 @@ export interface Rule {
   /** Checked only on update, against the old object (immutability). */
   transition?: boolean;
   /**
-   * How the API server's message relates to the offline finding: `same` text, or `prefixed`
-   * with the finding's relative path (for rules that name a list index the API server cannot
-   * put in the field path).
+   * How the API server's message relates to the offline finding's: the `same` text, or one that
+   * `contains` it (when the finding names a list item that the API server cannot name).
    */
-  serverMessage: 'same' | 'prefixed';
+  serverMessage: 'same' | 'contains';
   check(self: unknown, oldSelf?: unknown): Finding[];
 }
 
@@ -199,12 +198,12 @@ export const RULES: readonly Rule[] = [
     at: FLOW,
     rule: `!has(self.sourceFlowConfig) || !has(self.tasks) || self.tasks.all(t, !has(t.connectorOperator) || (${celHasKeyFor('self.sourceFlowConfig.connectorType', 't.connectorOperator')}))`,
     message: 'every task\'s connectorOperator must use the key that matches sourceFlowConfig.connectorType (S3: s3, Salesforce: salesforce, Servicenow: serviceNow, Marketo: marketo, Zendesk: zendesk)',
-    // The API server cannot point its field path at one list item, so the message names it.
-    messageExpression:
-      `'tasks[' + string(self.tasks.map(t, has(t.connectorOperator) && !(${celHasKeyFor('self.sourceFlowConfig.connectorType', 't.connectorOperator')})).indexOf(true)) + ` +
-      `'].connectorOperator: must use the key ' + ${celKeyMap}[self.sourceFlowConfig.connectorType] + ' to match sourceFlowConfig.connectorType ' + self.sourceFlowConfig.connectorType`,
+    // The API server can neither point its field path at one list item nor afford to compute
+    // its index in a messageExpression (the estimated cost of tasks.map(...).indexOf() is far
+    // over budget), so its message names the rule; `cpi validate` names the task.
+    messageExpression: `"every task's connectorOperator must use the key " + ${celKeyMap}[self.sourceFlowConfig.connectorType] + ' to match sourceFlowConfig.connectorType ' + self.sourceFlowConfig.connectorType`,
     fieldPath: '.tasks',
-    serverMessage: 'prefixed',
+    serverMessage: 'contains',
     check: (self) => {
       if (!isObj(self) || !isObj(self.sourceFlowConfig) || !Array.isArray(self.tasks)) return [];
       const type = self.sourceFlowConfig.connectorType;
