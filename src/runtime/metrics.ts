@@ -5,6 +5,7 @@
 // (`_seconds`), `_total` on counters. Labels are bounded sets (result, operation, outcome, condition,
 // status): never a resource name, namespace or uid, whose cardinality grows with the cluster.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { AwsFailureKind } from '../aws/errors.ts';
 import type { QueueMetrics } from './queue.ts';
 
 export const METRIC_PREFIX = 'cpi_';
@@ -21,8 +22,12 @@ export const CONDITION_STATUSES: readonly ConditionStatus[] = ['True', 'False', 
 /** Resources per condition and status; absent entries count as 0. */
 export type ConditionCounts = Partial<Record<ConditionType, Partial<Record<ConditionStatus, number>>>>;
 
-/** AWS error names that mean "slow down" (the SDK's throttling codes). */
-const THROTTLE_OUTCOMES = new Set(['ThrottlingException', 'TooManyRequestsException', 'Throttling', 'RequestLimitExceeded']);
+/**
+ * The outcome of one AWS call as the gateway reports it: 'ok' or the failure kind of
+ * src/aws/errors.ts (Throttled, AWSUnavailable, NotFound, InvalidSpec, AccessDenied,
+ * CredentialsError, NotLeader). A small fixed set, so it is safe as a label.
+ */
+export type AwsCallOutcome = 'ok' | AwsFailureKind;
 
 export interface MetricsOptions {
   /** Process metrics (CPU, memory, event loop, GC); on by default. */
@@ -94,7 +99,7 @@ export class Metrics {
 
     this.awsRequests = new Counter({
       name: `${p}aws_requests_total`,
-      help: 'AWS API calls by operation and outcome (success, or the AWS error name).',
+      help: 'AWS API calls by operation and outcome (ok, or the failure kind: Throttled, AWSUnavailable, ...).',
       labelNames: ['operation', 'outcome'],
       registers,
     });
@@ -148,11 +153,11 @@ export class Metrics {
     this.reconcileDuration.observe(seconds);
   }
 
-  /** One AWS call: `outcome` is 'success' or the AWS error name (e.g. ThrottlingException). */
-  observeAwsCall(operation: string, outcome: string, seconds: number): void {
+  /** One AWS call, as the gateway's `observe` hook reports it. */
+  observeAwsCall(operation: string, outcome: AwsCallOutcome | string, seconds: number): void {
     this.awsRequests.inc({ operation, outcome });
     this.awsDuration.observe({ operation }, seconds);
-    if (THROTTLE_OUTCOMES.has(outcome)) this.awsThrottles.inc({ operation });
+    if (outcome === 'Throttled') this.awsThrottles.inc({ operation });
   }
 
   /** Replaces the per-condition resource counts; combinations not given are set to 0. */

@@ -98,7 +98,7 @@ describe('startHttpServer', () => {
   it('serves /metrics in the Prometheus text format with every cpi metric', async () => {
     const metrics = new Metrics({ version: '1.2.3' });
     metrics.observeReconcile('success', 0.12);
-    metrics.observeAwsCall('PutIntegration', 'ThrottlingException', 0.3);
+    metrics.observeAwsCall('PutIntegration', 'Throttled', 0.3);
     metrics.setResourceConditions({ Ready: { True: 3 } });
     metrics.setLeader(true);
     const base = await serve(metricsRoute(metrics.registry));

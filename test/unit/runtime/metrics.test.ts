@@ -51,11 +51,11 @@ describe('Metrics', () => {
 
   it('counts AWS calls by operation and outcome, and throttles by operation', async () => {
     const m = new Metrics({ defaultMetrics: false });
-    m.observeAwsCall('PutIntegration', 'success', 0.05);
-    m.observeAwsCall('PutIntegration', 'ThrottlingException', 0.01);
-    m.observeAwsCall('GetIntegration', 'ResourceNotFoundException', 0.01);
-    expect(await value(m, 'cpi_aws_requests_total', { operation: 'PutIntegration', outcome: 'success' })).toBe(1);
-    expect(await value(m, 'cpi_aws_requests_total', { operation: 'PutIntegration', outcome: 'ThrottlingException' })).toBe(1);
+    m.observeAwsCall('PutIntegration', 'ok', 0.05);
+    m.observeAwsCall('PutIntegration', 'Throttled', 0.01);
+    m.observeAwsCall('GetIntegration', 'NotFound', 0.01);
+    expect(await value(m, 'cpi_aws_requests_total', { operation: 'PutIntegration', outcome: 'ok' })).toBe(1);
+    expect(await value(m, 'cpi_aws_requests_total', { operation: 'PutIntegration', outcome: 'Throttled' })).toBe(1);
     expect(await value(m, 'cpi_aws_throttles_total', { operation: 'PutIntegration' })).toBe(1);
     expect(await value(m, 'cpi_aws_throttles_total', { operation: 'GetIntegration' })).toBeUndefined();
     const durations = await series(m, 'cpi_aws_request_duration_seconds');
