@@ -130,8 +130,7 @@ export class Manager {
       drainTimeoutMs: this.o.shutdownTimeoutMs,
     });
 
-    this.servers = (
-      await Promise.all([
+    const [metricsServer, healthServer] = await Promise.all([
         startHttpServer({ addr: this.o.metricsAddr, routes: metricsRoute(this.metrics.registry) }),
         startHttpServer({
           addr: this.o.healthAddr,
@@ -143,8 +142,10 @@ export class Manager {
             },
           }),
         }),
-      ])
-    ).filter((s): s is RunningHttpServer => s !== undefined);
+      ]);
+    this.servers = [metricsServer, healthServer].filter((s): s is RunningHttpServer => s !== undefined);
+    const url = (s: RunningHttpServer | undefined) => (s ? `http://${s.host.includes(':') ? `[${s.host}]` : s.host}:${s.port}` : 'disabled');
+    log.info({ metrics: url(metricsServer), health: url(healthServer) }, 'serving metrics and probes');
 
     const conditionsTimer = setInterval(() => this.metrics.setResourceConditions(countConditions(cache.list())), 15_000);
     conditionsTimer.unref();
@@ -157,7 +158,7 @@ export class Manager {
     let exitCode = 0;
     if (!leader) {
       const running = controller.run();
-      await new Promise<void>((resolve) => this.stopping.signal.addEventListener('abort', () => resolve(), { once: true }));
+      await this.stopped();
       await controller.stop(this.o.shutdownTimeoutMs);
       await running;
     } else {
@@ -180,12 +181,12 @@ export class Manager {
           onStoppedLeading: () => this.metrics.setLeader(false),
           onNewLeader: (id) => log.info({ leader: id }, 'new leader'),
         });
-        this.stopping.signal.addEventListener('abort', async () => {
+        void this.stopped().then(async () => {
           await controller.stop(this.o.shutdownTimeoutMs);
           await running;
           await leader.release().catch((err: unknown) => log.warn({ err: errorText(err) }, 'lease release failed'));
           resolve(0);
-        }, { once: true });
+        });
       });
     }
 
@@ -195,6 +196,12 @@ export class Manager {
     gateway.destroy();
     log.info({ exitCode }, 'stopped');
     return exitCode;
+  }
+
+  /** Resolves once stop() was called, also when that happened before the call. */
+  private stopped(): Promise<void> {
+    const signal = this.stopping.signal;
+    return signal.aborted ? Promise.resolve() : new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
   }
 
   /** SIGTERM: stop taking work, finish in-flight reconciles (bounded), release the lease. */

@@ -1,0 +1,119 @@
+// Issue 7: what a platform team checks before trusting the operator: metrics that Prometheus can
+// scrape, probes that tell the truth, and a SIGTERM that finishes work instead of dropping it.
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { freshNamespace, waitFor } from './support/index.ts';
+import { startController, startEmulator, type Emulator, type Proc } from './harness/processes.ts';
+import { Resources } from './harness/resources.ts';
+
+const URI = (n: number) => `arn:aws:connect:us-east-1:123456789012:instance/00000000-0000-0000-0000-${String(n).padStart(12, '0')}`;
+
+/** Parses the Prometheus text exposition format into name{labels} -> value. */
+export function parseExposition(text: string): Map<string, number> {
+  const samples = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    if (!line || line.startsWith('#')) continue;
+    const m = line.match(/^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})?\s+(\S+)(\s+\d+)?$/);
+    if (!m) throw new Error(`not exposition format: ${line}`);
+    samples.set(`${m[1]}${m[2] ?? ''}`, Number(m[3]));
+  }
+  return samples;
+}
+
+async function endpoints(p: Proc) {
+  const m = await p.waitForOutput(/"metrics":"(http:\/\/[^"]+)","health":"(http:\/\/[^"]+)"/);
+  return { metrics: m[1]!, health: m[2]! };
+}
+
+describe('metrics and probes', () => {
+  let emulator: Emulator;
+  let controller: Proc;
+  let res: Resources;
+  let urls: { metrics: string; health: string };
+
+  beforeAll(async () => {
+    const ns = await freshNamespace('ops');
+    res = new Resources(ns);
+    emulator = await startEmulator();
+    await emulator.admin.createDomain('retail');
+    controller = await startController({ kubeconfig: inject('e2e').controllerKubeconfig, emulator, namespace: ns });
+    urls = await endpoints(controller);
+  });
+  afterAll(async () => {
+    await controller?.stop();
+    await emulator?.stop();
+  });
+
+  it('is live and ready once the informer synced and AWS credentials resolve', async () => {
+    const live = await fetch(`${urls.health}/healthz`);
+    expect(live.status).toBe(200);
+    await waitFor(async () => (await fetch(`${urls.health}/readyz`)).status === 200, { what: '/readyz 200', timeoutMs: 15_000 });
+  });
+
+  it('exposes Prometheus metrics with the cpi_ prefix that count reconciles and AWS calls', async () => {
+    await res.create('m1', { domainName: 'retail', uri: URI(1), objectTypeName: 'CTR' });
+    await res.waitReady('m1');
+    const samples = await waitFor(async () => {
+      const text = await (await fetch(`${urls.metrics}/metrics`)).text();
+      const s = parseExposition(text);
+      return (s.get('cpi_aws_requests_total{operation="PutIntegration",outcome="ok"}') ?? 0) >= 1 ? s : undefined;
+    }, { what: 'a PutIntegration counted in /metrics', timeoutMs: 15_000 });
+    expect(samples.get('cpi_reconcile_total{result="requeue_after"}')).toBeGreaterThanOrEqual(1);
+    expect(samples.get('cpi_reconcile_total{result="error"}')).toBe(0);
+    expect([...samples.keys()].some((k) => k.startsWith('cpi_reconcile_duration_seconds_bucket'))).toBe(true);
+    expect([...samples.keys()].some((k) => k.startsWith('cpi_aws_request_duration_seconds_bucket{'))).toBe(true);
+    expect(samples.has('cpi_workqueue_depth')).toBe(true);
+    expect(samples.get('cpi_informer_synced')).toBe(1);
+    expect([...samples.keys()].some((k) => k.startsWith('cpi_process_resident_memory_bytes'))).toBe(true);
+    // No label may carry a resource name: cardinality must not grow with the cluster.
+    expect([...samples.keys()].some((k) => k.includes('m1'))).toBe(false);
+  });
+});
+
+describe('readiness without AWS credentials', () => {
+  it('reports not ready with the reason when credentials do not resolve', async () => {
+    const ns = await freshNamespace('ops-cred');
+    const emulator = await startEmulator(['--require-auth']);
+    const controller = await startController({
+      kubeconfig: inject('e2e').controllerKubeconfig, emulator, namespace: ns,
+      env: { AWS_ACCESS_KEY_ID: 'AKIDUNKNOWN000000000', AWS_SECRET_ACCESS_KEY: 'nope' },
+    });
+    try {
+      const urls = await endpoints(controller);
+      const body = await waitFor(async () => {
+        const r = await fetch(`${urls.health}/readyz`);
+        const text = await r.text();
+        return r.status === 500 && /credentials/.test(text) ? text : undefined;
+      }, { what: '/readyz 500 naming the credentials', timeoutMs: 30_000 });
+      expect(body).toMatch(/AWS credentials do not resolve/);
+      expect((await fetch(`${urls.health}/healthz`)).status).toBe(200);
+      expect(await controller.stop('SIGTERM', 10_000)).toBe(0);
+    } finally {
+      await controller.stop();
+      await emulator.stop();
+    }
+  });
+});
+
+describe('graceful shutdown', () => {
+  it('finishes the in-flight reconcile on SIGTERM, writes its status and exits 0', async () => {
+    const ns = await freshNamespace('ops-term');
+    const res = new Resources(ns);
+    const emulator = await startEmulator();
+    await emulator.admin.createDomain('retail');
+    // Slow AWS down so SIGTERM arrives while PutIntegration is in flight.
+    await emulator.admin.setFaults({ latencyMs: { PutIntegration: 2_000 } });
+    const controller = await startController({ kubeconfig: inject('e2e').controllerKubeconfig, emulator, namespace: ns });
+    try {
+      await res.create('slow', { domainName: 'retail', uri: URI(2), objectTypeName: 'CTR' });
+      await waitFor(async () => (await emulator.admin.requests()).length > 0 && (await res.get('slow'))?.status?.conditions?.some((c) => c.type === 'Reconciling'), { what: 'the reconcile to be in flight', timeoutMs: 15_000 });
+      const code = await controller.stop('SIGTERM');
+      expect(code).toBe(0);
+      const obj = await res.get('slow');
+      expect(obj?.status?.conditions?.find((c) => c.type === 'Ready')).toMatchObject({ status: 'True', observedGeneration: 1 });
+      expect(controller.output.some((l) => l.includes('"msg":"stopped"'))).toBe(true);
+    } finally {
+      await controller.stop();
+      await emulator.stop();
+    }
+  });
+});
