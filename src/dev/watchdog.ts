@@ -3,7 +3,7 @@
 //
 // How: a tiny detached node process reads pids and dirs from a pipe whose other end we hold.
 // The kernel closes that pipe when we die however we die, so the guard sees end-of-input at once
-// (no polling), signals the children (SIGTERM, then SIGKILL after 5 s) and removes the dirs.
+// (no polling), SIGKILLs the children (their state is throwaway) and removes the dirs.
 // It is detached into its own process group, so the Ctrl-C that may have killed us does not kill
 // it too. On a normal stop we tell it we are done and it exits without touching anything.
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -17,13 +17,12 @@ let buf = '', cleaning = false;
 const alive = (pid) => { try { process.kill(pid, 0); return true; } catch { return false; } };
 const signal = (pid, sig) => { try { process.kill(-pid, sig); } catch { try { process.kill(pid, sig); } catch {} } };
 function cleanup() {
+  // The state is thrown away, so there is nothing to shut down gracefully: SIGKILL at once.
   if (cleaning) return; cleaning = true;
-  for (const pid of pids) signal(pid, 'SIGTERM');
+  for (const pid of pids) signal(pid, 'SIGKILL');
   const deadline = Date.now() + 5000;
   const tick = () => {
-    const left = [...pids].filter(alive);
-    if (left.length && Date.now() < deadline) return setTimeout(tick, 50);
-    for (const pid of left) signal(pid, 'SIGKILL');
+    if ([...pids].some(alive) && Date.now() < deadline) return setTimeout(tick, 20);
     for (const dir of dirs) { try { fs.rmSync(dir, { recursive: true, force: true }); } catch {} }
     process.exit(0);
   };

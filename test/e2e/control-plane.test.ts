@@ -1,0 +1,179 @@
+// Proves with `ps` that a local control plane leaves no process and no state dir behind, however
+// the process that runs it ends: stop(), a failing start, an uncaught exception, SIGINT/SIGTERM of
+// `cpi cluster`, and a SIGTERM or SIGKILL that no handler sees (the watchdog's job).
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { startControlPlane } from '../../src/dev/control-plane.ts';
+import { k8sBinaryPaths } from '../../src/dev/k8s-binaries.ts';
+import { e2eContext, WaitAborted, waitFor } from './support/index.ts';
+
+/** Live processes whose command line contains `text`, from `ps` (not from our own bookkeeping). */
+function processesMentioning(text: string): string[] {
+  const out = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' });
+  return out.split('\n').filter((l) => l.includes(text) && !l.includes('ps -eo'));
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    execFileSync('ps', ['-p', String(pid), '-o', 'pid='], { stdio: 'pipe' });
+    return true;
+  } catch {
+    return false; // ps exits 1 when no such process
+  }
+}
+
+/** Children (direct) of a pid, from `ps`. */
+function childrenOf(pid: number): number[] {
+  const out = execFileSync('ps', ['-eo', 'pid=,ppid='], { encoding: 'utf8' });
+  return out.split('\n').map((l) => l.trim().split(/\s+/).map(Number)).filter(([, ppid]) => ppid === pid).map(([p]) => p!);
+}
+
+const roots: string[] = [];
+/** A fresh parent folder for state dirs, so we can check that nothing is left inside it. */
+function stateRoot(): string {
+  const root = mkdtempSync(join(tmpdir(), 'cpi-cp-test-'));
+  roots.push(root);
+  return root;
+}
+afterAll(() => {
+  for (const r of roots) rmSync(r, { recursive: true, force: true });
+});
+
+const repo = () => e2eContext().repoRoot;
+
+/** Spawns a node process and resolves once a stdout line matches; the caller signals it. */
+async function spawnUntilLine(args: string[], pattern: RegExp): Promise<{ child: ChildProcess; match: RegExpMatchArray; output: () => string }> {
+  const child = spawn(process.execPath, args, { cwd: repo(), stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+  let closed = false; // after 'close' all output has been read, unlike after 'exit'
+  child.once('close', () => (closed = true));
+  const output = () => `stdout:\n${out}\nstderr:\n${err}`;
+  const match = await waitFor(() => {
+    const m = out.match(pattern);
+    if (m) return m;
+    if (closed) throw new WaitAborted(`exited ${child.exitCode} early:\n${output()}`);
+    return undefined;
+  }, { what: `a line matching ${pattern}`, timeoutMs: 120_000 });
+  return { child, match, output };
+}
+
+const exitOf = (child: ChildProcess) =>
+  new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve({ code: child.exitCode, signal: child.signalCode });
+    else child.once('exit', (code, signal) => resolve({ code, signal }));
+  });
+
+const nothingLeft = async (dir: string, pids: number[]) => {
+  await waitFor(() => pids.every((p) => !isAlive(p)) && processesMentioning(dir).length === 0 && !existsSync(dir), {
+    what: `no process of ${dir} alive (pids ${pids.join(', ')}) and the dir removed`,
+    timeoutMs: 20_000,
+  });
+};
+
+describe('local control plane', () => {
+  test('start, serve, restart the API server on the same port, stop: nothing left', async () => {
+    const root = stateRoot();
+    const cp = await startControlPlane({ stateRoot: root });
+    const pids = cp.pids();
+    expect(pids.etcd).toBeGreaterThan(0);
+    expect(pids.kubeApiserver).toBeGreaterThan(0);
+    expect(processesMentioning(cp.dir).length).toBeGreaterThanOrEqual(2); // etcd and kube-apiserver
+    const kubectl = k8sBinaryPaths().kubectl;
+    const k = (...args: string[]) => execFileSync(kubectl, [`--kubeconfig=${cp.kubeconfigPath}`, ...args], { encoding: 'utf8' });
+    expect(k('version', '-o', 'json')).toContain('"gitVersion": "v1.36.3"');
+    k('create', 'configmap', 'survivor', '--from-literal=a=b');
+
+    // The soak and the controller tests kill the API server: etcd and the data must survive.
+    await cp.restartApiServer({ signal: 'SIGKILL' });
+    const after = cp.pids();
+    expect(after.kubeApiserver).not.toBe(pids.kubeApiserver);
+    expect(after.etcd).toBe(pids.etcd);
+    expect(isAlive(pids.kubeApiserver!)).toBe(false);
+    expect(k('get', 'configmap', 'survivor', '-o', 'jsonpath={.data.a}')).toBe('b');
+
+    await cp.stop();
+    await nothingLeft(cp.dir, [pids.etcd!, after.kubeApiserver!, pids.watchdog]);
+    expect(readdirSync(root)).toEqual([]);
+    await cp.stop(); // idempotent
+  });
+
+  test('a failing start leaves nothing behind', async () => {
+    const root = stateRoot();
+    const real = k8sBinaryPaths();
+    // kube-apiserver that exits at once: etcd is already up by then and must be stopped.
+    await expect(startControlPlane({ stateRoot: root, binaries: { ...real, kubeApiserver: '/bin/false' } })).rejects.toThrow(
+      /kube-apiserver: the process exited \(code 1/,
+    );
+    expect(readdirSync(root)).toEqual([]);
+    expect(processesMentioning(root)).toEqual([]);
+  });
+
+  test('an uncaught exception in the process that runs it leaves nothing behind', async () => {
+    const root = stateRoot();
+    const script = `
+      import { startControlPlane } from ${JSON.stringify(join(repo(), 'src/dev/control-plane.ts'))};
+      const cp = await startControlPlane({ stateRoot: ${JSON.stringify(root)} });
+      console.log('STARTED ' + JSON.stringify({ ...cp.pids(), dir: cp.dir }));
+      setTimeout(() => { throw new Error('boom'); }, 10);`;
+    const { child, match } = await spawnUntilLine(['--input-type=module', '-e', script], /STARTED (.*)/);
+    const info = JSON.parse(match[1]!) as { etcd: number; kubeApiserver: number; watchdog: number; dir: string };
+    expect(isAlive(info.etcd) && isAlive(info.kubeApiserver)).toBe(true);
+    const { code } = await exitOf(child);
+    expect(code).toBe(1);
+    await nothingLeft(info.dir, [info.etcd, info.kubeApiserver, info.watchdog]);
+  });
+
+  for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
+    test(`${signal} of a process that handles no signals: the watchdog cleans up`, async () => {
+      const root = stateRoot();
+      const script = `
+        import { startControlPlane } from ${JSON.stringify(join(repo(), 'src/dev/control-plane.ts'))};
+        const cp = await startControlPlane({ stateRoot: ${JSON.stringify(root)} });
+        console.log('STARTED ' + JSON.stringify({ ...cp.pids(), dir: cp.dir }));
+        setInterval(() => {}, 1000);`;
+      const { child, match } = await spawnUntilLine(['--input-type=module', '-e', script], /STARTED (.*)/);
+      const info = JSON.parse(match[1]!) as { etcd: number; kubeApiserver: number; watchdog: number; dir: string };
+      child.kill(signal);
+      const { signal: got } = await exitOf(child);
+      expect(got).toBe(signal); // died by the signal: no handler of ours ran
+      await nothingLeft(info.dir, [info.etcd, info.kubeApiserver, info.watchdog]);
+      expect(readdirSync(root)).toEqual([]);
+    });
+  }
+
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    test(`${signal} of \`cpi cluster\`: ordered stop, exit 0, nothing left`, async () => {
+      const out = join(stateRoot(), 'kubeconfig');
+      const { child, match, output } = await spawnUntilLine(
+        ['bin/cpi.js', 'cluster', '--bare', '--kubeconfig-out', out],
+        /^export KUBECONFIG=(.*)$/m,
+      );
+      expect(match[1]).toBe(out);
+      expect(readFileSync(out, 'utf8')).toContain('client-certificate-data');
+      const server = /server: (\S+)/.exec(readFileSync(out, 'utf8'))![1]!;
+      const kubectl = k8sBinaryPaths().kubectl;
+      expect(execFileSync(kubectl, [`--kubeconfig=${out}`, 'get', 'ns', 'default', '-o', 'name'], { encoding: 'utf8' }).trim()).toBe(
+        'namespace/default',
+      );
+      // The state dir is in the args of etcd and kube-apiserver; the watchdog is a child too.
+      const kids = childrenOf(child.pid!);
+      expect(kids.length).toBe(3);
+      const dirLine = processesMentioning('--data-dir=').find((l) => kids.includes(Number(l.trim().split(/\s+/)[0])));
+      const dir = dirname(/--data-dir=(\S+)/.exec(dirLine!)![1]!);
+
+      child.kill(signal);
+      const { code } = await exitOf(child);
+      expect(code, output()).toBe(0);
+      expect(output()).toContain('nothing left running');
+      await nothingLeft(dir, kids);
+      expect(existsSync(out)).toBe(false);
+      expect(processesMentioning(server.replace('https://127.0.0.1', ''))).toEqual([]);
+    });
+  }
+});

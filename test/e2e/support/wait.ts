@@ -1,0 +1,43 @@
+// Poll with a deadline instead of sleeping: fast when the condition is met early, and a failure
+// says what was awaited and what was last seen.
+/** Thrown by a check to stop waiting at once (the awaited thing can no longer happen). */
+export class WaitAborted extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WaitAborted';
+  }
+}
+
+export interface WaitOptions {
+  /** What we wait for, in words ("cpi/a Ready=True"); it starts the failure message. */
+  what: string;
+  timeoutMs?: number;
+  intervalMs?: number;
+}
+
+/**
+ * Calls `check` until it returns something other than undefined/false/null, and resolves with
+ * that. Errors thrown by `check` count as "not yet" and the last one is quoted on timeout, except
+ * WaitAborted, which fails at once.
+ */
+export async function waitFor<T>(check: () => T | undefined | null | false | Promise<T | undefined | null | false>, opts: WaitOptions): Promise<T> {
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  const intervalMs = opts.intervalMs ?? 100;
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown = 'no result yet';
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined && value !== null && value !== false) return value;
+      last = value;
+    } catch (err) {
+      if (err instanceof WaitAborted) throw new Error(`gave up waiting for ${opts.what}: ${err.message}`, { cause: err });
+      last = err;
+    }
+    if (Date.now() >= deadline) {
+      const seen = last instanceof Error ? `last error: ${last.message}` : `last result: ${JSON.stringify(last)}`;
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${opts.what} (${seen})`);
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
