@@ -28,6 +28,67 @@ import type {
 export interface CallPacer {
   acquire(key: BucketKey, priority: CallPriority, signal?: AbortSignal): Promise<void>;
   onThrottled(key: BucketKey): void;
+  /** The bucket's current interval between calls, in ms (slowdowns included). */
+  intervalMs(key: BucketKey): number;
+}
+
+/**
+ * Spacing of writes measured from when AWS answered the previous one. The pacer spaces the moments
+ * we *send*; AWS counts the moments requests *arrive*, and a 1 TPS quota has no burst to absorb the
+ * difference. A first call after a pause pays for a new connection (TCP, TLS) and arrives late, the
+ * next one reuses it and arrives early: two arrivals under a second apart, a ThrottlingException
+ * (seen in e2e: 920 ms). The previous request surely arrived before its answer did, so a send at
+ * least one interval after that answer can never be early. Writes of one bucket therefore go one at
+ * a time, in the order the pacer granted them (which keeps its priorities), each costing one
+ * interval plus one round trip.
+ */
+export class WriteSpacing {
+  private readonly lanes = new Map<string, { tail: Promise<void>; answeredAt: number }>();
+  private readonly now: () => number;
+  constructor(now: () => number = Date.now) {
+    this.now = now;
+  }
+
+  /**
+   * Waits for this write's turn. Call the returned function once AWS has answered or the call
+   * failed (sent = true), or with sent = false when the write was never sent.
+   */
+  async turn(id: string, intervalMs: () => number, signal?: AbortSignal): Promise<(sent: boolean) => void> {
+    let lane = this.lanes.get(id);
+    if (!lane) this.lanes.set(id, (lane = { tail: Promise.resolve(), answeredAt: -Infinity }));
+    const previous = lane.tail;
+    let release!: () => void;
+    lane.tail = new Promise<void>((r) => (release = r));
+    const done = (sent: boolean) => {
+      if (sent) lane.answeredAt = this.now();
+      release();
+    };
+    try {
+      await previous;
+      const wait = lane.answeredAt + intervalMs() - this.now();
+      if (wait > 0) await delay(wait, signal);
+      signal?.throwIfAborted();
+    } catch (err) {
+      release(); // never answered: the next write need not wait for it
+      throw err;
+    }
+    return done;
+  }
+}
+
+function delay(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 export interface GatewayOptions {
@@ -67,6 +128,7 @@ export class AwsGateway implements IntegrationGateway {
   private readonly clients = new Map<string, { profiles: CustomerProfilesClient; sts: STSClient }>();
   private readonly accounts = new Map<string, Promise<string>>();
   private readonly opts: GatewayOptions;
+  private readonly spacing = new WriteSpacing();
 
   constructor(opts: GatewayOptions) {
     this.opts = opts;
@@ -139,7 +201,17 @@ export class AwsGateway implements IntegrationGateway {
     const account = await this.account(target);
     const bucket = { account, region: target.region, opClass };
     await this.opts.pacer.acquire(bucket, prio, this.opts.signal);
-    if (opClass !== 'read') this.gateWrite(operation);
+    const turnDone = opClass === 'write'
+      ? await this.spacing.turn(`${account}|${target.region}`, () => this.opts.pacer.intervalMs(bucket), this.opts.signal)
+      : undefined;
+    if (opClass !== 'read') {
+      try {
+        this.gateWrite(operation); // after every wait: leadership may have moved meanwhile
+      } catch (err) {
+        turnDone?.(false);
+        throw err;
+      }
+    }
     const started = performance.now();
     try {
       const out = await send(this.clientsFor(target).profiles);
@@ -150,6 +222,8 @@ export class AwsGateway implements IntegrationGateway {
       this.opts.observe?.(operation, failure.kind, (performance.now() - started) / 1000);
       if (failure.kind === 'Throttled') this.opts.pacer.onThrottled(bucket);
       throw failure;
+    } finally {
+      turnDone?.(true);
     }
   }
 
