@@ -1,0 +1,50 @@
+// The status of resources as the cluster has them, read with the current kubeconfig context:
+// `cpi plan` needs what only the operator remembers (the Uri AWS generated for a flow, the flow
+// definition last applied, when it last wrote). Read-only: one GET per resource.
+import * as k8s from '@kubernetes/client-node';
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { GROUP, PLURAL, VERSION } from '../api/group.ts';
+import type { CustomerProfilesIntegration, IntegrationStatus } from '../api/types.ts';
+import { loadKubeConfig } from '../cli/commands/run.ts';
+import { CliError } from '../cli/io.ts';
+
+export interface LiveStatusSource {
+  /** The kubeconfig context in use, for people. */
+  context: string;
+  /** The context's namespace, or `default`. */
+  namespace: string;
+  status(namespace: string, name: string): Promise<IntegrationStatus | undefined>;
+}
+
+/**
+ * The kubeconfig as kubectl finds it: --kubeconfig, then $KUBECONFIG, then ~/.kube/config.
+ * Undefined when there is none (plan then works from AWS alone).
+ */
+export function findKubeConfig(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): k8s.KubeConfig | undefined {
+  if (flag || env.KUBECONFIG) return loadKubeConfig(flag, env);
+  const home = join(env.HOME || homedir(), '.kube', 'config');
+  return existsSync(home) ? loadKubeConfig(home, env) : undefined;
+}
+
+export function liveStatusSource(kc: k8s.KubeConfig): LiveStatusSource {
+  const api = kc.makeApiClient(k8s.CustomObjectsApi);
+  const context = kc.getCurrentContext();
+  const namespace = kc.getContextObject(context)?.namespace || 'default';
+  return {
+    context,
+    namespace,
+    async status(ns, name) {
+      try {
+        const obj = (await api.getNamespacedCustomObject({ group: GROUP, version: VERSION, plural: PLURAL, namespace: ns, name })) as CustomerProfilesIntegration;
+        return obj.status ?? {};
+      } catch (err) {
+        const code = (err as { code?: number }).code;
+        if (code === 404) return undefined;
+        const why = code ? `HTTP ${code}` : (err as Error).message;
+        throw new CliError(`cannot read ${ns}/${name} from the cluster (kubeconfig context "${context}"): ${why}; fix the kubeconfig or pass --no-cluster to plan from AWS alone`);
+      }
+    },
+  };
+}

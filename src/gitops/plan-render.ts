@@ -1,0 +1,74 @@
+// `cpi plan` output, in the style of `terraform plan`: one block per resource with the AWS calls
+// and a field-level diff (`~ objectTypeName: "A" -> "B"`, `+ tags.team: "crm"`, `- tags.old`),
+// then one summary line. JSON for machines carries the same facts.
+import type { FieldChange } from '../reconcile/plan.ts';
+import type { ResourcePlan } from './resource-plan.ts';
+
+const show = (v: unknown) => (v === undefined ? '(none)' : typeof v === 'string' ? JSON.stringify(v) : v instanceof Date ? JSON.stringify(v.toISOString()) : JSON.stringify(v));
+
+export function changeLine(c: FieldChange, flowCompared?: 'fields' | 'hash'): string {
+  if (c.path === '') return c.kind === 'add' ? '+ create integration' : '- delete integration';
+  if (c.path === 'lastUpdatedAt') return `~ changed out of band: AWS LastUpdatedAt ${show(c.to)} is after the last write seen ${show(c.from)} (re-applied)`;
+  if (c.path === 'flowDefinition' && flowCompared === 'hash') {
+    return `~ flowDefinition: ${show(c.from)} -> ${show(c.to)} (by hash: the last applied definition is unknown${c.from === undefined ? ', nothing recorded as applied' : ''})`;
+  }
+  if (c.kind === 'add') return `+ ${c.path}: ${show(c.to)}`;
+  if (c.kind === 'remove') return `- ${c.path}: ${show(c.from)}`;
+  return `~ ${c.path}: ${show(c.from)} -> ${show(c.to)}`;
+}
+
+function heading(p: ResourcePlan): string {
+  const id = `${p.namespace}/${p.name}`;
+  const where = `(domain ${p.domainName}${p.uri ? `, ${p.uri}` : ''})`;
+  switch (p.action) {
+    case 'create': return `# ${id} will be created ${where}: ${p.calls.join(', ')}`;
+    case 'update': return `# ${id} will be updated${p.reason === 'adopt' ? ' (adopted: it exists and is claimed for the first time)' : ''} ${where}: ${p.calls.join(', ')}`;
+    case 'none': return `# ${id} is up to date ${where}`;
+    case 'paused': return `# ${id} is paused ${where}: no calls; once unpaused it would change`;
+    case 'error': return `# ${id} could not be planned ${where}: ${p.error}`;
+    case 'read-only':
+      return p.changes.some((c) => c.path === '')
+        ? `# ${id} is Observe (read-only) ${where}: no calls; the integration does not exist`
+        : p.changes.length
+          ? `# ${id} is Observe (read-only) ${where}: no calls; AWS differs from the spec (Ready=False Drifted)`
+          : `# ${id} is Observe (read-only) ${where}: no calls; AWS matches`;
+  }
+}
+
+export interface PlanSummary {
+  create: number;
+  update: number;
+  unchanged: number;
+  readOnly: number;
+  paused: number;
+  errors: number;
+}
+
+export function summarize(plans: ResourcePlan[]): PlanSummary {
+  const n = (a: ResourcePlan['action']) => plans.filter((p) => p.action === a).length;
+  return { create: n('create'), update: n('update'), unchanged: n('none'), readOnly: n('read-only'), paused: n('paused'), errors: n('error') };
+}
+
+export function summaryLine(s: PlanSummary): string {
+  const extra = [s.readOnly && `${s.readOnly} read-only`, s.paused && `${s.paused} paused`, s.errors && `${s.errors} failed`].filter(Boolean).join(', ');
+  if (s.create + s.update === 0) {
+    return `No changes. AWS matches the manifests (${s.unchanged} up to date${extra ? `, ${extra}` : ''}).`;
+  }
+  return `Plan: ${s.create} to create, ${s.update} to update, ${s.unchanged} unchanged${extra ? `, ${extra}` : ''}.`;
+}
+
+export function renderText(plans: ResourcePlan[]): string[] {
+  const lines: string[] = [];
+  for (const p of plans) {
+    lines.push(heading(p));
+    if (p.action !== 'none' && p.action !== 'error') for (const c of p.changes) lines.push(`  ${changeLine(c, p.flowCompared)}`);
+    lines.push('');
+  }
+  lines.push(summaryLine(summarize(plans)));
+  return lines;
+}
+
+export function renderJson(plans: ResourcePlan[]): string {
+  const summary = summarize(plans);
+  return JSON.stringify({ changes: summary.create + summary.update > 0, summary, resources: plans }, null, 2);
+}

@@ -1,0 +1,116 @@
+// What a reconcile of one resource would do, without doing it: the controller's own observe
+// (observeIntegration) and plan (planIntegration) against AWS, read-only. The live status from
+// the cluster supplies what only the operator knows (the Uri AWS generated, the flow last
+// applied and when it last wrote), exactly as the controller would see it.
+import { ANNOTATIONS } from '../api/group.ts';
+import type { CustomerProfilesIntegration, IntegrationSpec, IntegrationStatus } from '../api/types.ts';
+import { OPERATOR_FIELDS } from '../api/convert.ts';
+import type { AwsTarget, IntegrationGateway } from '../aws/types.ts';
+import { observeIntegration } from '../reconcile/observe.ts';
+import { planIntegration, readableChanges, type FieldChange, type PutReason } from '../reconcile/plan.ts';
+import { statusForPlan } from '../reconcile/reconciler.ts';
+
+/**
+ * create/update: the reconcile writes (the calls say which). none: AWS matches. read-only: an
+ * Observe resource, never written (changes are the drift it would report). paused: the paused
+ * annotation keeps the controller away (changes are what it would do once unpaused).
+ */
+export type PlanAction = 'create' | 'update' | 'none' | 'read-only' | 'paused' | 'error';
+
+export interface ResourcePlan {
+  file?: string | undefined;
+  doc?: number | undefined;
+  namespace: string;
+  name: string;
+  domainName: string;
+  region: string;
+  uri?: string | undefined;
+  mode: 'Manage' | 'Observe';
+  action: PlanAction;
+  /** Why a PutIntegration is made: create, adopt (first claim of an existing one), update, drift. */
+  reason?: PutReason | undefined;
+  /** The AWS write calls, in the order the reconcile makes them. */
+  calls: string[];
+  changes: FieldChange[];
+  /** How flowDefinition was compared: field by field (status has the last applied one) or by hash. */
+  flowCompared?: 'fields' | 'hash' | undefined;
+  /** Where the operator's memory came from: the live object in the cluster, or none. */
+  status: 'cluster' | 'not-in-cluster' | 'no-cluster';
+  error?: string | undefined;
+}
+
+export interface PlanDeps {
+  gateway: IntegrationGateway;
+  /** The region for resources without spec.region (the controller's --region). */
+  defaultRegion: string;
+  /** The namespace for resources without metadata.namespace (the kubeconfig context's). */
+  defaultNamespace: string;
+  /** The resource's status in the cluster: undefined when it is not there; null when no cluster is used. */
+  liveStatus(namespace: string, name: string): Promise<IntegrationStatus | undefined | null>;
+}
+
+/** Every AWS member of the spec as an added field (what a create sends), leaf by leaf. */
+export function createChanges(spec: IntegrationSpec): FieldChange[] {
+  const out: FieldChange[] = [{ path: '', kind: 'add', to: 'integration' }];
+  const walk = (path: string, v: unknown) => {
+    if (v === undefined || v === null) return;
+    if (Array.isArray(v)) {
+      if (v.every((x) => typeof x !== 'object' || x === null)) out.push({ path, kind: 'add', to: v });
+      else v.forEach((x, i) => walk(`${path}[${i}]`, x));
+    } else if (typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) walk(path ? `${path}.${k}` : k, x);
+    } else out.push({ path, kind: 'add', to: v });
+  };
+  const operator = new Set<string>(OPERATOR_FIELDS);
+  for (const [k, v] of Object.entries(spec)) if (!operator.has(k)) walk(k, v);
+  return out;
+}
+
+export async function planResource(obj: CustomerProfilesIntegration, deps: PlanDeps, where: { file?: string; doc?: number } = {}): Promise<ResourcePlan> {
+  const spec = obj.spec;
+  const namespace = obj.metadata.namespace || deps.defaultNamespace;
+  const region = spec.region || deps.defaultRegion;
+  const mode = spec.managementPolicy === 'Observe' ? 'Observe' : 'Manage';
+  const result: ResourcePlan = { ...where, namespace, name: obj.metadata.name, domainName: spec.domainName, region, mode, action: 'none', calls: [], changes: [], status: 'no-cluster' };
+  try {
+    const live = await deps.liveStatus(namespace, obj.metadata.name);
+    result.status = live === null ? 'no-cluster' : live === undefined ? 'not-in-cluster' : 'cluster';
+    // The manifest's metadata with the cluster's status: what the controller sees after the apply.
+    const current: CustomerProfilesIntegration = { ...obj, ...(live ? { status: live } : {}) };
+    if (!live) delete current.status;
+    const target: AwsTarget = { region };
+    const observed = await observeIntegration(target, spec, current.status, { gateway: deps.gateway, prio: 'high' });
+    result.uri = observed?.uri ?? current.status?.uri ?? spec.uri;
+
+    if (mode === 'Observe') {
+      result.action = 'read-only';
+      // What the reconciler reports as drift in Observe mode: readable fields and tags.
+      if (observed) {
+        const tags = planIntegration({ spec, observed, status: current.status }).changes.filter((c) => c.path.startsWith('tags.'));
+        result.changes = [...readableChanges(spec, observed), ...tags];
+      } else result.changes = [{ path: '', kind: 'add', to: 'integration' }];
+      return result;
+    }
+
+    const applied = statusForPlan(current);
+    const plan = planIntegration({ spec, observed, status: applied });
+    result.changes = plan.put?.reason === 'create' ? createChanges(spec) : plan.changes;
+    if (result.changes.some((c) => c.path.startsWith('flowDefinition'))) result.flowCompared = applied?.appliedFlowDefinition ? 'fields' : 'hash';
+    if (plan.put) result.calls.push('PutIntegration');
+    if (plan.tag) result.calls.push('TagResource');
+    if (plan.untag) result.calls.push('UntagResource');
+    result.reason = plan.put?.reason;
+    result.action = result.calls.length === 0 ? 'none' : plan.put?.reason === 'create' ? 'create' : 'update';
+    if (result.calls.length && obj.metadata.annotations?.[ANNOTATIONS.paused] === 'true') {
+      result.action = 'paused';
+      result.calls = [];
+    }
+  } catch (err) {
+    result.action = 'error';
+    result.error = err instanceof Error ? err.message : String(err);
+  }
+  return result;
+}
+
+/** Whether any plan makes a write (terraform's "changes present", exit code 2). */
+export const hasChanges = (plans: ResourcePlan[]) => plans.some((p) => p.action === 'create' || p.action === 'update');
