@@ -24,14 +24,6 @@ end
 
 local generation = tonumber(meta.generation)
 local observed = tonumber(status.observedGeneration)
-if observed == nil then
-  return { status = "Progressing", message = "Waiting for the controller to observe the resource" }
-end
--- Conditions from an older spec say nothing about this one.
-if generation ~= nil and observed ~= generation then
-  return { status = "Progressing", message = "Waiting for the controller to observe generation " .. generation ..
-    " (observed " .. observed .. ")" }
-end
 
 local conditions = {}
 for _, c in ipairs(status.conditions or {}) do
@@ -40,6 +32,29 @@ end
 local ready = conditions["Ready"]
 local stalled = conditions["Stalled"]
 local reconciling = conditions["Reconciling"]
+
+-- Work in progress on this generation: say what the controller is doing.
+local function working()
+  if ready ~= nil and describe(ready) ~= "" then
+    return { status = "Progressing", message = describe(ready) }
+  end
+  return { status = "Progressing", message = describe(reconciling) }
+end
+
+-- status.observedGeneration moves only when a reconcile of this spec ends (Ready or Stalled), so
+-- until then the resource is Progressing; a Reconciling condition written for this generation
+-- tells what is going on (creating, retrying after an AWS error).
+if observed == nil or (generation ~= nil and observed ~= generation) then
+  if reconciling ~= nil and reconciling.status == "True" and generation ~= nil and
+      tonumber(reconciling.observedGeneration) == generation then
+    return working()
+  end
+  if observed == nil then
+    return { status = "Progressing", message = "Waiting for the controller to observe the resource" }
+  end
+  return { status = "Progressing", message = "Waiting for the controller to observe generation " .. generation ..
+    " (observed " .. observed .. ")" }
+end
 
 -- Stalled: the controller cannot progress until a person changes something (kstatus "Failed").
 if stalled ~= nil and stalled.status == "True" then
@@ -53,10 +68,7 @@ if ready ~= nil and ready.status == "False" and (obj.spec or {}).managementPolic
 end
 
 if reconciling ~= nil and reconciling.status == "True" then
-  if ready ~= nil and describe(ready) ~= "" then
-    return { status = "Progressing", message = describe(ready) }
-  end
-  return { status = "Progressing", message = describe(reconciling) }
+  return working()
 end
 
 if ready ~= nil and ready.status == "True" then

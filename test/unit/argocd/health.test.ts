@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import * as statuses from '../../../src/reconcile/status.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const argocdDir = join(root, 'deploy/argocd');
@@ -97,6 +98,59 @@ describe('deploy/argocd/health.lua in the Argo CD sandbox', () => {
     object.metadata.generation = '2';
     object.status.observedGeneration = '2';
     expect(runHealth(healthScript, object)).toMatchObject({ ok: true, status: 'Healthy' });
+  });
+});
+
+// The statuses the controller really writes (src/reconcile/status.ts), through a resource's life,
+// so the health check and the controller cannot drift apart.
+describe('health.lua on statuses from the controller\'s status builders', () => {
+  const now = new Date('2026-11-30T07:00:00Z');
+  const arn = 'arn:aws:profile:us-east-1:123456789012:domains/retail/integrations/uri-1';
+  const observed = { domainName: 'retail', uri: 'uri-1', objectTypeName: 'CTR', createdAt: now, lastUpdatedAt: now };
+  const resource = (generation: number, status: unknown, extra: { annotations?: Record<string, string>; spec?: Record<string, unknown> } = {}) => ({
+    apiVersion: 'customerprofiles.gitops.dev/v1alpha1',
+    kind: 'CustomerProfilesIntegration',
+    metadata: { name: 'ctr', namespace: 'crm', generation, ...(extra.annotations ? { annotations: extra.annotations } : {}) },
+    spec: { domainName: 'retail', uri: 'uri-1', objectTypeName: 'CTR', ...extra.spec },
+    status,
+  });
+  const health = (obj: unknown) => {
+    const out = runHealth(healthScript, JSON.parse(JSON.stringify(obj)));
+    if (!out.ok) throw new Error(out.error);
+    return out;
+  };
+
+  it('follows a resource from creation to Ready, through an edit, a retry, a stall and a pause', () => {
+    const creating = statuses.inProgress({}, 1, now, 'Creating', 'creating the integration in domain retail');
+    expect(health(resource(1, creating))).toEqual({ ok: true, status: 'Progressing', message: 'Creating: creating the integration in domain retail' });
+
+    const isReady = statuses.ready(creating, 1, now, observed, 'us-east-1', arn);
+    expect(health(resource(1, isReady))).toMatchObject({ status: 'Healthy', message: 'Available: integration uri-1 matches the spec' });
+
+    // A spec edit the controller has not looked at yet.
+    expect(health(resource(2, isReady))).toMatchObject({ status: 'Progressing', message: 'Waiting for the controller to observe generation 2 (observed 1)' });
+
+    const retrying = statuses.failed(isReady, 2, now, 'Throttled', 'PutIntegration: Rate exceeded', 'Updating');
+    expect(health(resource(2, retrying))).toMatchObject({ status: 'Progressing', message: 'Updating: PutIntegration: Rate exceeded' });
+
+    const stuck = statuses.stalled(retrying, 2, now, 'InvalidSpec', 'BadRequestException: no such object type');
+    expect(health(resource(2, stuck))).toMatchObject({ status: 'Degraded', message: 'InvalidSpec: BadRequestException: no such object type' });
+
+    const fixed = statuses.ready(stuck, 3, now, observed, 'us-east-1', arn);
+    expect(health(resource(3, fixed))).toMatchObject({ status: 'Healthy' });
+
+    const held = statuses.paused(fixed, 3, now);
+    expect(health(resource(3, held, { annotations: { 'customerprofiles.gitops.dev/paused': 'true' } }))).toMatchObject({ status: 'Suspended' });
+  });
+
+  it('reports Observe mode: Healthy when AWS matches, Degraded on drift or when missing', () => {
+    const spec = { managementPolicy: 'Observe' };
+    const matches = statuses.observeOnly({}, 1, now, observed, [], 'us-east-1', arn);
+    expect(health(resource(1, matches, { spec }))).toMatchObject({ status: 'Healthy' });
+    const drifted = statuses.observeOnly({}, 1, now, observed, [{ path: 'objectTypeName', kind: 'change', from: 'CTR', to: 'CTR-v2' }], 'us-east-1', arn);
+    expect(health(resource(1, drifted, { spec }))).toEqual({ ok: true, status: 'Degraded', message: 'Drifted: AWS differs from the spec: objectTypeName: "CTR" -> "CTR-v2"' });
+    const missing = statuses.observeOnly({}, 1, now, undefined, [], 'us-east-1', undefined);
+    expect(health(resource(1, missing, { spec }))).toMatchObject({ status: 'Degraded', message: expect.stringMatching(/^NotFound: /) });
   });
 });
 
