@@ -143,6 +143,16 @@ export class Manager {
           }),
         }),
       ]);
+    // A namespace that starts or stops naming a role: its resources move to other credentials now.
+    const roleOf = (n: k8s.V1Namespace) => n.metadata?.annotations?.[ANNOTATIONS.roleArn] ?? '';
+    const roles = new Map<string, string>();
+    namespaces.on('add', (n) => void roles.set(n.metadata!.name!, roleOf(n)));
+    namespaces.on('update', (n) => {
+      const name = n.metadata!.name!;
+      if (roles.get(name) === roleOf(n)) return;
+      roles.set(name, roleOf(n));
+      for (const o of cache.list(name)) controller.queue.add(`${name}/${o.metadata.name}`);
+    });
     this.servers = [metricsServer, healthServer].filter((s): s is RunningHttpServer => s !== undefined);
     const url = (s: RunningHttpServer | undefined) => (s ? `http://${s.host.includes(':') ? `[${s.host}]` : s.host}:${s.port}` : 'disabled');
     log.info({ metrics: url(metricsServer), health: url(healthServer) }, 'serving metrics and probes');
