@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import { ANNOTATIONS } from '../../../src/api/group.ts';
+import { flowDefinitionHash } from '../../../src/api/hash.ts';
+import type { CustomerProfilesIntegration, IntegrationSpec, IntegrationStatus } from '../../../src/api/types.ts';
+import type { IntegrationGateway, ObservedIntegration } from '../../../src/aws/types.ts';
+import { changeLine, renderJson, renderText, summarize, summaryLine } from '../../../src/gitops/plan-render.ts';
+import { hasChanges, planResource, type PlanDeps } from '../../../src/gitops/resource-plan.ts';
+import { salesforceFlow } from './flows.ts';
+
+const CONNECT = 'arn:aws:connect:us-east-1:123456789012:instance/11111111-2222-3333-4444-555555555555';
+const FLOW_URI = 'arn:aws:appflow:us-east-1:123456789012:flow/retail-sf-accounts';
+const T0 = new Date('2026-11-30T07:00:00Z');
+
+/** An in-memory AWS that fails the test on any write: plan must only read. */
+function readOnlyGateway(items: ObservedIntegration[]): IntegrationGateway & { reads: string[] } {
+  const reads: string[] = [];
+  const write = async (): Promise<never> => {
+    throw new Error('plan wrote to AWS');
+  };
+  return {
+    reads,
+    account: async () => '123456789012',
+    checkCredentials: async () => {},
+    getIntegration: async (_t, domain, uri) => (reads.push('GetIntegration'), items.find((i) => i.domainName === domain && i.uri === uri)),
+    listIntegrations: async (_t, domain) => (reads.push('ListIntegrations'), items.filter((i) => i.domainName === domain)),
+    putIntegration: write,
+    deleteIntegration: write,
+    tagResource: write,
+    untagResource: write,
+  };
+}
+
+const observed = (o: Partial<ObservedIntegration> & { uri: string }): ObservedIntegration => ({ domainName: 'retail', createdAt: T0, lastUpdatedAt: T0, ...o });
+const resource = (name: string, spec: IntegrationSpec, annotations?: Record<string, string>): CustomerProfilesIntegration => ({
+  apiVersion: 'customerprofiles.gitops.dev/v1alpha1',
+  kind: 'CustomerProfilesIntegration',
+  metadata: { name, ...(annotations ? { annotations } : {}) },
+  spec,
+});
+function deps(gateway: IntegrationGateway, live: Record<string, IntegrationStatus> | null = {}): PlanDeps {
+  return { gateway, defaultRegion: 'us-east-1', defaultNamespace: 'team', liveStatus: async (_ns, name) => (live === null ? null : live[name]) };
+}
+const claimed = (uri: string, extra: Partial<IntegrationStatus> = {}): IntegrationStatus => ({ uri, lastUpdatedAt: T0.toISOString(), ...extra });
+
+describe('planResource: what a reconcile would do, read-only', () => {
+  it('a resource AWS does not have: create, with every field it sends', async () => {
+    const gw = readOnlyGateway([]);
+    const p = await planResource(resource('new', { domainName: 'retail', uri: CONNECT, objectTypeName: 'CTR', tags: { team: 'crm' }, managementPolicy: 'Manage' }), deps(gw));
+    expect(p).toMatchObject({ action: 'create', calls: ['PutIntegration'], namespace: 'team', status: 'not-in-cluster' });
+    expect(p.changes.map((c) => changeLine(c))).toEqual(['+ create integration', '+ domainName: "retail"', `+ uri: "${CONNECT}"`, '+ objectTypeName: "CTR"', '+ tags.team: "crm"']);
+  });
+
+  it('a changed field and tags: Put, TagResource and UntagResource, field by field', async () => {
+    const gw = readOnlyGateway([observed({ uri: CONNECT, objectTypeName: 'CTR', tags: { old: 'x', team: 'ops' } })]);
+    const p = await planResource(resource('changed', { domainName: 'retail', uri: CONNECT, objectTypeName: 'CTR2', tags: { team: 'crm', env: 'prod' } }), deps(gw, { changed: claimed(CONNECT) }));
+    expect(p.action).toBe('update');
+    expect(p.calls).toEqual(['PutIntegration', 'TagResource', 'UntagResource']);
+    expect(p.changes.map((c) => changeLine(c))).toEqual(['~ objectTypeName: "CTR" -> "CTR2"', '~ tags.team: "ops" -> "crm"', '+ tags.env: "prod"', '- tags.old: "x"']);
+    expect(gw.reads).toEqual(['GetIntegration']);
+  });
+
+  it('an unchanged resource: no calls', async () => {
+    const gw = readOnlyGateway([observed({ uri: CONNECT, objectTypeName: 'CTR' })]);
+    const p = await planResource(resource('same', { domainName: 'retail', uri: CONNECT, objectTypeName: 'CTR' }), deps(gw, { same: claimed(CONNECT) }));
+    expect(p).toMatchObject({ action: 'none', calls: [], changes: [], status: 'cluster' });
+  });
+
+  it('flowDefinition: field by field when status has the applied definition, else by hash', async () => {
+    const applied = salesforceFlow();
+    const wanted = salesforceFlow();
+    wanted.tasks[1]!.taskProperties = { DATA_TYPE: 'text' };
+    const gw = readOnlyGateway([observed({ uri: FLOW_URI })]);
+    const spec = { domainName: 'retail', flowDefinition: wanted };
+    const status = claimed(FLOW_URI, { appliedFlowDefinitionHash: flowDefinitionHash(applied)!, appliedFlowDefinition: applied });
+    const byField = await planResource(resource('flow', spec), deps(gw, { flow: status }));
+    expect(byField).toMatchObject({ action: 'update', calls: ['PutIntegration'], flowCompared: 'fields' });
+    expect(byField.changes.map((c) => changeLine(c, byField.flowCompared))).toEqual(['~ flowDefinition.tasks[1].taskProperties.DATA_TYPE: "string" -> "text"']);
+
+    const { appliedFlowDefinition: _, ...hashOnly } = status;
+    const byHash = await planResource(resource('flow', spec), deps(gw, { flow: hashOnly }));
+    expect(byHash.flowCompared).toBe('hash');
+    expect(changeLine(byHash.changes[0]!, 'hash')).toBe(`~ flowDefinition: "${flowDefinitionHash(applied)}" -> "${flowDefinitionHash(wanted)}" (by hash: the last applied definition is unknown)`);
+  });
+
+  it('an import annotation stands for the applied flow: no calls when the spec matches it', async () => {
+    const fd = salesforceFlow();
+    const gw = readOnlyGateway([observed({ uri: FLOW_URI })]);
+    const p = await planResource(resource('imported', { domainName: 'retail', flowDefinition: fd }, { [ANNOTATIONS.observedFlowHash]: flowDefinitionHash(fd)! }), deps(gw, null));
+    expect(p).toMatchObject({ action: 'none', status: 'no-cluster', uri: FLOW_URI });
+    expect(gw.reads).toEqual(['ListIntegrations']); // a flow without a known Uri is found by listing
+  });
+
+  it('Observe resources are read-only: drift is shown, no calls, no change counted', async () => {
+    const gw = readOnlyGateway([observed({ uri: CONNECT, objectTypeName: 'Other', tags: { a: '1' } })]);
+    const p = await planResource(resource('obs', { domainName: 'retail', uri: CONNECT, objectTypeName: 'CTR', managementPolicy: 'Observe' }), deps(gw));
+    expect(p).toMatchObject({ action: 'read-only', calls: [], mode: 'Observe' });
+    expect(p.changes.map((c) => changeLine(c))).toEqual(['~ objectTypeName: "Other" -> "CTR"', '- tags.a: "1"']);
+    expect(hasChanges([p])).toBe(false);
+  });
+
+  it('paused resources make no calls; failures are reported per resource', async () => {
+    const gw = readOnlyGateway([]);
+    const paused = await planResource(resource('p', { domainName: 'retail', uri: CONNECT }, { [ANNOTATIONS.paused]: 'true' }), deps(gw));
+    expect(paused).toMatchObject({ action: 'paused', calls: [] });
+    const failing: PlanDeps = { ...deps(gw), liveStatus: async () => Promise.reject(new Error('cannot read team/x from the cluster')) };
+    const failed = await planResource(resource('x', { domainName: 'retail', uri: CONNECT }), failing);
+    expect(failed).toMatchObject({ action: 'error', error: 'cannot read team/x from the cluster' });
+  });
+});
+
+describe('plan rendering', () => {
+  it('summarizes like terraform and says when nothing changes', () => {
+    expect(summaryLine({ create: 1, update: 2, unchanged: 3, readOnly: 1, paused: 0, errors: 0 })).toBe('Plan: 1 to create, 2 to update, 3 unchanged, 1 read-only.');
+    expect(summaryLine({ create: 0, update: 0, unchanged: 2, readOnly: 0, paused: 0, errors: 0 })).toBe('No changes. AWS matches the manifests (2 up to date).');
+  });
+
+  it('text has one block per resource and the summary last; JSON carries the same facts', async () => {
+    const gw = readOnlyGateway([observed({ uri: CONNECT, objectTypeName: 'CTR' })]);
+    const plans = [
+      await planResource(resource('same', { domainName: 'retail', uri: CONNECT, objectTypeName: 'CTR' }), deps(gw, { same: claimed(CONNECT) })),
+      await planResource(resource('new', { domainName: 'retail', uri: `${CONNECT}0` }), deps(gw)),
+    ];
+    const text = renderText(plans);
+    expect(text[0]).toBe(`# team/same is up to date (domain retail, ${CONNECT})`);
+    expect(text).toContain(`# team/new will be created (domain retail, ${CONNECT}0): PutIntegration`);
+    expect(text.at(-1)).toBe('Plan: 1 to create, 0 to update, 1 unchanged.');
+    const json = JSON.parse(renderJson(plans));
+    expect(json).toMatchObject({ changes: true, summary: summarize(plans) });
+    expect(json.resources.map((r: { name: string; action: string }) => [r.name, r.action])).toEqual([['same', 'none'], ['new', 'create']]);
+  });
+});
