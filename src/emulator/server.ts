@@ -152,7 +152,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
       if (stateFile) saveState(stateFile, core.state);
     },
     reset() {
-      core.state = { version: 1, accounts: {}, sessions: {} };
+      // Issued STS sessions survive a reset: they are credentials a running client has cached,
+      // not resources, and dropping them would silently move its calls to the default account.
+      core.state = { version: 1, accounts: {}, sessions: core.state.sessions };
       core.log.clear();
       core.faults.clear();
       core.quotas.set(initialQuotas);

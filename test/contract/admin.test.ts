@@ -8,7 +8,7 @@ import {
   ListIntegrationsCommand,
   PutIntegrationCommand,
 } from '@aws-sdk/client-customer-profiles';
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EmulatorAdmin, EmulatorAdminError } from '../../src/emulator/admin-client.ts';
 import type { RunningEmulator } from '../../src/emulator/server.ts';
@@ -42,8 +42,13 @@ describe('state and reset', () => {
     expect(rec).toMatchObject({ DomainName: 'retail', Uri: URI, ObjectTypeName: 'CTR' });
     expect(typeof rec.CreatedAt).toBe('number');
 
+    const assumed = await c.sts.send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::210987654321:role/r', RoleSessionName: 'kept' }));
     await admin.reset();
     expect((await admin.state()).accounts).toEqual({});
+    // issued credentials survive a reset: a client that cached them still acts in the role's account
+    const creds = { accessKeyId: assumed.Credentials!.AccessKeyId!, secretAccessKey: assumed.Credentials!.SecretAccessKey!, sessionToken: assumed.Credentials!.SessionToken! };
+    expect((await clients(emu.url, { credentials: creds }).sts.send(new GetCallerIdentityCommand({}))).Account).toBe('210987654321');
+    await admin.clearRequests();
     expect(await admin.requests()).toEqual([]);
     expect((await admin.faults()).failNext).toEqual({});
   });
