@@ -1,0 +1,150 @@
+// `cpi import` → `cpi validate` → `kubectl apply` → the controller adopts, against the real API
+// server and the emulator: zero AWS writes in Observe mode and in Manage mode (the flow read back
+// from AppFlow and its observed-flow-hash), then exactly one Put after a spec edit.
+import { CustomerProfilesClient, PutIntegrationCommand } from '@aws-sdk/client-customer-profiles';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { ANNOTATIONS } from '../../src/api/group.ts';
+import type { CustomerProfilesIntegration } from '../../src/api/types.ts';
+import { startController, startEmulator, type Emulator, type Proc } from './harness/processes.ts';
+import { Resources, condition } from './harness/resources.ts';
+import { freshNamespace, kubectlOk, waitFor } from './support/index.ts';
+
+const CPI = resolve(import.meta.dirname, '../../bin/cpi.js');
+const WRITES = new Set(['PutIntegration', 'DeleteIntegration', 'TagResource', 'UntagResource']);
+const READS = new Set(['GetIntegration', 'ListIntegrations']);
+const KMS = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+const instance = (n: number) => `arn:aws:connect:us-east-1:123456789012:instance/22222222-2222-3333-4444-${String(n).padStart(12, '0')}`;
+
+function cpi(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [CPI, ...args], { env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('error', fail);
+    child.on('close', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+describe('cpi import: adopt existing integrations through Git', () => {
+  let emulator: Emulator;
+  let controller: Proc;
+  let ns: string;
+  let res: Resources;
+  let dir: string;
+
+  /** Integrations made outside the operator, as with the console or the AWS CLI. */
+  async function existing(domain: string, n: number): Promise<void> {
+    await emulator.admin.createDomain(domain);
+    const client = new CustomerProfilesClient({ region: 'us-east-1', endpoint: emulator.url, credentials: { accessKeyId: 'AKIDCONSOLE', secretAccessKey: 'console' } });
+    try {
+      await client.send(new PutIntegrationCommand({ DomainName: domain, Uri: instance(n), ObjectTypeName: 'CTR', Tags: { team: 'crm', owner: 'console' } }));
+      await client.send(
+        new PutIntegrationCommand({
+          DomainName: domain,
+          ObjectTypeName: 'Orders',
+          Tags: { team: 'data' },
+          FlowDefinition: {
+            FlowName: `${domain}-orders`,
+            KmsArn: KMS,
+            Description: 'Orders from S3',
+            SourceFlowConfig: { ConnectorType: 'S3', SourceConnectorProperties: { S3: { BucketName: 'orders-bucket', BucketPrefix: 'orders/' } } },
+            Tasks: [
+              { TaskType: 'Filter', SourceFields: ['id', 'total'], ConnectorOperator: { S3: 'PROJECTION' } },
+              { TaskType: 'Map', SourceFields: ['total'], DestinationField: 'total', ConnectorOperator: { S3: 'NO_OP' }, TaskProperties: { DATA_TYPE: 'string' } },
+            ],
+            TriggerConfig: { TriggerType: 'Scheduled', TriggerProperties: { Scheduled: { ScheduleExpression: 'rate(1hours)', DataPullMode: 'Incremental', ScheduleStartTime: new Date('2026-12-01T00:00:00Z') } } },
+          },
+        }),
+      );
+    } finally {
+      client.destroy();
+    }
+    // A flow integration whose flow AppFlow cannot describe (made by another tool).
+    await emulator.admin.putIntegrationOutOfBand(domain, `arn:aws:appflow:us-east-1:123456789012:flow/${domain}-legacy`, { ObjectTypeName: 'Legacy' });
+  }
+
+  const lastSeq = async () => (await emulator.admin.requestLog()).lastSeq;
+  const opsSince = async (seq: number) => (await emulator.admin.requests({ since: seq })).map((e) => e.operation);
+  /** Waits until the controller has read AWS `polls` more times (drift checks at rest). */
+  const waitForPolls = async (polls: number) => {
+    const from = await lastSeq();
+    await waitFor(async () => (await opsSince(from)).filter((o) => READS.has(o)).length >= polls, { what: `${polls} drift-check reads`, timeoutMs: 30_000 });
+  };
+
+  /** import → validate → apply; returns the imported objects and the YAML text. */
+  async function importAndApply(domain: string, policy: 'Observe' | 'Manage') {
+    const r = await cpi(['import', '--domain', domain, '--namespace', ns, '--management-policy', policy], emulator.awsEnv);
+    expect(r.code, r.stderr).toBe(0);
+    const file = join(dir, `${domain}.yaml`);
+    writeFileSync(file, r.stdout);
+    const v = await cpi(['validate', file], {});
+    expect(v.code, v.stdout + v.stderr).toBe(0);
+    expect(v.stderr).toContain('3 CustomerProfilesIntegration resources in 1 file: all valid');
+    await kubectlOk(['apply', '-f', file]);
+    const objects = parseAllDocuments(r.stdout).map((d) => d.toJS() as CustomerProfilesIntegration);
+    return { objects, text: r.stdout };
+  }
+
+  beforeAll(async () => {
+    ns = await freshNamespace('import');
+    res = new Resources(ns);
+    dir = mkdtempSync(join(tmpdir(), 'cpi-import-e2e-'));
+    // The setup creates integrations back to back, as a script of the account's owner would.
+    emulator = await startEmulator(['--quota', 'PutIntegration=10']);
+    controller = await startController({ kubeconfig: inject('e2e').controllerKubeconfig, emulator, namespace: ns, args: ['--poll-interval', '2s'] });
+  });
+  afterAll(async () => {
+    await controller?.stop();
+    await emulator?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('Observe: import, apply, adopt with zero AWS writes; everything Ready', async () => {
+    await existing('retail', 1);
+    const before = await lastSeq();
+    const { objects, text } = await importAndApply('retail', 'Observe');
+    expect(objects.map((o) => o.metadata.name).sort()).toEqual(['connect-22222222-2222-3333-4444-000000000001', 'retail-legacy', 'retail-orders']);
+    expect(text).toContain('# flowDefinition not recovered: AppFlow DescribeFlow retail-legacy failed');
+    for (const o of objects) {
+      const ready = await res.waitReady(o.metadata.name);
+      expect(condition(ready, 'Ready')?.reason).toBe('Available');
+    }
+    await waitForPolls(3);
+    expect((await opsSince(before)).filter((o) => WRITES.has(o))).toEqual([]);
+  });
+
+  it('Manage: the flow comes back from AppFlow; adoption writes nothing, a spec edit makes one Put', async () => {
+    await existing('shop', 2);
+    const before = await lastSeq();
+    const { objects } = await importAndApply('shop', 'Manage');
+    const byName = Object.fromEntries(objects.map((o) => [o.metadata.name, o]));
+    const orders = byName['shop-orders']!;
+    expect(orders.spec).toMatchObject({ managementPolicy: 'Manage', objectTypeName: 'Orders', tags: { team: 'data' } });
+    expect(orders.spec.flowDefinition?.tasks[1]?.taskProperties).toEqual({ DATA_TYPE: 'string' });
+    const hash = orders.metadata.annotations?.[ANNOTATIONS.observedFlowHash];
+    expect(hash).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(byName['shop-legacy']!.spec.managementPolicy).toBe('Observe'); // unrecoverable: kept read-only
+
+    for (const o of objects) await res.waitReady(o.metadata.name);
+    await waitForPolls(3);
+    expect((await opsSince(before)).filter((o) => WRITES.has(o))).toEqual([]);
+    const adopted = await res.get('shop-orders');
+    expect(adopted?.status?.appliedFlowDefinitionHash).toBe(hash);
+    expect(adopted?.status?.uri).toBe('arn:aws:appflow:us-east-1:123456789012:flow/shop-orders');
+
+    const edit = await lastSeq();
+    await res.patchSpec('shop-orders', { flowDefinition: { description: 'Orders from S3 edited' } });
+    await res.waitReady('shop-orders');
+    await waitFor(async () => (await opsSince(edit)).includes('PutIntegration'), { what: 'the PutIntegration of the edit' });
+    await waitForPolls(2);
+    expect((await opsSince(edit)).filter((o) => WRITES.has(o))).toEqual(['PutIntegration']);
+    expect(JSON.stringify(await emulator.admin.state())).toContain('Orders from S3 edited'); // the flow itself changed
+  });
+});
