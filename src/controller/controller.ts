@@ -84,6 +84,7 @@ export class Controller {
     this.written.delete(key);
     this.triggers.delete(key);
     this.queue.forget(key);
+    this.o.reconciler.forget(key);
     // A conflicting younger resource may now own the integration.
     for (const peer of this.o.claims.remove(obj)) this.enqueue(peer);
   }

@@ -10,6 +10,8 @@ export interface ObserveOptions {
   /** Drift checks (polls) read a shared per-domain snapshot instead of one Get each. */
   snapshots?: DomainSnapshots | undefined;
   fromSnapshot?: boolean;
+  /** Only a snapshot taken after this moment (epoch ms) will do: the caller's previous look. */
+  snapshotAfter?: number | undefined;
   prio: CallPriority;
 }
 
@@ -17,7 +19,7 @@ export interface ObserveOptions {
 export async function observeIntegration(target: AwsTarget, spec: IntegrationSpec, status: IntegrationStatus | undefined, o: ObserveOptions): Promise<ObservedIntegration | undefined> {
   const uri = status?.uri || spec.uri;
   if (o.fromSnapshot && o.snapshots) {
-    const all = await o.snapshots.integrations(target, spec.domainName, o.prio);
+    const all = await o.snapshots.integrations(target, spec.domainName, o.prio, o.snapshotAfter);
     return uri ? all.get(uri) : findFlow([...all.values()], spec);
   }
   if (uri) return o.gateway.getIntegration(target, spec.domainName, uri, o.prio);

@@ -52,8 +52,15 @@ export const STALLED_RETRY_MS = 30 * 60_000;
 
 export class IntegrationReconciler {
   private readonly d: ReconcilerDeps;
+  /** When each resource last started to read AWS (epoch ms): its next poll needs newer data. */
+  private readonly lastLook = new Map<string, number>();
   constructor(deps: ReconcilerDeps) {
     this.d = deps;
+  }
+
+  /** The resource is gone: drop what we remembered about it. */
+  forget(key: string): void {
+    this.lastLook.delete(key);
   }
 
   async reconcile(obj: CustomerProfilesIntegration, trigger: Trigger): Promise<ReconcileResult> {
@@ -98,7 +105,7 @@ export class IntegrationReconciler {
       obj = await this.d.writer.setFinalizers(obj, [...(obj.metadata.finalizers ?? []), FINALIZER]);
     }
 
-    const observed = await this.observe(target, spec, obj.status, prio, trigger);
+    const observed = await this.observe(obj, target, prio, trigger);
     const applied = statusForPlan(obj);
     const plan = planIntegration({ spec, observed, status: applied });
     const account = await this.d.gateway.account(target);
@@ -106,12 +113,17 @@ export class IntegrationReconciler {
       // An imported flow that matches the spec: from now on it is the applied one.
       const adopted = applied === obj.status ? {} : { appliedFlowDefinitionHash: applied!.appliedFlowDefinitionHash, appliedFlowDefinition: spec.flowDefinition };
       const status = ready({ ...base, ...adopted }, this.gen(obj), this.d.now(), observed!, target.region, integrationArn(target.region, account, spec.domainName, observed!.uri));
+      // First claim of an integration that already matches: adopted without a write, said once.
+      const firstClaim = !obj.status?.uri;
       await this.writeStatus(obj, status);
+      if (firstClaim) this.d.events.emit(obj, 'Normal', 'Adopted', 'Adopt', `Adopted integration ${observed!.uri} in ${spec.domainName}: it already matches the spec, nothing written`);
       return { requeueAfterMs: this.d.pollIntervalMs(obj) };
     }
 
     const progressReason: ReasonName = plan.put?.reason === 'create' ? Reason.Creating : Reason.Updating;
-    await this.writeStatus(obj, inProgress(base, this.gen(obj), this.d.now(), progressReason, describeChanges(plan.changes)));
+    // A requested reconcile counts as handled when it ends, not while it is still writing to AWS.
+    const pending = withHandled(base, obj.status?.lastHandledReconcileAt);
+    await this.writeStatus(obj, inProgress(pending, this.gen(obj), this.d.now(), progressReason, describeChanges(plan.changes)));
     const result = await this.act(obj, target, account, plan, observed, prio);
     const now = this.d.now();
     const status = ready(base, this.gen(obj), now, result, target.region, integrationArn(target.region, account, spec.domainName, result.uri));
@@ -153,7 +165,7 @@ export class IntegrationReconciler {
   /** Observe: read only, and report how AWS differs from the spec. */
   private async observeOnly(obj: CustomerProfilesIntegration, target: AwsTarget, base: IntegrationStatus, prio: CallPriority, trigger: Trigger): Promise<ReconcileResult> {
     const spec = obj.spec;
-    const observed = await this.observe(target, spec, obj.status, prio, trigger);
+    const observed = await this.observe(obj, target, prio, trigger);
     const account = observed ? await this.d.gateway.account(target) : '';
     const drift: FieldChange[] = [];
     if (observed) {
@@ -165,8 +177,17 @@ export class IntegrationReconciler {
     return { requeueAfterMs: this.d.pollIntervalMs(obj) };
   }
 
-  private observe(target: AwsTarget, spec: IntegrationSpec, status: IntegrationStatus | undefined, prio: CallPriority, trigger: Trigger) {
-    return observeIntegration(target, spec, status, { gateway: this.d.gateway, snapshots: this.d.snapshots, fromSnapshot: trigger === 'poll', prio });
+  private observe(obj: CustomerProfilesIntegration, target: AwsTarget, prio: CallPriority, trigger: Trigger) {
+    const key = `${obj.metadata.namespace}/${obj.metadata.name}`;
+    const snapshotAfter = this.lastLook.get(key);
+    this.lastLook.set(key, this.d.now().getTime());
+    return observeIntegration(target, obj.spec, obj.status, {
+      gateway: this.d.gateway,
+      snapshots: this.d.snapshots,
+      fromSnapshot: trigger === 'poll',
+      snapshotAfter,
+      prio,
+    });
   }
 
   /** Deletion: per deletionPolicy, then let Kubernetes remove the object. */
@@ -176,7 +197,7 @@ export class IntegrationReconciler {
     const keep = isPaused || spec.deletionPolicy === 'Retain' || spec.managementPolicy === 'Observe' || this.d.olderClaimant(obj);
     if (!keep) {
       try {
-        const uri = obj.status?.uri || spec.uri || (await this.observe(target, spec, obj.status, 'high', 'change'))?.uri;
+        const uri = obj.status?.uri || spec.uri || (await this.observe(obj, target, 'high', 'change'))?.uri;
         if (uri) {
           this.d.snapshots.invalidate(target, spec.domainName);
           const existed = await this.d.gateway.deleteIntegration(target, spec.domainName, uri, 'high');
@@ -233,6 +254,12 @@ export function statusForPlan(obj: CustomerProfilesIntegration): IntegrationStat
   const imported = obj.metadata.annotations?.[ANNOTATIONS.observedFlowHash];
   if (!imported || !/^sha256:[0-9a-f]{64}$/.test(imported) || obj.status?.appliedFlowDefinitionHash) return obj.status;
   return { ...obj.status, appliedFlowDefinitionHash: imported };
+}
+
+function withHandled(status: IntegrationStatus, handled: string | undefined): IntegrationStatus {
+  const out = { ...status, lastHandledReconcileAt: handled };
+  if (handled === undefined) delete out.lastHandledReconcileAt;
+  return out;
 }
 
 export function reasonFor(failure: AwsFailure): ReasonName {

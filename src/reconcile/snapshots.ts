@@ -1,6 +1,8 @@
 // Drift checks batched per domain: when many resources of one domain are due for a poll, one
 // paged ListIntegrations serves them all instead of one GetIntegration each. Snapshots are
 // shared by concurrent callers and live for a short window; any write to the domain drops it.
+// A caller may also demand a snapshot taken after a given moment (its own previous look at AWS):
+// a resource polled every second must never be answered twice by the same snapshot.
 import type { AwsTarget, CallPriority, IntegrationGateway, ObservedIntegration } from '../aws/types.ts';
 
 interface Snapshot {
@@ -24,11 +26,14 @@ export class DomainSnapshots {
     return `${target.region}|${target.roleArn ?? ''}|${domain}`;
   }
 
-  /** All integrations of the domain by Uri, from a snapshot at most maxAgeMs old. */
-  async integrations(target: AwsTarget, domain: string, prio: CallPriority): Promise<Map<string, ObservedIntegration>> {
+  /**
+   * All integrations of the domain by Uri, from a snapshot at most maxAgeMs old and taken after
+   * `takenAfter` (epoch ms), else from a new one.
+   */
+  async integrations(target: AwsTarget, domain: string, prio: CallPriority, takenAfter = -Infinity): Promise<Map<string, ObservedIntegration>> {
     const key = this.key(target, domain);
     const current = this.snapshots.get(key);
-    if (current && this.now() - current.takenAt <= this.maxAgeMs) return current.items;
+    if (current && this.now() - current.takenAt <= this.maxAgeMs && current.takenAt > takenAfter) return current.items;
     const items = this.gateway.listIntegrations(target, domain, prio).then((list) => new Map(list.map((i) => [i.uri, i])));
     const snap = { takenAt: this.now(), items };
     this.snapshots.set(key, snap);
