@@ -149,7 +149,7 @@ function flowDefinitionSchema(description: string) {
         taskProperties: Type.Optional(
           keyedMap(
             OPERATOR_PROPERTY_KEYS,
-            str('A property value.', { min: 1, max: 2048, pattern: '.+' }),
+            str('A property value (not empty).', { max: 2048, pattern: '.+' }),
             `Properties of the task, e.g. DATA_TYPE: string. Keys: ${OPERATOR_PROPERTY_KEYS.join(', ')}.`,
           ),
         ),

@@ -113,6 +113,7 @@ const patternWords: Record<string, string> = {
   'arn:aws:kms:.*:[0-9]+:.*': 'a KMS key ARN, arn:aws:kms:REGION:ACCOUNT:key/ID',
   'arn:aws:iam:.*:[0-9]+:.*': 'an IAM role ARN, arn:aws:iam::ACCOUNT:role/NAME',
   '\\S+': 'no whitespace only',
+  '.+': 'not empty',
   '[\\w/!@#+=.-]+': 'letters, digits and / ! @ # + = . - _',
   '^[a-z]{2,3}(-[a-z]+)+-[0-9]{1,2}$': 'an AWS region such as us-east-1',
   '^sha256:[0-9a-f]{64}$': 'sha256: and 64 hex digits',
