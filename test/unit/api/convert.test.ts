@@ -61,7 +61,7 @@ describe('conversion between the resource and PutIntegration', () => {
     expect(spec.flowDefinition!.sourceFlowConfig.sourceConnectorProperties.serviceNow!.object).toBe('Object-1');
     expect(spec.flowDefinition!.tasks[0]!.connectorOperator!.serviceNow).toBe('NO_OP');
     expect(spec.flowDefinition!.tasks[0]!.taskProperties).toEqual({ DATA_TYPE: 'TaskProperties-1' });
-    expect(spec.tags).toEqual({ 'Tags:key/1': 'TagValue-1' });
+    expect(spec.tags).toEqual({ 'Tags:key/1': 'Tags-1' });
     expect(spec.flowDefinition!.sourceFlowConfig.connectorType).toBe('S3');
     expect(spec.scope).toBe('DOMAIN');
     // Timestamps are RFC 3339 strings in the resource and Dates in the request.
