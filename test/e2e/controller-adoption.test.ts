@@ -1,0 +1,91 @@
+// Integrations that exist before their resource: adopted (Event Adopted; a Put only when the spec
+// differs). Two resources that claim one integration: the younger is Stalled Conflict, never writes,
+// and deleting it leaves the integration to the older one.
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { AwsView } from './harness/aws-view.ts';
+import { eventsFor } from './harness/events.ts';
+import { startController, startEmulator, type Emulator, type Proc } from './harness/processes.ts';
+import { Resources, condition } from './harness/resources.ts';
+import { freshNamespace, waitFor } from './support/index.ts';
+
+const uri = (n: string) => `arn:aws:connect:us-east-1:123456789012:instance/dddddddd-bbbb-cccc-dddd-${n.padStart(12, '0')}`;
+
+describe('controller: adoption and conflicts', () => {
+  let emulator: Emulator;
+  let controller: Proc;
+  let res: Resources;
+  let aws: AwsView;
+  let ns: string;
+
+  beforeAll(async () => {
+    ns = await freshNamespace('ctl-adopt');
+    res = new Resources(ns);
+    emulator = await startEmulator();
+    aws = new AwsView(emulator.admin);
+    await emulator.admin.createDomain('retail');
+    controller = await startController({ kubeconfig: inject('e2e').controllerKubeconfig, emulator, namespace: ns });
+  });
+  afterAll(async () => {
+    await controller?.stop();
+    await emulator?.stop();
+  });
+
+  const putsFor = async (seq: number, u: string) =>
+    (await aws.since(seq, 'PutIntegration')).filter((e) => (e.body as { Uri?: string } | undefined)?.Uri === u);
+
+  it('adopts an existing integration that matches the spec without writing', async () => {
+    const existing = await emulator.admin.putIntegrationOutOfBand('retail', uri('1'), { ObjectTypeName: 'CTR', Tags: { team: 'crm' } });
+    const mark = await aws.mark();
+    await res.create('matching', { domainName: 'retail', uri: uri('1'), objectTypeName: 'CTR', tags: { team: 'crm' } });
+    const obj = await res.waitReady('matching');
+    expect(await aws.writes(mark)).toEqual([]);
+    expect(Date.parse(obj.status!.createdAt!)).toBe(existing.CreatedAt * 1000);
+    const events = await waitFor(async () => {
+      const e = await eventsFor(ns, 'matching');
+      return e.some((x) => x.reason === 'Adopted') ? e : undefined;
+    }, { what: 'an Adopted event for matching' });
+    expect(events.filter((e) => e.reason === 'Adopted')).toHaveLength(1);
+    expect(events.find((e) => e.reason === 'Adopted')!.note).toContain(uri('1'));
+  });
+
+  it('adopts an existing integration that differs with exactly one PutIntegration', async () => {
+    await emulator.admin.putIntegrationOutOfBand('retail', uri('2'), { ObjectTypeName: 'Legacy', Tags: { team: 'crm' } });
+    const mark = await aws.mark();
+    await res.create('differing', { domainName: 'retail', uri: uri('2'), objectTypeName: 'CTR', tags: { team: 'crm' } });
+    await res.waitReady('differing');
+    expect(await aws.writes(mark)).toEqual(['PutIntegration']);
+    expect((await aws.integration('retail', uri('2')))?.ObjectTypeName).toBe('CTR');
+    const events = await waitFor(async () => {
+      const e = await eventsFor(ns, 'differing');
+      return e.some((x) => x.reason === 'Adopted') ? e : undefined;
+    }, { what: 'an Adopted event for differing' });
+    expect(events.find((e) => e.reason === 'Adopted')!.note).toContain('objectTypeName');
+    expect(events.map((e) => e.reason)).not.toContain('Created');
+  });
+
+  it('gives the younger of two claimants Stalled Conflict; it never writes, and its deletion keeps the integration', async () => {
+    await res.create('a-owner', { domainName: 'retail', uri: uri('3'), objectTypeName: 'CTR' });
+    await res.waitReady('a-owner');
+    const mark = await aws.mark();
+
+    await res.create('b-younger', { domainName: 'retail', uri: uri('3'), objectTypeName: 'Other' });
+    const stalled = await res.waitForCondition('b-younger', 'Stalled', 'True', { reason: 'Conflict' });
+    expect(condition(stalled, 'Stalled')!.message).toContain(`${ns}/a-owner`);
+    expect(condition(stalled, 'Synced')).toMatchObject({ status: 'False', reason: 'Conflict' });
+    expect(stalled.metadata.finalizers ?? []).toEqual([]);
+    const warning = await waitFor(async () => (await eventsFor(ns, 'b-younger')).find((e) => e.reason === 'Conflict'), { what: 'a Conflict event' });
+    expect(warning.type).toBe('Warning');
+
+    // The older one stays in charge and at rest, the younger one changes nothing.
+    await res.patchSpec('b-younger', { objectTypeName: 'Other2' });
+    await res.waitForCondition('b-younger', 'Stalled', 'True', { reason: 'Conflict' });
+    expect(await putsFor(mark, uri('3'))).toEqual([]);
+    expect(condition(await res.get('a-owner'), 'Ready')).toMatchObject({ status: 'True' });
+
+    await res.delete('b-younger');
+    await res.waitGone('b-younger');
+    expect(await aws.writes(mark)).toEqual([]);
+    expect((await aws.integration('retail', uri('3')))?.ObjectTypeName).toBe('CTR');
+    expect(condition(await res.get('a-owner'), 'Ready')).toMatchObject({ status: 'True' });
+  });
+});
