@@ -99,7 +99,7 @@ describe('cpi import: adopt existing integrations through Git', () => {
     // The setup creates integrations back to back, as a script of the account's owner would.
     emulator = await startEmulator(['--quota', 'PutIntegration=10']);
     controller = await startController({ kubeconfig: inject('e2e').controllerKubeconfig, emulator, namespace: ns, args: ['--poll-interval', '2s'] });
-  });
+  }, 60_000);
   afterAll(async () => {
     await controller?.stop();
     await emulator?.stop();

@@ -91,7 +91,7 @@ describe('cpi plan: what a merge would do to AWS, read-only', () => {
     } finally {
       await controller.stop();
     }
-  });
+  }, 120_000);
   afterAll(async () => {
     await emulator?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
