@@ -3,6 +3,8 @@
 // kubeconfig for that ServiceAccount through the TokenRequest API. The e2e tests and `cpi demo` run
 // the controller with it, so they exercise exactly the permissions deploy/ grants, never admin.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import * as http from 'node:http';
+import * as https from 'node:https';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as k8s from '@kubernetes/client-node';
@@ -37,10 +39,21 @@ export function readManifests(paths: string[]): k8s.KubernetesObject[] {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/** A non-2xx answer of the API server to a raw request. */
+export class HttpStatusError extends Error {
+  readonly code: number;
+  constructor(code: number, message: string) {
+    super(`HTTP ${code}: ${message}`);
+    this.name = 'HttpStatusError';
+    this.code = code;
+  }
+}
+
 /** Transient while an API server starts or a CRD's storage initialises: 429, 5xx, refused connections. */
 function isTransient(err: unknown): boolean {
-  if (err instanceof k8s.ApiException) return err.code === 429 || err.code >= 500;
-  const code = (err as { cause?: { code?: string } })?.cause?.code;
+  if (err instanceof k8s.ApiException || err instanceof HttpStatusError) return err.code === 429 || err.code >= 500;
+  const e = err as { code?: string; cause?: { code?: string } };
+  const code = e?.cause?.code ?? e?.code;
   return code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'UND_ERR_SOCKET';
 }
 
@@ -72,14 +85,70 @@ export function describeError(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+// Raw requests, not client-node's typed clients: those serialise through generated models, which
+// silently DROP schema keys they spell differently (`enum` is `_enum`, `default` is `_default`,
+// `x-kubernetes-validations` is `xKubernetesValidations`), so a CRD applied with
+// KubernetesObjectApi loses its enums, defaults and CEL rules without any error.
+async function rawRequest(kc: k8s.KubeConfig, method: string, path: string, body?: unknown, contentType?: string): Promise<unknown> {
+  const cluster = kc.getCurrentCluster();
+  if (!cluster) throw new Error('the kubeconfig has no current cluster');
+  const url = new URL(path, cluster.server);
+  const opts: https.RequestOptions = { method, headers: {} };
+  await kc.applyToHTTPSOptions(opts);
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  opts.headers = { ...opts.headers, Accept: 'application/json', ...(payload ? { 'Content-Type': contentType ?? 'application/json' } : {}) };
+  return new Promise((resolve, reject) => {
+    const req = (url.protocol === 'https:' ? https.request : http.request)(url, { ...opts, timeout: 30_000 }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (text += c));
+      res.on('end', () => {
+        const status = res.statusCode ?? 0;
+        let parsed: unknown = text;
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          // not JSON; keep the text
+        }
+        if (status >= 200 && status < 300) resolve(parsed);
+        else reject(new HttpStatusError(status, (parsed as { message?: string })?.message ?? text.slice(0, 500)));
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error(`${method} ${path}: no answer in 30 s`)));
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+interface ResourceInfo {
+  name: string;
+  namespaced: boolean;
+}
+
+/** Discovery: the plural name of a kind and whether it is namespaced. */
+async function resourceFor(kc: k8s.KubeConfig, apiVersion: string, kind: string, cache: Map<string, ResourceInfo[]>): Promise<ResourceInfo & { base: string }> {
+  const base = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+  let list = cache.get(base);
+  if (!list) {
+    const doc = (await retryTransient(`discover ${apiVersion}`, () => rawRequest(kc, 'GET', base))) as { resources: (ResourceInfo & { kind: string })[] };
+    list = doc.resources.filter((r) => !r.name.includes('/')).map((r) => ({ ...r }));
+    cache.set(base, list);
+  }
+  const found = (list as (ResourceInfo & { kind: string })[]).find((r) => r.kind === kind);
+  if (!found) throw new Error(`the API server does not serve ${kind} in ${apiVersion}`);
+  return { base, name: found.name, namespaced: found.namespaced };
+}
+
 /** Server-side applies the objects in order (idempotent; a second run changes nothing). */
 export async function applyObjects(kc: k8s.KubeConfig, objects: k8s.KubernetesObject[]): Promise<void> {
-  const client = k8s.KubernetesObjectApi.makeApiClient(kc);
+  const cache = new Map<string, ResourceInfo[]>();
   for (const obj of objects) {
-    const name = `${obj.kind}/${obj.metadata?.name}`;
-    await retryTransient(`apply ${name}`, () =>
-      client.patch(obj, undefined, undefined, FIELD_MANAGER, true, k8s.PatchStrategy.ServerSideApply),
-    );
+    const name = obj.metadata?.name;
+    if (!obj.apiVersion || !obj.kind || !name) throw new Error(`cannot apply an object without apiVersion, kind and metadata.name: ${JSON.stringify(obj).slice(0, 200)}`);
+    const r = await resourceFor(kc, obj.apiVersion, obj.kind, cache);
+    const ns = r.namespaced ? `/namespaces/${encodeURIComponent(obj.metadata?.namespace ?? 'default')}` : '';
+    const path = `${r.base}${ns}/${r.name}/${encodeURIComponent(name)}?fieldManager=${FIELD_MANAGER}&force=true`;
+    await retryTransient(`apply ${obj.kind}/${name}`, () => rawRequest(kc, 'PATCH', path, obj, 'application/apply-patch+yaml'));
   }
 }
 

@@ -1,0 +1,323 @@
+// The CRD against a real kube-apiserver with the real kubectl: examples apply, every CEL rule and
+// schema constraint rejects its bad case with the field named, immutability holds, `cpi validate`
+// agrees with the API server on every case, and `get`, `describe` and `explain` read well.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { parseAllDocuments, parse as parseYaml } from 'yaml';
+import { RULES } from '../../src/api/rules.ts';
+import { validateResource } from '../../src/api/validate.ts';
+import { invalidCases, type InvalidCase } from '../fixtures/invalid-specs.ts';
+import { connectInstance, s3Flow, validResources } from '../fixtures/valid-specs.ts';
+import { e2eContext, freshNamespace, kubectl, kubectlOk } from './support/index.ts';
+
+const execFileAsync = promisify(execFile);
+const root = () => e2eContext().repoRoot;
+
+let ns: string;
+beforeAll(async () => {
+  ns = await freshNamespace('crd');
+});
+
+type Doc = { metadata: { name: string; namespace?: string } } & Record<string, unknown>;
+
+/** A copy named `<prefix>-<name>` so cases never collide in the namespace (a bad name stays bad). */
+function named(doc: unknown, prefix: string): Doc {
+  const d = structuredClone(doc) as Doc;
+  if (d && typeof d === 'object' && d.metadata) {
+    delete d.metadata.namespace;
+    d.metadata.name = `${prefix}-${d.metadata.name}`;
+  }
+  return d;
+}
+
+const apply = (doc: unknown, extra: string[] = []) =>
+  kubectl(['apply', '-f', '-', ...extra], { input: JSON.stringify(doc), namespace: ns });
+
+/** Applies `old` (must be accepted) then `doc`; the result of the second apply. */
+async function applyCase(c: { doc: unknown; old?: unknown }, prefix: string) {
+  if (c.old) {
+    const r = await apply(named(c.old, prefix));
+    expect(r.code, `the old object must be accepted: ${r.stderr}`).toBe(0);
+  }
+  return apply(named(c.doc, prefix));
+}
+
+function filesUnder(dir: string, ext: RegExp): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .map((f) => join(dir, f))
+    .filter((f) => ext.test(f) && statSync(f).isFile())
+    .sort();
+}
+
+describe('examples', () => {
+  test('kubectl apply of every example succeeds, and cpi validate passes them', async () => {
+    const files = filesUnder(join(root(), 'examples'), /\.ya?ml$/);
+    expect(files.length, 'examples/ holds no YAML').toBeGreaterThan(0);
+    for (const file of files) {
+      const r = await kubectl(['apply', '-f', file], { namespace: ns });
+      expect(r.code, `${relative(root(), file)}: ${r.stderr}`).toBe(0);
+      expect(r.stdout).toMatch(/created|configured|unchanged/);
+    }
+    const v = await runCpi(['validate', join(root(), 'examples')]);
+    expect(v.code, v.stdout + v.stderr).toBe(0);
+  });
+});
+
+async function runCpi(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await execFileAsync(process.execPath, [join(root(), 'bin/cpi.js'), ...args], { cwd: root() });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+// ---- cpi validate vs the API server, good and bad, in one table ----
+
+type Row =
+  | { kind: 'valid'; name: string; doc: unknown; old?: undefined }
+  | ({ kind: 'invalid' } & InvalidCase);
+
+const rows: Row[] = [
+  ...validResources.map((v) => ({ kind: 'valid' as const, name: v.name, doc: v.doc() })),
+  ...invalidCases.map((c) => ({ kind: 'invalid' as const, ...c })),
+];
+
+describe('cpi validate agrees with the API server', () => {
+  // The CLI reads files: one JSON file per creation case, validated in one run (updates need the
+  // old object, which only the library takes, so they go through validateResource directly).
+  const cli = new Map<string, { path: string; message: string }[]>();
+  let dir: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'cpi-crd-validate-'));
+    rows.forEach((row, i) => {
+      if (!row.old) writeFileSync(join(dir, `case-${String(i).padStart(3, '0')}.json`), JSON.stringify(row.doc));
+    });
+    const r = await runCpi(['validate', '--quiet', '--format', 'json', dir]);
+    expect([0, 1], r.stderr).toContain(r.code);
+    for (const p of JSON.parse(r.stdout) as { file: string; path: string; message: string }[]) {
+      const key = relative(dir, p.file);
+      cli.set(key, [...(cli.get(key) ?? []), { path: p.path, message: p.message }]);
+    }
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  test.concurrent.for(rows.map((row, i) => ({ i, row, title: `${row.kind}: ${row.name}` })))('$title', async ({ i, row }) => {
+    const server = await applyCase(row, `t${i}`);
+    const offline = row.old ? validateResource(row.doc, { old: row.old }) : cli.get(`case-${String(i).padStart(3, '0')}.json`) ?? [];
+    if (row.kind === 'valid') {
+      expect(server.code, `the API server rejected a valid resource: ${server.stderr}`).toBe(0);
+      expect(offline, 'cpi validate rejected a resource the API server accepts').toEqual([]);
+      return;
+    }
+    // Bad: both reject it, naming the same field.
+    expect(server.code, `the API server accepted "${row.name}": ${server.stdout}`).not.toBe(0);
+    // offlineOnly: the API server refuses it before validation (e.g. an unserved apiVersion), so
+    // its answer names no field; the fixture says why.
+    if (!row.offlineOnly) {
+      expect(server.stderr).toContain(row.serverReason ?? row.reason);
+      expect(server.stderr).toContain(row.serverPath ?? row.path);
+    }
+    expect(offline.length, `cpi validate accepted "${row.name}", which the API server rejects: ${server.stderr}`).toBeGreaterThan(0);
+    expect(offline).toContainEqual(expect.objectContaining({ path: row.path, message: expect.stringContaining(row.reason) }));
+  });
+
+  test('the table covers every invalid case and every valid fixture', () => {
+    expect(rows.filter((r) => r.kind === 'invalid').length).toBe(invalidCases.length);
+    expect(rows.length).toBeGreaterThan(invalidCases.length);
+  });
+});
+
+// ---- CEL rules, one bad case each, message asserted ----
+
+/** Each CEL rule of the CRD and the fixture case that breaks only it. */
+const ruleCases: Record<string, string> = {
+  domainNameImmutable: 'domainName changed',
+  uriImmutable: 'uri changed',
+  regionImmutable: 'region changed',
+  uriOrFlowDefinition: 'neither uri nor flowDefinition',
+  flowNameImmutable: 'flowName changed',
+  sourceConnectorPropertiesOneKey: 'two source property keys',
+  sourceConnectorPropertiesMatchType: 'source properties of another connector',
+  connectorOperatorOneKey: 'task operator with two keys',
+  connectorOperatorMatchesType: 'task operator key of another connector (tasks[2])',
+  scheduledPropertiesRequired: 'Scheduled trigger without schedule',
+  scheduledPropertiesOnlyWhenScheduled: 'OnDemand trigger with a schedule',
+  scheduleWindow: 'schedule ending before it starts',
+  tagKeysNotReserved: 'tag key starting with aws:',
+  tagKeysShape: 'tag key with a space',
+  objectTypeNamesKeys: 'objectTypeNames with an empty key',
+  taskPropertiesKeys: 'taskProperties key not an operator property',
+};
+
+describe('CEL rules', () => {
+  test('every rule has a bad case here', () => {
+    expect(Object.keys(ruleCases).sort()).toEqual(RULES.map((r) => r.name).sort());
+  });
+
+  test.concurrent.for(RULES.map((r) => [r.name] as const))('%s rejects its bad case with its message', async ([ruleName]) => {
+    const rule = RULES.find((r) => r.name === ruleName)!;
+    const c = invalidCases.find((x) => x.name === ruleCases[ruleName]);
+    expect(c, `no fixture named "${ruleCases[ruleName]}"`).toBeDefined();
+    const r = await applyCase(c!, `cel-${ruleName.toLowerCase()}`);
+    expect(r.code).not.toBe(0);
+    // A messageExpression names the offending key; otherwise the rule's message verbatim.
+    expect(r.stderr).toContain(rule.messageExpression ? c!.reason : rule.message);
+    const kind = { FieldValueRequired: 'Required value', FieldValueForbidden: 'Forbidden', FieldValueInvalid: 'Invalid value' }[rule.reason ?? 'FieldValueInvalid'];
+    expect(r.stderr).toContain(`${c!.serverPath ?? c!.path}: ${kind}`);
+  });
+});
+
+// ---- immutability: the identity fields are locked, everything else may change ----
+
+describe('updates', () => {
+  test('domainName, uri and flowName cannot change; other fields can', async () => {
+    const ci = named(connectInstance(), 'upd');
+    expect((await apply(ci)).code).toBe(0);
+    const changed = structuredClone(ci) as Doc & { spec: Record<string, unknown> };
+    changed.spec.objectTypeName = 'CTR2';
+    changed.spec.tags = { team: 'sales' };
+    changed.spec.deletionPolicy = 'Retain';
+    changed.spec.managementPolicy = 'Observe';
+    const ok = await apply(changed);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toContain('configured');
+
+    for (const [field, value, message] of [
+      ['domainName', 'wholesale', 'domainName is immutable'],
+      ['uri', 'arn:aws:connect:us-east-1:123456789012:instance/00000000-0000-0000-0000-000000000000', 'uri is immutable once set'],
+    ] as const) {
+      const bad = structuredClone(changed);
+      bad.spec[field] = value;
+      const r = await apply(bad);
+      expect(r.code, `${field} change was accepted`).not.toBe(0);
+      expect(r.stderr).toContain(`spec.${field}: Invalid value`);
+      expect(r.stderr).toContain(message);
+    }
+
+    // A flow: uri may be set later (AWS generates it), flowName never changes, the rest may.
+    const flow = named(s3Flow(), 'upd') as Doc & { spec: Record<string, any> };
+    expect((await apply(flow)).code).toBe(0);
+    flow.spec.uri = 'arn:aws:appflow:us-east-1:123456789012:flow/retail-s3-customers';
+    flow.spec.flowDefinition.description = 'new description';
+    flow.spec.flowDefinition.tasks = flow.spec.flowDefinition.tasks.slice(0, 2);
+    const flowOk = await apply(flow);
+    expect(flowOk.code, flowOk.stderr).toBe(0);
+    const renamed = structuredClone(flow);
+    renamed.spec.flowDefinition.flowName = 'retail-s3-customers-v2';
+    const r = await apply(renamed);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('spec.flowDefinition.flowName: Invalid value');
+    expect(r.stderr).toContain('flowName is immutable');
+  });
+});
+
+// ---- what people see ----
+
+function crdSchema(): any {
+  const crd = parseYaml(readFileSync(join(root(), 'crds/customerprofilesintegrations.yaml'), 'utf8'));
+  return crd.spec.versions[0].schema.openAPIV3Schema;
+}
+const squash = (s: string) => s.replace(/\s+/g, ' ').trim();
+
+describe('kubectl output', () => {
+  const name = 'printer';
+  const uri = 'arn:aws:connect:us-east-1:123456789012:instance/11111111-2222-3333-4444-555555555555';
+  beforeAll(async () => {
+    const doc = connectInstance(name);
+    expect((await apply(doc)).code).toBe(0);
+    const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    const cond = (type: string, status: string, reason: string, message: string) => ({ type, status, reason, message, lastTransitionTime: now, observedGeneration: 1 });
+    const status = {
+      observedGeneration: 1,
+      uri,
+      region: 'us-east-1',
+      workflowId: 'wf-1234',
+      conditions: [cond('Ready', 'True', 'Available', 'the integration matches the spec'), cond('Synced', 'True', 'ReconcileSuccess', 'AWS reached')],
+    };
+    await kubectlOk(['patch', 'cpi', name, '--subresource=status', '--type=merge', '-p', JSON.stringify({ status })], { namespace: ns });
+  });
+
+  test('kubectl get cpi shows the printer columns, -o wide the extra ones', async () => {
+    const out = await kubectlOk(['get', 'cpi', name], { namespace: ns });
+    const [header, row] = out.trim().split('\n');
+    expect(header!.split(/\s+/)).toEqual(['NAME', 'DOMAIN', 'URI', 'READY', 'SYNCED', 'WORKFLOW', 'AGE']);
+    expect(row!.split(/\s+/).slice(0, 6)).toEqual([name, 'retail', uri, 'True', 'True', 'wf-1234']);
+
+    const wide = (await kubectlOk(['get', 'cpi', name, '-o', 'wide'], { namespace: ns })).trim().split('\n');
+    expect(wide[0]!.split(/\s+/)).toEqual(['NAME', 'DOMAIN', 'URI', 'READY', 'SYNCED', 'WORKFLOW', 'AGE', 'REASON', 'REGION', 'POLICY', 'DELETION']);
+    const cells = wide[1]!.split(/\s+/);
+    expect(cells.slice(-4)).toEqual(['Available', 'us-east-1', 'Manage', 'Delete']); // policies defaulted by the schema
+
+    // Short names and the category reach it too.
+    for (const alias of ['cpint', 'customerprofilesintegrations', 'aws']) {
+      expect(await kubectlOk(['get', alias, '-o', 'name'], { namespace: ns })).toContain(`customerprofilesintegration.customerprofiles.gitops.dev/${name}`);
+    }
+  });
+
+  test('kubectl describe reads well', async () => {
+    const out = await kubectlOk(['describe', 'cpi', name], { namespace: ns });
+    for (const line of [/^Name:\s+printer$/m, /^Kind:\s+CustomerProfilesIntegration$/m, /Domain Name:\s+retail/, /Object Type Name:\s+CTR/,
+      /Deletion Policy:\s+Delete/, /^Status:$/m, /Conditions:/, /Type:\s+Ready/, /Reason:\s+Available/, /Workflow Id:\s+wf-1234/]) {
+      expect(out).toMatch(line);
+    }
+  });
+
+  test('kubectl explain shows the descriptions of flowDefinition and its fields', async () => {
+    const out = squash(await kubectlOk(['explain', 'customerprofilesintegration.spec.flowDefinition']));
+    const fd = crdSchema().properties.spec.properties.flowDefinition;
+    expect(fd.description?.length).toBeGreaterThan(20);
+    expect(out).toContain(squash(fd.description));
+    for (const [field, schema] of Object.entries<any>(fd.properties)) {
+      expect(schema.description, `spec.flowDefinition.${field} has no description`).toBeTruthy();
+      expect(out).toContain(field);
+      expect(out).toContain(squash(schema.description).slice(0, 60));
+    }
+  });
+});
+
+// ---- deploy/ ----
+
+/** Files in deploy/ that are not Kubernetes manifests for this API server, and why. */
+const notForApiServer: Record<string, string> = {
+  'deploy/kind/cluster.yaml': 'a kind cluster config, read by the kind CLI',
+  'deploy/argocd/health_test.yaml': "the test spec of Argo CD's health check",
+  'deploy/argocd/application.yaml': "an Argo CD Application: needs Argo CD's CRD, which a bare control plane lacks",
+};
+
+describe('deploy/', () => {
+  test('kubectl apply --dry-run=server of everything in deploy/ succeeds', async () => {
+    const deploy = join(root(), 'deploy');
+    const all = filesUnder(deploy, /\.ya?ml$/).map((f) => relative(root(), f));
+    const kustomizeDirs = all.filter((f) => /(^|\/)kustomization\.ya?ml$/.test(f)).map((f) => f.replace(/\/kustomization\.ya?ml$/, ''));
+    const inKustomization = (f: string) => kustomizeDirs.some((d) => f.startsWith(`${d}/`));
+    expect(kustomizeDirs.length).toBeGreaterThan(0);
+
+    for (const dir of kustomizeDirs) {
+      const r = await kubectl(['apply', '--dry-run=server', '-k', dir]);
+      expect(r.code, `${dir}: ${r.stderr}`).toBe(0);
+    }
+    const loose = all.filter((f) => !inKustomization(f) && !(f in notForApiServer));
+    expect(loose.length).toBeGreaterThan(0);
+    // One dry run for all loose files. Objects keep their namespace when it exists here, else they
+    // go to ours (the Argo CD health test's resources live in "crm", argocd-cm in "argocd").
+    const namespaces = new Set((await kubectlOk(['get', 'namespaces', '-o', 'jsonpath={.items[*].metadata.name}'])).split(' '));
+    const items = loose.flatMap((file) =>
+      parseAllDocuments(readFileSync(join(root(), file), 'utf8')).map((d) => d.toJS()).filter(Boolean).map((doc) => {
+        if (doc.metadata && !namespaces.has(doc.metadata.namespace)) doc.metadata.namespace = ns;
+        return doc;
+      }),
+    );
+    const r = await kubectl(['apply', '--dry-run=server', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items }) });
+    expect(r.code, `${loose.join(', ')}: ${r.stderr}`).toBe(0);
+    expect(r.stdout.trim().split('\n')).toHaveLength(items.length); // one "(server dry run)" line each
+    // Every exclusion still exists (a stale list would hide a new file).
+    for (const f of Object.keys(notForApiServer)) expect(all, `${f} is listed in notForApiServer but gone`).toContain(f);
+  });
+});
