@@ -1,0 +1,129 @@
+// `kubectl cpi plan|import|validate`: our built kubectl finds bin/kubectl-cpi.js on PATH (as the
+// package installs it) and runs it with the current kubeconfig context, whose namespace is the
+// default for manifests without one.
+import { spawn } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { stringify } from 'yaml';
+import type { IntegrationSpec } from '../../src/api/types.ts';
+import { startController, startEmulator, type Emulator, type Proc } from './harness/processes.ts';
+import { Resources } from './harness/resources.ts';
+import { freshNamespace, kubectlOk } from './support/index.ts';
+
+const PLUGIN = resolve(import.meta.dirname, '../../bin/kubectl-cpi.js');
+const KMS = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+const CONNECT = 'arn:aws:connect:us-east-1:123456789012:instance/44444444-2222-3333-4444-555555555555';
+
+const manifest = (name: string, spec: IntegrationSpec) =>
+  stringify({ apiVersion: 'customerprofiles.gitops.dev/v1alpha1', kind: 'CustomerProfilesIntegration', metadata: { name }, spec });
+const flowSpec: IntegrationSpec = {
+  domainName: 'retail',
+  objectTypeName: 'Orders',
+  flowDefinition: {
+    flowName: 'plugin-orders',
+    kmsArn: KMS,
+    sourceFlowConfig: { connectorType: 'S3', sourceConnectorProperties: { s3: { bucketName: 'orders-bucket' } } },
+    tasks: [{ taskType: 'Filter', sourceFields: ['id'], connectorOperator: { s3: 'PROJECTION' } }],
+    triggerConfig: { triggerType: 'OnDemand' },
+  },
+};
+
+describe('kubectl cpi: the plugin', () => {
+  let emulator: Emulator;
+  let controller: Proc;
+  let dir: string;
+  let env: NodeJS.ProcessEnv;
+  let ns: string;
+
+  /** Our kubectl with the plugin directory first on PATH; never throws on a non-zero exit. */
+  function kubectl(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    return new Promise((done, fail) => {
+      const child = spawn(inject('e2e').kubectlPath, args, { cwd: inject('e2e').repoRoot, env: { ...process.env, ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      child.on('error', fail);
+      child.on('close', (code) => done({ code, stdout, stderr }));
+    });
+  }
+
+  beforeAll(async () => {
+    ns = await freshNamespace('plugin');
+    dir = mkdtempSync(join(tmpdir(), 'cpi-plugin-e2e-'));
+    const bin = join(dir, 'bin');
+    mkdirSync(bin);
+    // As `npm install -g` does: a kubectl-cpi link to the package's bin, found through PATH,
+    // run by the `node` on PATH (here the Node that runs the tests).
+    symlinkSync(PLUGIN, join(bin, 'kubectl-cpi'));
+    symlinkSync(process.execPath, join(bin, 'node'));
+    // A kubeconfig whose current context points at the test's namespace.
+    const kubeconfig = join(dir, 'kubeconfig');
+    copyFileSync(inject('e2e').adminKubeconfig, kubeconfig);
+    await kubectlOk(['config', 'set-context', '--current', `--namespace=${ns}`], { kubeconfig });
+
+    emulator = await startEmulator();
+    await emulator.admin.createDomain('retail');
+    env = { ...emulator.awsEnv, PATH: `${bin}:${process.env.PATH}`, KUBECONFIG: kubeconfig, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+
+    controller = await startController({ kubeconfig: inject('e2e').controllerKubeconfig, emulator, namespace: ns });
+    writeFileSync(join(dir, 'orders.yaml'), manifest('orders', flowSpec));
+    await kubectlOk(['apply', '-n', ns, '-f', join(dir, 'orders.yaml')]);
+    await new Resources(ns).waitReady('orders');
+  }, 120_000);
+  afterAll(async () => {
+    await controller?.stop();
+    await emulator?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('is listed by kubectl plugin list', async () => {
+    const r = await kubectl(['plugin', 'list']);
+    expect(r.stdout).toContain(join(dir, 'bin', 'kubectl-cpi'));
+    expect(r.stderr).not.toContain('kubectl-cpi');
+  });
+
+  it('kubectl cpi validate examples/ and a file: exit 0 when valid, 1 with the problem when not', async () => {
+    const examples = await kubectl(['cpi', 'validate', 'examples/']);
+    expect(examples.code, examples.stdout + examples.stderr).toBe(0);
+    expect(examples.stderr).toMatch(/^cpi validate: /m);
+
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, manifest('bad', { domainName: 'retail', objectTypeName: 'CTR' } as IntegrationSpec));
+    const r = await kubectl(['cpi', 'validate', join(dir, 'orders.yaml'), bad]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`${bad}:0: spec: set uri`);
+  });
+
+  it('kubectl cpi plan reads status through the current context: the applied flow is up to date (0), a new resource is a change (2)', async () => {
+    const same = await kubectl(['cpi', 'plan', join(dir, 'orders.yaml')]);
+    expect(same.code, same.stdout + same.stderr).toBe(0);
+    expect(same.stdout).toContain(`# ${ns}/orders is up to date`);
+
+    const both = join(dir, 'both.yaml');
+    writeFileSync(both, `${manifest('orders', flowSpec)}---\n${manifest('connect', { domainName: 'retail', uri: CONNECT, objectTypeName: 'CTR' })}`);
+    const changed = await kubectl(['cpi', 'plan', both]);
+    expect(changed.code, changed.stdout + changed.stderr).toBe(2);
+    expect(changed.stdout).toContain(`# ${ns}/connect will be created (domain retail, ${CONNECT}): PutIntegration`);
+    expect(changed.stdout).toContain('Plan: 1 to create, 0 to update, 1 unchanged.');
+  });
+
+  it('kubectl cpi import prints resources for a domain', async () => {
+    const r = await kubectl(['cpi', 'import', '--domain', 'retail']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('name: plugin-orders');
+    expect(r.stdout).toContain('managementPolicy: Observe');
+  });
+
+  it('offers only plan, import and validate', async () => {
+    const run = await kubectl(['cpi', 'run']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('unknown command "run"');
+    expect(run.stderr).toContain('Usage: kubectl cpi <command>');
+    const help = await kubectl(['cpi', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout.match(/^ {2}(\w+) /gm)?.map((s) => s.trim())).toEqual(['validate', 'plan', 'import']);
+  });
+});
