@@ -1,0 +1,116 @@
+// `cpi validate` on real files: directories, multi-document YAML, other kinds, Lists, bad YAML,
+// unreadable paths, output formats and exit codes. Also: every sample in examples/ is valid.
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { run, validatePaths } from '../../../src/cli/commands/validate.ts';
+import { CliError } from '../../../src/cli/io.ts';
+import { connectInstance, s3Flow } from '../../fixtures/valid-specs.ts';
+
+const repo = join(import.meta.dirname, '..', '..', '..');
+let dir: string;
+
+async function cli(...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await run(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'cpi-validate-'));
+  const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: { a: 'b' } };
+  const bad = connectInstance('bad');
+  bad.spec.tags = { 'aws:owner': 'me' };
+  const flow = s3Flow();
+  (flow.spec.flowDefinition!.tasks[2]!.connectorOperator as Record<string, string>) = { salesforce: 'NO_OP' };
+  mkdirSync(join(dir, 'good'));
+  writeFileSync(join(dir, 'good', 'a.yaml'), [configMap, connectInstance()].map((d) => stringify(d)).join('---\n'));
+  writeFileSync(join(dir, 'good', 'notes.txt'), 'not: [a manifest');
+  mkdirSync(join(dir, 'bad', 'nested'), { recursive: true });
+  writeFileSync(join(dir, 'bad', 'multi.yml'), `${stringify(configMap)}---\n${stringify(bad)}---\n${stringify(flow)}`);
+  writeFileSync(join(dir, 'bad', 'nested', 'broken.yaml'), 'apiVersion: v1\nkind: [unclosed\n');
+  writeFileSync(join(dir, 'bad', 'list.json'), JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [connectInstance('ok'), bad] }));
+  writeFileSync(join(dir, 'booleans.yaml'), stringify(connectInstance()).replace('team: crm', 'team: on'));
+  writeFileSync(join(dir, 'unreadable.yaml'), stringify(connectInstance()));
+  chmodSync(join(dir, 'unreadable.yaml'), 0o000);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('cpi validate', () => {
+  it('accepts every sample in examples/ (each file and each document)', async () => {
+    const report = await validatePaths([join(repo, 'examples')]);
+    expect(report.problems).toEqual([]);
+    expect(report.files).toBe(readdirSync(join(repo, 'examples')).filter((f) => f.endsWith('.yaml')).length);
+    expect(report.resources).toBeGreaterThanOrEqual(9);
+  });
+
+  it('exits 0 on a valid directory, skipping other kinds and non-manifest files', async () => {
+    const r = await cli(join(dir, 'good'));
+    expect(r.code).toBe(0);
+    expect(r.out).toBe('');
+    expect(r.err).toBe('cpi validate: 1 CustomerProfilesIntegration resource in 1 file: all valid');
+  });
+
+  it('prints file:doc: path: message per problem and exits 1', async () => {
+    const r = await cli(join(dir, 'bad'));
+    expect(r.code).toBe(1);
+    const multi = join(dir, 'bad', 'multi.yml');
+    expect(r.out).toContain(`${multi}:1: spec.tags[aws:owner]: key aws:owner must not start with aws:`);
+    expect(r.out).toContain(`${multi}:2: spec.flowDefinition.tasks[2].connectorOperator: must use the key s3 to match sourceFlowConfig.connectorType S3`);
+    // A List is checked item by item, with the item in the path.
+    expect(r.out).toContain(`${join(dir, 'bad', 'list.json')}:0: items[1].spec.tags[aws:owner]: key aws:owner`);
+    expect(r.out).not.toContain('items[0]');
+    // Malformed YAML: a clear line, no stack trace.
+    expect(r.out).toMatch(new RegExp(`${join(dir, 'bad', 'nested', 'broken.yaml').replace(/[/.]/g, '\\$&')}:0: malformed YAML: .+`));
+    expect(r.out + r.err).not.toMatch(/\n\s+at /);
+    expect(r.err).toMatch(/4 CustomerProfilesIntegration resources in 3 files: 4 problems$/);
+  });
+
+  it('explains YAML 1.1 booleans, as kubectl reads them', async () => {
+    const r = await cli(join(dir, 'booleans.yaml'));
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('spec.tags[team]: must be a string (got the boolean true); quote it');
+  });
+
+  it('reports unreadable and missing paths and goes on with the rest', async () => {
+    const r = await cli(join(dir, 'missing.yaml'), join(dir, 'good'));
+    expect(r.code).toBe(1);
+    expect(r.out).toBe(`${join(dir, 'missing.yaml')}: cannot read: no such file or directory`);
+    if (process.getuid?.() !== 0) {
+      // root reads anything, so this one is only checkable as a normal user.
+      const u = await cli(join(dir, 'unreadable.yaml'));
+      expect(u.out).toContain('cannot read: permission denied');
+    }
+  });
+
+  it('writes GitHub annotations with line numbers, and JSON', async () => {
+    const gh = await cli('--format', 'github', join(dir, 'bad', 'multi.yml'));
+    expect(gh.code).toBe(1);
+    const lines = gh.out.split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^::error file=.*multi\.yml,line=\d+,title=cpi validate::spec\.tags\[aws:owner\]: key aws:owner/);
+    // The line of the problem is the line of the offending field in the file.
+    const text = readFileSync(join(dir, 'bad', 'multi.yml'), 'utf8').split('\n');
+    const line = Number(/line=(\d+)/.exec(lines[0]!)![1]);
+    expect(text[line - 1]).toContain('aws:owner');
+    const json = await cli('--format', 'json', '-q', join(dir, 'bad', 'multi.yml'));
+    const parsed = JSON.parse(json.out) as Array<{ file: string; doc: number; line: number; path: string; message: string }>;
+    expect(parsed.map((p) => [p.doc, p.path])).toEqual([
+      [1, 'spec.tags[aws:owner]'],
+      [2, 'spec.flowDefinition.tasks[2].connectorOperator'],
+    ]);
+    expect(json.err).toBe('');
+  });
+
+  it('refuses bad usage with a clear message', async () => {
+    await expect(cli()).rejects.toThrow(CliError);
+    await expect(cli('--format', 'xml', '.')).rejects.toThrow(/--format: "xml" is not a format; use text, github or json/);
+    await expect(cli('--strict', '.')).rejects.toThrow(CliError);
+    const help = await cli('--help');
+    expect(help.code).toBe(0);
+    expect(help.out).toContain('Usage: cpi validate');
+  });
+});
