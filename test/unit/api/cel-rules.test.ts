@@ -71,8 +71,9 @@ const programs = new Map<string, ReturnType<typeof plan>>();
 function evaluate(expr: string, self: unknown, oldSelf?: unknown): unknown {
   let program = programs.get(expr);
   if (!program) programs.set(expr, (program = plan(env, parse(expr))));
-  const bindings: Record<string, never> = { self: self as never, ...(oldSelf !== undefined ? { oldSelf: oldSelf as never } : {}) };
-  const result = program(bindings);
+  const bindings: Record<string, unknown> = { self };
+  if (oldSelf !== undefined) bindings.oldSelf = oldSelf;
+  const result = program(bindings as Parameters<typeof program>[0]);
   if (isCelError(result)) throw new Error(`CEL error in ${expr}: ${result.message}`);
   return result;
 }
