@@ -9,10 +9,13 @@ import {
   PutIntegrationCommand,
 } from '@aws-sdk/client-customer-profiles';
 import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EmulatorAdmin, EmulatorAdminError } from '../../src/emulator/admin-client.ts';
 import type { RunningEmulator } from '../../src/emulator/server.ts';
 import { ACCOUNT, CREDENTIALS, REGION, clients, emulator, failure } from './helpers.ts';
+
+// Vitest 4 inline projects do not inherit the root testTimeout; the 5 s default is tight on a loaded 2-CPU box.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 let emu: RunningEmulator;
 let admin: EmulatorAdmin;

@@ -9,6 +9,9 @@ import { EmulatorAdmin } from '../../src/emulator/admin-client.ts';
 import type { RunningEmulator } from '../../src/emulator/server.ts';
 import { CREDENTIALS, REGION, clients, emulator, failure } from './helpers.ts';
 
+// Vitest 4 inline projects do not inherit the root testTimeout; the 5 s default is tight on a loaded 2-CPU box.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
+
 let clock = Date.now();
 let emu: RunningEmulator;
 let admin: EmulatorAdmin;

@@ -12,9 +12,12 @@ import {
 } from '@aws-sdk/client-customer-profiles';
 import { DescribeFlowCommand } from '@aws-sdk/client-appflow';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { EmulatorAdmin } from '../../src/emulator/admin-client.ts';
-import { type EmulatorProcess, clients, failure, runCli, spawnEmulator } from './helpers.ts';
+import { type EmulatorProcess, clients, failure, runCli, spawnEmulator, waitFor } from './helpers.ts';
+
+// Vitest 4 inline projects do not inherit the root testTimeout; the 5 s default is tight on a loaded 2-CPU box.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 const dir = mkdtempSync(join(tmpdir(), 'cpi-emulator-'));
 const running: EmulatorProcess[] = [];
@@ -74,6 +77,8 @@ describe('cpi emulator (process)', () => {
   it('listens on 127.0.0.1, prints the env lines, serves the SDK, and exits 0 on SIGTERM', async () => {
     const p = await start(['--account', '444455556666', '--region', 'eu-central-1']);
     expect(p.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    // the env lines follow the listening line, possibly in a later chunk of the pipe
+    await waitFor(() => p.stdout().includes('export AWS_ACCESS_KEY_ID'), 'the env lines');
     expect(p.stdout()).toContain(`export AWS_ENDPOINT_URL_CUSTOMER_PROFILES=${p.url}`);
     expect(p.stdout()).toContain(`export AWS_ENDPOINT_URL_STS=${p.url}`);
     // unsigned-region default and the account flag

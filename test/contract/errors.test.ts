@@ -4,11 +4,14 @@
 // missing resource, quota), and from one-shot fault injection otherwise (AccessDenied has no
 // IAM to come from).
 import * as CP from '@aws-sdk/client-customer-profiles';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EmulatorAdmin } from '../../src/emulator/admin-client.ts';
 import { errors as modelErrors, operations } from '../../src/emulator/model.generated.ts';
 import type { RunningEmulator } from '../../src/emulator/server.ts';
 import { ACCOUNT, REGION, clients, emulator, failure } from './helpers.ts';
+
+// Vitest 4 inline projects do not inherit the root testTimeout; the 5 s default is tight on a loaded 2-CPU box.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 let emu: RunningEmulator;
 let admin: EmulatorAdmin;

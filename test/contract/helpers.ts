@@ -72,7 +72,8 @@ export async function spawnEmulator(args: string[]): Promise<EmulatorProcess> {
   let err = '';
   proc.stdout!.on('data', (d) => (out += d));
   proc.stderr!.on('data', (d) => (err += d));
-  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+  // 'close', not 'exit': only then has all of stdout/stderr been read.
+  const exited = new Promise<number | null>((resolve) => proc.on('close', (code) => resolve(code)));
   const url = await Promise.race([
     waitFor(() => /emulator listening on (http:\/\/\S+)/.exec(out)?.[1] ?? '', 'the emulator to listen', 20_000),
     exited.then((code): string => {
@@ -85,7 +86,7 @@ export async function spawnEmulator(args: string[]): Promise<EmulatorProcess> {
     stdout: () => out,
     stderr: () => err,
     stop: async () => {
-      if (proc.exitCode === null) proc.kill('SIGTERM');
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
       return exited;
     },
   };
@@ -99,6 +100,6 @@ export function runCli(args: string[]): Promise<{ code: number | null; stdout: s
     let stderr = '';
     proc.stdout.on('data', (d) => (stdout += d));
     proc.stderr.on('data', (d) => (stderr += d));
-    proc.on('exit', (code) => resolve({ code, stdout, stderr }));
+    proc.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }

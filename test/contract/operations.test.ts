@@ -23,6 +23,9 @@ import { EmulatorAdmin } from '../../src/emulator/admin-client.ts';
 import type { RunningEmulator } from '../../src/emulator/server.ts';
 import { ACCOUNT, REGION, clients, emulator, failure } from './helpers.ts';
 
+// Vitest 4 inline projects do not inherit the root testTimeout; the 5 s default is tight on a loaded 2-CPU box.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
+
 let emu: RunningEmulator;
 let admin: EmulatorAdmin;
 let c: ReturnType<typeof clients>;

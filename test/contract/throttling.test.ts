@@ -7,11 +7,14 @@ import {
   PutIntegrationCommand,
   TagResourceCommand,
 } from '@aws-sdk/client-customer-profiles';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EmulatorAdmin } from '../../src/emulator/admin-client.ts';
 import { DEFAULT_TPS } from '../../src/emulator/quotas.ts';
 import type { RunningEmulator } from '../../src/emulator/server.ts';
 import { ACCOUNT, REGION, clients, emulator, failure } from './helpers.ts';
+
+// Vitest 4 inline projects do not inherit the root testTimeout; the 5 s default is tight on a loaded 2-CPU box.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 let clock = Date.parse('2026-11-30T00:00:00Z');
 let emu: RunningEmulator;

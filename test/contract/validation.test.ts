@@ -4,10 +4,13 @@
 // Each must come back as BadRequestException naming the member.
 import { PutIntegrationCommand } from '@aws-sdk/client-customer-profiles';
 import { CreateDomainCommand } from '@aws-sdk/client-customer-profiles';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { shapes } from '../../src/emulator/model.generated.ts';
 import type { RunningEmulator } from '../../src/emulator/server.ts';
 import { clients, emulator, failure } from './helpers.ts';
+
+// Vitest 4 inline projects do not inherit the root testTimeout; the 5 s default is tight on a loaded 2-CPU box.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 type Path = (string | number | { mapKey: string } | { mapValue: string })[];
 
