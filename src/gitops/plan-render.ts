@@ -22,7 +22,7 @@ function heading(p: ResourcePlan): string {
   const where = `(domain ${p.domainName}${p.uri ? `, ${p.uri}` : ''})`;
   switch (p.action) {
     case 'create': return `# ${id} will be created ${where}: ${p.calls.join(', ')}`;
-    case 'update': return `# ${id} will be updated${p.reason === 'adopt' ? ' (adopted: it exists and is claimed for the first time)' : ''} ${where}: ${p.calls.join(', ')}`;
+    case 'update': return `# ${id} will be ${p.reason === 'adopt' ? 'adopted and updated' : 'updated'} ${where}: ${p.calls.join(', ')}`;
     case 'none': return `# ${id} is up to date ${where}`;
     case 'paused': return `# ${id} is paused ${where}: no calls; once unpaused it would change`;
     case 'error': return `# ${id} could not be planned ${where}: ${p.error}`;
