@@ -73,7 +73,8 @@ interface Waiter {
   resolve(): void;
   reject(reason: unknown): void;
   signal: AbortSignal | undefined;
-  onAbort: (() => void) | undefined;
+  bucket: Bucket;
+  priority: PacerPriority;
   since: number;
 }
 
@@ -107,6 +108,9 @@ export class Pacer {
   readonly #recoveryMs: number;
   readonly #metrics: PacerMetrics;
   readonly #buckets = new Map<string, Bucket>();
+  // One abort listener per signal, however many calls wait with it: hundreds of paced calls
+  // share the controller's shutdown signal, and a listener each would trip Node's leak warning.
+  readonly #bySignal = new Map<AbortSignal, { waiters: Set<Waiter>; onAbort: () => void }>();
 
   constructor(opts: PacerOptions = {}) {
     this.#clock = opts.clock ?? realClock;
@@ -131,17 +135,8 @@ export class Pacer {
       return Promise.resolve();
     }
     return new Promise<void>((resolve, reject) => {
-      const waiter: Waiter = { resolve, reject, signal, onAbort: undefined, since: now };
-      if (signal) {
-        waiter.onAbort = () => {
-          const lane = bucket.lanes[priority];
-          const i = lane.indexOf(waiter);
-          if (i >= 0) lane.splice(i, 1);
-          reject(signal.reason);
-          this.#arm(bucket);
-        };
-        signal.addEventListener('abort', waiter.onAbort, { once: true });
-      }
+      const waiter: Waiter = { resolve, reject, signal, bucket, priority, since: now };
+      if (signal) this.#watchSignal(waiter, signal);
       bucket.lanes[priority].push(waiter);
       this.#arm(bucket);
     });
@@ -217,12 +212,46 @@ export class Pacer {
     if (now < bucket.nextAt) return this.#arm(bucket);
     const waiter = bucket.lanes.high.shift() ?? bucket.lanes.low.shift();
     if (waiter) {
-      if (waiter.onAbort) waiter.signal?.removeEventListener('abort', waiter.onAbort);
+      this.#unwatchSignal(waiter);
       this.#grant(bucket, now);
       this.#metrics.waited?.(bucket.opClass, (now - waiter.since) / 1000);
       waiter.resolve();
     }
     this.#arm(bucket);
+  }
+
+  #watchSignal(waiter: Waiter, signal: AbortSignal): void {
+    let entry = this.#bySignal.get(signal);
+    if (!entry) {
+      const waiters = new Set<Waiter>();
+      const onAbort = () => {
+        this.#bySignal.delete(signal);
+        const touched = new Set<Bucket>();
+        for (const w of waiters) {
+          const lane = w.bucket.lanes[w.priority];
+          const i = lane.indexOf(w);
+          if (i >= 0) lane.splice(i, 1);
+          touched.add(w.bucket);
+          w.reject(signal.reason);
+        }
+        for (const b of touched) this.#arm(b);
+      };
+      entry = { waiters, onAbort };
+      this.#bySignal.set(signal, entry);
+      signal.addEventListener('abort', onAbort, { once: true });
+    }
+    entry.waiters.add(waiter);
+  }
+
+  #unwatchSignal(waiter: Waiter): void {
+    if (!waiter.signal) return;
+    const entry = this.#bySignal.get(waiter.signal);
+    if (!entry) return;
+    entry.waiters.delete(waiter);
+    if (entry.waiters.size === 0) {
+      waiter.signal.removeEventListener('abort', entry.onAbort);
+      this.#bySignal.delete(waiter.signal);
+    }
   }
 }
 

@@ -223,8 +223,14 @@ export class LeaderElector {
     }
     // Lead: renew every retry period until leadership ends.
     const leading = this.#leading!;
+    // One signal that wakes the renew loop when leadership ends or release() is called
+    // (a long-lived AbortSignal.any per sleep would pile up dependents for days).
+    const wake = new AbortController();
+    const onEnd = () => wake.abort();
+    leading.signal.addEventListener('abort', onEnd, { once: true });
+    stop.addEventListener('abort', onEnd, { once: true });
     while (!leading.signal.aborted) {
-      await sleep(this.#clock, this.#retryPeriodMs, AbortSignal.any([leading.signal, stop])).catch(() => {});
+      await sleep(this.#clock, this.#retryPeriodMs, wake.signal).catch(() => {});
       if (leading.signal.aborted || stop.aborted) break;
       const started = this.#clock.now();
       const attempt = await this.#attempt();
@@ -233,7 +239,8 @@ export class LeaderElector {
       else if (attempt === 'held') this.#lose(`the lease is now held by ${this.#observed?.snapshot.record.holderIdentity}`);
       else this.#log.debug({ identity: this.#id, validForMs: Math.round(this.#validUntil - this.#clock.now()) }, 'lease renewal failed; retrying');
     }
-    if (stop.aborted && !leading.signal.aborted) return; // release() ends leadership itself
+    stop.removeEventListener('abort', onEnd);
+    // If release() stopped us, it ends the leadership itself (after the in-flight call).
   }
 
   /** One tryAcquireOrRenew, serialized with release(). */

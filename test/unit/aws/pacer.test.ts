@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { FakeClock, flush } from '../../../src/runtime/clock.ts';
 import { Pacer, operationClass, type BucketKey } from '../../../src/aws/pacer.ts';
@@ -150,6 +151,40 @@ describe('Pacer abort', () => {
     await next;
     expect(nextAt).toBe(1_020);
     expect(clock.pendingTimers()).toBe(0);
+  });
+});
+
+describe('Pacer with a shared shutdown signal', () => {
+  it('hundreds of waiters share one abort listener, all rejected on abort, none left after grants', async () => {
+    const clock = new FakeClock();
+    const pacer = new Pacer({ clock });
+    const shutdown = new AbortController();
+    const calls = Array.from({ length: 500 }, (_, i) =>
+      pacer.acquire(i % 2 ? write : read, i % 3 ? 'low' : 'high', shutdown.signal).then(
+        () => 'granted',
+        (e: Error) => e.message,
+      ),
+    );
+    expect(getEventListeners(shutdown.signal, 'abort')).toHaveLength(1);
+    await clock.tick(5_000); // some are granted meanwhile
+    shutdown.abort(new Error('SIGTERM'));
+    const outcomes = await Promise.all(calls);
+    const granted = outcomes.filter((o) => o === 'granted').length;
+    expect(granted).toBeGreaterThan(2);
+    expect(outcomes.filter((o) => o === 'SIGTERM')).toHaveLength(500 - granted);
+    expect(pacer.waiting(write) + pacer.waiting(read)).toBe(0);
+    expect(clock.pendingTimers()).toBe(0);
+  });
+
+  it('removes its listener once every waiter of a signal is granted', async () => {
+    const clock = new FakeClock();
+    const pacer = new Pacer({ clock });
+    const ctl = new AbortController();
+    const all = Promise.all([1, 2, 3].map(() => pacer.acquire(write, 'high', ctl.signal)));
+    expect(getEventListeners(ctl.signal, 'abort')).toHaveLength(1);
+    await clock.tick(3_000);
+    await all;
+    expect(getEventListeners(ctl.signal, 'abort')).toHaveLength(0);
   });
 });
 
