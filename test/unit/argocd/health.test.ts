@@ -206,7 +206,7 @@ describe('the sandbox wrapper exposes only what Argo CD does', () => {
   it('stops a script that runs past Argo CD\'s 1 s limit', () => {
     const out = runSnippet(`while true do end\n${done}`);
     expect(out).toEqual({ ok: false, error: expect.stringMatching(/timed out after 1 s/) });
-  });
+  }, 20_000);
 
   it('proves the script itself would break if it used string.find', () => {
     const broken = readFileSync(healthScript, 'utf8').replace(
