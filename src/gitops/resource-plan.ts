@@ -9,6 +9,7 @@ import type { AwsTarget, IntegrationGateway } from '../aws/types.ts';
 import { observeIntegration } from '../reconcile/observe.ts';
 import { planIntegration, readableChanges, type FieldChange, type PutReason } from '../reconcile/plan.ts';
 import { statusForPlan } from '../reconcile/reconciler.ts';
+import type { DomainSnapshots } from '../reconcile/snapshots.ts';
 
 /**
  * create/update: the reconcile writes (the calls say which). none: AWS matches. read-only: an
@@ -47,6 +48,12 @@ export interface PlanDeps {
   defaultNamespace: string;
   /** The resource's status in the cluster: undefined when it is not there; null when no cluster is used. */
   liveStatus(namespace: string, name: string): Promise<IntegrationStatus | undefined | null>;
+  /**
+   * Domains with several resources are read as the controller's drift checks read them: one
+   * paged ListIntegrations per domain (shared snapshot) instead of one GetIntegration each.
+   */
+  snapshots?: DomainSnapshots | undefined;
+  batched?: ((region: string, domain: string) => boolean) | undefined;
 }
 
 /** Every AWS member of the spec as an added field (what a create sends), leaf by leaf. */
@@ -79,7 +86,8 @@ export async function planResource(obj: CustomerProfilesIntegration, deps: PlanD
     const current: CustomerProfilesIntegration = { ...obj, ...(live ? { status: live } : {}) };
     if (!live) delete current.status;
     const target: AwsTarget = { region };
-    const observed = await observeIntegration(target, spec, current.status, { gateway: deps.gateway, prio: 'high' });
+    const fromSnapshot = !!deps.snapshots && !!deps.batched?.(region, spec.domainName);
+    const observed = await observeIntegration(target, spec, current.status, { gateway: deps.gateway, snapshots: deps.snapshots, fromSnapshot, prio: 'high' });
     result.uri = observed?.uri ?? current.status?.uri ?? spec.uri;
 
     if (mode === 'Observe') {

@@ -134,6 +134,9 @@ describe('cpi plan: what a merge would do to AWS, read-only', () => {
     const ops = (await emulator.admin.requests({ since: before })).map((e) => e.operation);
     expect(ops.length).toBeGreaterThan(0);
     expect(ops.filter((o) => !READS.has(o))).toEqual([]);
+    // Four resources of one domain: one ListIntegrations page serves them, as drift checks do.
+    expect(ops.filter((o) => o === 'ListIntegrations')).toHaveLength(1);
+    expect(ops.filter((o) => o === 'GetIntegration')).toHaveLength(0);
     expect(await versions()).toEqual(rv);
     expect(JSON.stringify(await emulator.admin.state())).not.toContain(instance(3));
   });

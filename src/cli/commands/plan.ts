@@ -6,7 +6,8 @@ import { Pacer } from '../../aws/pacer.ts';
 import { findKubeConfig, liveStatusSource, type LiveStatusSource } from '../../gitops/live-status.ts';
 import { readResources } from '../../gitops/manifests.ts';
 import { renderJson, renderText } from '../../gitops/plan-render.ts';
-import { hasChanges, planResource } from '../../gitops/resource-plan.ts';
+import { hasChanges, planResource, type PlanDeps } from '../../gitops/resource-plan.ts';
+import { DomainSnapshots } from '../../reconcile/snapshots.ts';
 import { parseFlags } from '../flags.ts';
 import { CliError, type CommandIO } from '../io.ts';
 import { formatProblem } from './validate.ts';
@@ -85,14 +86,23 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
 
   const gateway = new AwsGateway({ pacer: new Pacer(), userAgent: 'cpi-plan' });
   try {
-    const deps = {
+    // A domain with several resources costs one paged ListIntegrations, not one Get each.
+    const perDomain = new Map<string, number>();
+    const domainKey = (region: string, domain: string) => `${region}|${domain}`;
+    for (const r of read.resources) {
+      const key = domainKey(r.object.spec.region || defaultRegion, r.object.spec.domainName);
+      perDomain.set(key, (perDomain.get(key) ?? 0) + 1);
+    }
+    const deps: PlanDeps = {
       gateway,
       defaultRegion,
       defaultNamespace: cluster?.namespace ?? 'default',
       liveStatus: cluster ? (ns: string, name: string) => cluster.status(ns, name) : async () => null,
+      snapshots: new DomainSnapshots(gateway, Number.MAX_SAFE_INTEGER), // one point in time for the whole plan
+      batched: (region, domain) => (perDomain.get(domainKey(region, domain)) ?? 0) > 1,
     };
-    // The pacer keeps the reads under AWS's quota; results stay in manifest order.
-    const plans = await Promise.all(read.resources.map((r) => planResource(r.object, deps, { file: r.file, doc: r.doc })));
+    // At most 8 resources in flight (cluster GETs); the pacer keeps AWS reads under the quota.
+    const plans = await mapInOrder(read.resources, 8, (r) => planResource(r.object, deps, { file: r.file, doc: r.doc }));
     if (output === 'json') io.out(renderJson(plans));
     else for (const line of renderText(plans)) io.out(line);
     if (plans.some((p) => p.action === 'error')) return 1;
@@ -100,4 +110,15 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
   } finally {
     gateway.destroy();
   }
+}
+
+/** `fn` over `items` with at most `limit` in flight; results in the order of `items`. */
+async function mapInOrder<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
 }

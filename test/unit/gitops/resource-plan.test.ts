@@ -5,6 +5,7 @@ import type { CustomerProfilesIntegration, IntegrationSpec, IntegrationStatus } 
 import type { IntegrationGateway, ObservedIntegration } from '../../../src/aws/types.ts';
 import { changeLine, renderJson, renderText, summarize, summaryLine } from '../../../src/gitops/plan-render.ts';
 import { hasChanges, planResource, type PlanDeps } from '../../../src/gitops/resource-plan.ts';
+import { DomainSnapshots } from '../../../src/reconcile/snapshots.ts';
 import { salesforceFlow } from './flows.ts';
 
 const CONNECT = 'arn:aws:connect:us-east-1:123456789012:instance/11111111-2222-3333-4444-555555555555';
@@ -105,6 +106,19 @@ describe('planResource: what a reconcile would do, read-only', () => {
     const failing: PlanDeps = { ...deps(gw), liveStatus: async () => Promise.reject(new Error('cannot read team/x from the cluster')) };
     const failed = await planResource(resource('x', { domainName: 'retail', uri: CONNECT }), failing);
     expect(failed).toMatchObject({ action: 'error', error: 'cannot read team/x from the cluster' });
+  });
+});
+
+describe('planResource: domains with several resources', () => {
+  it('reads one ListIntegrations snapshot instead of a GetIntegration per resource', async () => {
+    const gw = readOnlyGateway([observed({ uri: CONNECT, objectTypeName: 'CTR' }), observed({ uri: `${CONNECT}0`, objectTypeName: 'CTR' })]);
+    const d: PlanDeps = { ...deps(gw), snapshots: new DomainSnapshots(gw, Number.MAX_SAFE_INTEGER), batched: (region, domain) => region === 'us-east-1' && domain === 'retail' };
+    const plans = await Promise.all([
+      planResource(resource('a', { domainName: 'retail', uri: CONNECT, objectTypeName: 'CTR' }), d),
+      planResource(resource('b', { domainName: 'retail', uri: `${CONNECT}0`, objectTypeName: 'CTR2' }), d),
+    ]);
+    expect(plans.map((p) => p.action)).toEqual(['none', 'update']); // a first claim that matches is no write
+    expect(gw.reads).toEqual(['ListIntegrations']);
   });
 });
 
