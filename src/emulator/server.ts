@@ -183,9 +183,20 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     try {
       const match = sts || x.rawPath === '/describe-flow' ? undefined : router.match(method, x.rawPath);
       operation = sts ? (form!.get('Action') ?? 'Unknown') : x.rawPath === '/describe-flow' && method === 'POST' ? 'DescribeFlow' : (match?.operation ?? 'Unknown');
-      if (sts) logged = Object.fromEntries(form!);
+      if (sts) {
+        const params = Object.fromEntries(form!);
+        if (params.WebIdentityToken) params.WebIdentityToken = '***';
+        logged = params;
+      }
 
-      identity = identify({ method, rawPath: x.rawPath, rawQuery: x.rawQuery, headers: x.req.headers, body: x.body }, authConfig, core.state.sessions, now());
+      // AssumeRoleWithWebIdentity is unsigned in AWS too: the web identity token is the credential.
+      const unsigned = sts && operation === 'AssumeRoleWithWebIdentity';
+      identity = identify(
+        { method, rawPath: x.rawPath, rawQuery: x.rawQuery, headers: x.req.headers, body: x.body },
+        unsigned ? { ...authConfig, requireAuth: false } : authConfig,
+        core.state.sessions,
+        now(),
+      );
 
       const latency = core.faults.latencyFor(operation);
       if (latency > 0) await sleep(latency);
@@ -196,9 +207,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
 
       if (sts) {
         if (operation === 'GetCallerIdentity') return void sendXml(getCallerIdentity(identity, x.requestId));
-        if (operation === 'AssumeRole') {
+        if (operation === 'AssumeRole' || operation === 'AssumeRoleWithWebIdentity') {
           pruneSessions(core.state.sessions, now());
-          const { xml } = assumeRole(form!, core.state.sessions, now(), x.requestId);
+          const { xml } = assumeRole(form!, core.state.sessions, now(), x.requestId, operation);
           core.persist();
           return void sendXml(xml);
         }

@@ -45,13 +45,21 @@ export function getCallerIdentity(id: Identity, requestId: string): string {
 
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):role\/(?:[\w+=,.@-]+\/)*([\w+=,.@-]{1,64})$/;
 
-/** Issues a session for AssumeRole; `sessions` gets the new keys. Returns the XML answer. */
+/**
+ * Issues a session for AssumeRole or AssumeRoleWithWebIdentity (IRSA's call: unsigned, with the
+ * pod's token); `sessions` gets the new keys. Returns the XML answer.
+ */
 export function assumeRole(
   params: URLSearchParams,
   sessions: Record<string, SessionRecord>,
   nowMs: number,
   requestId: string,
+  action: 'AssumeRole' | 'AssumeRoleWithWebIdentity' = 'AssumeRole',
 ): { xml: string; session: SessionRecord } {
+  const token = params.get('WebIdentityToken');
+  if (action === 'AssumeRoleWithWebIdentity' && !token) {
+    throw new StsError('ValidationError', "1 validation error detected: Value null at 'webIdentityToken' failed to satisfy constraint: Member must not be null");
+  }
   const roleArn = params.get('RoleArn');
   const sessionName = params.get('RoleSessionName');
   if (!roleArn) throw new StsError('ValidationError', "1 validation error detected: Value null at 'roleArn' failed to satisfy constraint: Member must not be null");
@@ -86,12 +94,17 @@ export function assumeRole(
   };
   sessions[session.AccessKeyId] = session;
   const secret = randomBytes(30).toString('base64');
+  const webIdentity =
+    action === 'AssumeRoleWithWebIdentity'
+      ? `<SubjectFromWebIdentityToken>system:serviceaccount:emulator</SubjectFromWebIdentityToken>` +
+        `<Audience>sts.amazonaws.com</Audience><Provider>emulator</Provider>`
+      : '';
   const xml = wrap(
-    'AssumeRole',
+    action,
     `<Credentials><AccessKeyId>${session.AccessKeyId}</AccessKeyId><SecretAccessKey>${secret}</SecretAccessKey>` +
       `<SessionToken>${session.SessionToken}</SessionToken><Expiration>${new Date(session.Expiration).toISOString()}</Expiration></Credentials>` +
       `<AssumedRoleUser><AssumedRoleId>${xmlEscape(session.UserId)}</AssumedRoleId><Arn>${xmlEscape(session.Arn)}</Arn></AssumedRoleUser>` +
-      `<PackedPolicySize>0</PackedPolicySize>`,
+      `<PackedPolicySize>0</PackedPolicySize>${webIdentity}`,
     requestId,
   );
   return { xml, session };

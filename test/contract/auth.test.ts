@@ -3,7 +3,10 @@
 import { CreateDomainCommand, GetDomainCommand, ListDomainsCommand } from '@aws-sdk/client-customer-profiles';
 import { CustomerProfilesClient } from '@aws-sdk/client-customer-profiles';
 import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fromTemporaryCredentials, fromTokenFile } from '@aws-sdk/credential-providers';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { EmulatorAdmin } from '../../src/emulator/admin-client.ts';
 import type { RunningEmulator } from '../../src/emulator/server.ts';
@@ -126,5 +129,26 @@ describe('per-namespace role assumption (fromTemporaryCredentials, endpoints fro
     expect(state.accounts['222222222222']![REGION]!.Domains.crm!.DefaultExpirationDays).toBe(9);
     const assumes = await admin.requests({ operation: 'AssumeRole' });
     expect(assumes.filter((e) => String((e.body as any).RoleArn).includes('111111111111'))).toHaveLength(1); // cached
+  });
+});
+
+describe('IRSA: AssumeRoleWithWebIdentity from a token file', () => {
+  it('is unsigned even with --require-auth, and its credentials act in the role account', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cpi-irsa-'));
+    const tokenFile = join(dir, 'token');
+    writeFileSync(tokenFile, 'eyJhbGciOiJSUzI1NiJ9.e30.sig');
+    vi.stubEnv('AWS_ENDPOINT_URL_STS', emu.url);
+    const cp = new CustomerProfilesClient({
+      region: REGION,
+      endpoint: emu.url,
+      maxAttempts: 1,
+      credentials: fromTokenFile({ webIdentityTokenFile: tokenFile, roleArn: 'arn:aws:iam::333344445555:role/irsa', roleSessionName: 'pod', clientConfig: { region: REGION } }),
+    });
+    await cp.send(new CreateDomainCommand({ DomainName: 'irsa', DefaultExpirationDays: 3 }));
+    const state = await admin.state();
+    expect(state.accounts['333344445555']![REGION]!.Domains.irsa).toBeDefined();
+    const [call] = await admin.requests({ operation: 'AssumeRoleWithWebIdentity', limit: 1 });
+    expect(call).toMatchObject({ status: 200, body: { RoleArn: 'arn:aws:iam::333344445555:role/irsa', WebIdentityToken: '***' } });
+    expect(call!.accessKeyId).toBeUndefined();
   });
 });

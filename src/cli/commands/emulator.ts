@@ -10,14 +10,15 @@ import { parseDuration, parseFlags, parsePositiveInt } from '../flags.ts';
 import { CliError, type CommandIO } from '../io.ts';
 
 const DEFAULT_PORT = 4566;
-const FAULT_OPERATIONS = [...Object.keys(operations), 'GetCallerIdentity', 'AssumeRole', 'DescribeFlow'];
+const FAULT_OPERATIONS = [...Object.keys(operations), 'GetCallerIdentity', 'AssumeRole', 'AssumeRoleWithWebIdentity', 'DescribeFlow'];
 
 export const HELP = `Usage: cpi emulator [flags]
 
 Runs the Amazon Connect Customer Profiles API on this machine, faithful enough to test against:
 the model's routes and validation, AWS's error format, default quotas, fault injection, and an
-admin API under /_emulator/. STS (GetCallerIdentity, AssumeRole) and AppFlow DescribeFlow are
-served on the same port. Point the AWS SDK or CLI at it with the env lines it prints.
+admin API under /_emulator/. STS (GetCallerIdentity, AssumeRole, AssumeRoleWithWebIdentity) and
+AppFlow DescribeFlow are served on the same port. Point the AWS SDK or CLI at it with the env
+lines it prints.
 
 Flags:
   --host HOST              interface to bind (default 127.0.0.1; 0.0.0.0 to reach it from kind)
