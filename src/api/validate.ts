@@ -5,7 +5,8 @@
 // (spec.flowDefinition.tasks[2].connectorOperator, spec.tags[aws:x]).
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { API_VERSION, GROUP, KIND } from './group.ts';
+import { parseDuration } from '../cli/flags.ts';
+import { ANNOTATIONS, API_VERSION, GROUP, KIND } from './group.ts';
 import { RULES, type Rule } from './rules.ts';
 import { ResourceSchema } from './schema.ts';
 
@@ -206,13 +207,45 @@ function envelope(doc: Record<string, unknown>): Problem[] {
   const md = doc.metadata;
   if (md === undefined || md === null) return [...problems, { path: 'metadata.name', message: 'required field is missing (the name of the resource)' }];
   if (typeof md !== 'object' || Array.isArray(md)) return [...problems, { path: 'metadata', message: `must be a mapping (got ${kindOf(md)})` }];
-  const { name, namespace } = md as Record<string, unknown>;
-  if (name === undefined) problems.push({ path: 'metadata.name', message: 'required field is missing (the name of the resource)' });
-  else if (typeof name !== 'string' || name.length > 253 || !DNS_SUBDOMAIN.test(name)) {
+  const { name, generateName, namespace, labels, annotations } = md as Record<string, unknown>;
+  if (name === undefined) {
+    if (typeof generateName !== 'string') problems.push({ path: 'metadata.name', message: 'required field is missing (the name of the resource)' });
+  } else if (typeof name !== 'string' || name.length > 253 || !DNS_SUBDOMAIN.test(name)) {
     problems.push({ path: 'metadata.name', message: `must be a lowercase RFC 1123 subdomain: lowercase letters, digits, - and ., starting and ending with a letter or digit, at most 253 characters (got ${kindOf(name)})` });
   }
   if (namespace !== undefined && (typeof namespace !== 'string' || namespace.length > 63 || !DNS_LABEL.test(namespace))) {
     problems.push({ path: 'metadata.namespace', message: `must be a lowercase RFC 1123 label: lowercase letters, digits and -, at most 63 characters (got ${kindOf(namespace)})` });
+  }
+  for (const [field, map] of [['labels', labels], ['annotations', annotations]] as const) {
+    if (map === undefined || map === null) continue;
+    if (typeof map !== 'object' || Array.isArray(map)) {
+      problems.push({ path: `metadata.${field}`, message: `must be a mapping of strings (got ${kindOf(map)})` });
+      continue;
+    }
+    for (const [k, v] of Object.entries(map)) {
+      if (typeof v !== 'string') problems.push({ path: `metadata.${field}[${k}]`, message: `must be a string (got ${kindOf(v)}); quote it, e.g. "${String(v)}"` });
+    }
+  }
+  problems.push(...operatorAnnotations(annotations));
+  return problems;
+}
+
+/** The operator's own annotations: values it would otherwise ignore without a word. */
+function operatorAnnotations(annotations: unknown): Problem[] {
+  if (!annotations || typeof annotations !== 'object') return [];
+  const a = annotations as Record<string, unknown>;
+  const problems: Problem[] = [];
+  const paused = a[ANNOTATIONS.paused];
+  if (typeof paused === 'string' && paused !== 'true' && paused !== 'false') {
+    problems.push({ path: `metadata.annotations[${ANNOTATIONS.paused}]`, message: `must be "true" or "false" (got ${show(paused)})` });
+  }
+  const poll = a[ANNOTATIONS.pollInterval];
+  if (typeof poll === 'string') {
+    try {
+      if (parseDuration(poll, ANNOTATIONS.pollInterval) < 1000) throw new Error('too short');
+    } catch {
+      problems.push({ path: `metadata.annotations[${ANNOTATIONS.pollInterval}]`, message: `must be a duration of at least 1s such as 30s, 5m or 1h30m (got ${show(poll)})` });
+    }
   }
   return problems;
 }

@@ -15,6 +15,24 @@ describe('valid resources', () => {
     expect(validateResource(after, { old: before })).toEqual([]);
   });
 
+  it('checks labels, annotations and the operator\'s annotations as the controller reads them', () => {
+    const doc = validResources[0]!.doc() as unknown as { metadata: Record<string, unknown> };
+    doc.metadata.annotations = { 'customerprofiles.gitops.dev/paused': true, 'customerprofiles.gitops.dev/poll-interval': '5 minutes', note: 'ok' };
+    doc.metadata.labels = { tier: 1 };
+    expect(validateResource(doc)).toEqual([
+      { path: 'metadata.labels[tier]', message: 'must be a string (got the number 1); quote it, e.g. "1"' },
+      { path: 'metadata.annotations[customerprofiles.gitops.dev/paused]', message: 'must be a string (got the boolean true); quote it, e.g. "true"' },
+      { path: 'metadata.annotations[customerprofiles.gitops.dev/poll-interval]', message: 'must be a duration of at least 1s such as 30s, 5m or 1h30m (got "5 minutes")' },
+    ]);
+    doc.metadata.annotations = { 'customerprofiles.gitops.dev/paused': 'yes', 'customerprofiles.gitops.dev/poll-interval': '1h30m' };
+    doc.metadata.labels = { tier: '1' };
+    expect(validateResource(doc)).toEqual([{ path: 'metadata.annotations[customerprofiles.gitops.dev/paused]', message: 'must be "true" or "false" (got "yes")' }]);
+    doc.metadata.annotations = { 'customerprofiles.gitops.dev/paused': 'true' };
+    delete doc.metadata.name;
+    doc.metadata.generateName = 'connect-';
+    expect(validateResource(doc)).toEqual([]);
+  });
+
   it('a non-object document is one clear problem', () => {
     expect(validateResource('hello')).toEqual([{ path: '', message: expect.stringContaining('must be a mapping') }]);
   });
