@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End to end in a real cluster (kind): build and load the image, install the CRD, the operator and
-# the emulator (as AWS), create the examples' domains in the emulator, apply examples/ and wait
-# until every resource is Ready. Needs docker, kind and kubectl.
+# the emulator (as AWS), seed the emulator for examples/, apply them and wait until every resource
+# is Ready. Needs docker, kind, kubectl and Node (npm run puts the project's Node 24 on PATH).
 #   npm run kind:e2e                 creates cluster "cpi" and deletes it afterwards
 #   KEEP_CLUSTER=1 npm run kind:e2e  keeps it (it is reused by the next run)
 #   KIND_NODE_IMAGE=kindest/node:vX.Y.Z pins the node image; KIND_CLUSTER_NAME renames the cluster
@@ -39,13 +39,18 @@ k apply --server-side -k deploy/overlays/kind-emulator
 k -n cpi-system rollout status deployment/cpi-emulator --timeout=180s
 k -n cpi-system rollout status deployment/cpi-controller --timeout=180s
 
-step "creating the examples' domains in the emulator"
-for domain in $(sed -n 's/^ *domainName: *["'\'']\{0,1\}\([A-Za-z0-9_-]*\).*/\1/p' examples/*.yaml | sort -u); do
-  k -n cpi-system exec deployment/cpi-emulator -- node -e '
-    fetch("http://127.0.0.1:4566/_emulator/domains", { method: "POST", body: JSON.stringify({ name: process.argv[1] }) })
-      .then(async (r) => { console.log(r.status, await r.text()); if (!r.ok) process.exit(1); });
-  ' "$domain"
-done
+step "seeding the emulator: the examples' domains, and the integrations Observe-mode examples watch"
+# The calls are computed here from examples/ and replayed inside the emulator's Pod.
+node scripts/emulator-seed.ts examples us-east-1 |
+  k -n cpi-system exec -i deployment/cpi-emulator -- node -e '
+    let input = "";
+    process.stdin.on("data", (d) => (input += d)).on("end", async () => {
+      for (const r of JSON.parse(input)) {
+        const res = await fetch("http://127.0.0.1:4566" + r.path, { method: r.method, body: JSON.stringify(r.body) });
+        console.log(res.status, r.method, r.path, JSON.stringify(r.body));
+        if (!res.ok) { console.error(await res.text()); process.exit(1); }
+      }
+    });'
 
 step "applying examples/ and waiting for Ready"
 k apply -f examples/

@@ -1,7 +1,7 @@
 // deploy/ files that are generated or scripted: the CRD copy kustomize needs, and the kind script
 // (which cannot run here: no Docker) checked for syntax and dry-run against stand-in tools.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { CRD_NAME } from '../../../src/api/group.ts';
 import { DEPLOY_CRD_PATH, SOURCE_CRD_PATH, renderDeployCrd } from '../../../scripts/sync-deploy-crd.ts';
+import { readResources, seedRequests } from '../../../scripts/emulator-seed.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'cpi-deploy-'));
@@ -47,8 +48,13 @@ describe('scripts/kind-e2e.sh', () => {
     mkdirSync(bin, { recursive: true });
     for (const tool of ['docker', 'kind', 'kubectl']) {
       const path = join(bin, tool);
-      // One line per call: newlines inside arguments (node -e '...') become spaces.
-      writeFileSync(path, `#!/usr/bin/env bash\nargs="$*"\necho "${tool} \${args//$'\\n'/ }" >> "${log}"\n`);
+      // One line per call: newlines inside arguments (node -e '...') become spaces. `exec -i`
+      // keeps what it was fed.
+      writeFileSync(
+        path,
+        `#!/usr/bin/env bash\nargs="$*"\necho "${tool} \${args//$'\\n'/ }" >> "${log}"\n` +
+          `if [[ " $* " == *" exec -i "* ]]; then cat > "${log}.stdin"; fi\n`,
+      );
       chmodSync(path, 0o755);
     }
     const res = spawnSync('bash', [script], {
@@ -78,20 +84,47 @@ describe('scripts/kind-e2e.sh', () => {
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
     expect(calls.at(-1)).toBe('kind delete cluster --name cpi');
 
-    // One domain per distinct spec.domainName in examples/, created before the examples are applied.
-    const domains = new Set<string>();
-    for (const f of readdirSync(join(root, 'examples')).filter((n) => n.endsWith('.yaml'))) {
-      for (const doc of parseAllDocuments(readFileSync(join(root, 'examples', f), 'utf8'))) {
-        const name = doc.toJS()?.spec?.domainName;
-        if (typeof name === 'string') domains.add(name);
-      }
-    }
-    const execs = calls.filter((c) => c.startsWith(`${k} -n cpi-system exec deployment/cpi-emulator -- node -e`));
-    expect(execs.map((c) => c.split(' ').at(-1)).sort()).toEqual([...domains].sort());
-    for (const e of execs) expect(calls.indexOf(e)).toBeLessThan(calls.indexOf(`${k} apply -f examples/`));
+    // The emulator is seeded inside its Pod, from examples/, before they are applied.
+    const execs = calls.filter((c) => c.startsWith(`${k} -n cpi-system exec -i deployment/cpi-emulator -- node -e`));
+    expect(execs).toHaveLength(1);
+    expect(calls.indexOf(execs[0]!)).toBeGreaterThan(calls.indexOf(`${k} -n cpi-system rollout status deployment/cpi-emulator --timeout=180s`));
+    expect(calls.indexOf(execs[0]!)).toBeLessThan(calls.indexOf(`${k} apply -f examples/`));
+    expect(JSON.parse(readFileSync(`${log}.stdin`, 'utf8'))).toEqual(seedRequests(readResources(join(root, 'examples')), 'us-east-1'));
     // The paths it uses exist.
     for (const p of ['deploy/kind/cluster.yaml', 'deploy/overlays/kind-emulator/kustomization.yaml', 'deploy/base/crd.yaml', 'Dockerfile']) {
       expect(existsSync(join(root, p)), p).toBe(true);
     }
+  });
+});
+
+describe('scripts/emulator-seed.ts', () => {
+  const cpi = (spec: Record<string, unknown>) => ({ kind: 'CustomerProfilesIntegration', spec });
+
+  it('creates each domain once per region, then the integrations Observe-mode resources watch', () => {
+    const requests = seedRequests([
+      cpi({ domainName: 'retail', uri: 'arn:a', objectTypeName: 'CTR' }),
+      cpi({ domainName: 'retail', uri: 'arn:b', managementPolicy: 'Observe', objectTypeName: 'Order', tags: { team: 'crm' } }),
+      cpi({ domainName: 'retail', region: 'eu-west-2', uri: 'arn:c' }),
+      cpi({ domainName: 'other', managementPolicy: 'Observe' }), // no uri: nothing to pre-create
+      { kind: 'ConfigMap', spec: { domainName: 'ignored' } },
+    ]);
+    expect(requests).toEqual([
+      { method: 'POST', path: '/_emulator/domains', body: { name: 'retail', region: 'us-east-1' } },
+      { method: 'POST', path: '/_emulator/domains', body: { name: 'retail', region: 'eu-west-2' } },
+      { method: 'POST', path: '/_emulator/domains', body: { name: 'other', region: 'us-east-1' } },
+      {
+        method: 'PUT',
+        path: '/_emulator/integrations',
+        body: { domainName: 'retail', uri: 'arn:b', region: 'us-east-1', changes: { ObjectTypeName: 'Order', Tags: { team: 'crm' } } },
+      },
+    ]);
+  });
+
+  it('covers every domain of examples/', () => {
+    const resources = readResources(join(root, 'examples'));
+    const domains = new Set(resources.filter((r) => r.kind === 'CustomerProfilesIntegration').map((r) => r.spec!.domainName));
+    const seeded = new Set(seedRequests(resources).filter((r) => r.method === 'POST').map((r) => r.body.name));
+    expect(seeded).toEqual(domains);
+    expect(domains.size).toBeGreaterThan(0);
   });
 });
