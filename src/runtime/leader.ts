@@ -147,7 +147,6 @@ export class LeaderElector {
     if (!opts.identity) throw new Error('leader election: identity must not be empty');
     if (!(this.#leaseDurationMs > this.#renewDeadlineMs)) throw new Error('leader election: the lease duration must be longer than the renew deadline');
     if (!(this.#renewDeadlineMs > this.#retryPeriodMs)) throw new Error('leader election: the renew deadline must be longer than the retry period');
-    if (this.#leaseDurationMs % 1000 !== 0) throw new Error('leader election: the lease duration must be whole seconds (Lease.spec.leaseDurationSeconds)');
     this.#log = opts.logger ?? silentLogger;
     this.#clock = opts.clock ?? realClock;
     this.#rand = opts.rand ?? Math.random;
@@ -253,7 +252,8 @@ export class LeaderElector {
   async #tryAcquireOrRenew(): Promise<Attempt> {
     const now = this.#clock.now();
     const at = new Date(now).toISOString();
-    const leaseDurationSeconds = this.#leaseDurationMs / 1000;
+    // The Lease stores whole seconds; rounding up only makes standbys wait a little longer.
+    const leaseDurationSeconds = Math.ceil(this.#leaseDurationMs / 1000);
     // Fast path for the leader: renew with the resourceVersion of our last write.
     if (this.#leading && this.#observed?.snapshot.record.holderIdentity === this.#id) {
       try {
