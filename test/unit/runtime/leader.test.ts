@@ -143,6 +143,25 @@ describe('LeaderElector', () => {
     await a.done;
   });
 
+  it('writes a fractional lease duration rounded up to whole seconds', async () => {
+    const clock = new FakeClock(T0);
+    const lease = new MemoryLease(clock);
+    const elector = new LeaderElector({
+      namespace: 'n',
+      name: 'l',
+      identity: 'a',
+      store: storeFor(lease, { value: 'ok' }),
+      clock,
+      leaseDurationMs: 2_500,
+      renewDeadlineMs: 2_000,
+      retryPeriodMs: 500,
+    });
+    void elector.run({ onStartedLeading: () => {}, onStoppedLeading: () => {} });
+    await clock.tick(0);
+    expect(lease.snapshot?.record.leaseDurationSeconds).toBe(3);
+    await elector.release();
+  });
+
   it('of two candidates exactly one leads, and it stays that way', async () => {
     const clock = new FakeClock(T0);
     const lease = new MemoryLease(clock);
