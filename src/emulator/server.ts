@@ -15,8 +15,8 @@ import { type FaultSettings, Faults, emptyFaults } from './faults.ts';
 import { loadState, saveState } from './persistence.ts';
 import { Quotas } from './quotas.ts';
 import { type RequestLogEntry, RequestLog } from './request-log.ts';
-import { Router, assembleInput } from './routes.ts';
-import { type EmulatorState, regionState } from './state.ts';
+import { type RouteMatch, Router, assembleInput } from './routes.ts';
+import { type EmulatorState, peekRegion } from './state.ts';
 import { StsError, assumeRole, getCallerIdentity, pruneSessions, stsErrorXml } from './sts.ts';
 import { Validator } from './validate.ts';
 
@@ -115,16 +115,37 @@ function sendJsonError(x: Exchange, err: ApiError) {
   });
 }
 
+/** One API call as it goes through the pipeline; `logged` is what the request log shows as its body. */
+interface Call {
+  api: 'profiles' | 'sts' | 'appflow';
+  operation: string;
+  match?: RouteMatch | undefined;
+  form?: URLSearchParams;
+  identity?: Identity;
+  logged?: unknown;
+}
+
+function parseJsonBody(body: Buffer): Record<string, unknown> {
+  if (!body.length) return {};
+  try {
+    const parsed = JSON.parse(body.toString('utf8'));
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed;
+  } catch {
+    // fall through
+  }
+  throw new ApiError('SerializationException', 'The request body is not a JSON object.');
+}
+
 const isStsRequest = (x: Exchange) =>
   x.req.method === 'POST' &&
   (x.rawPath === '/' || x.rawPath === '') &&
   /^application\/x-www-form-urlencoded/i.test(String(x.req.headers['content-type'] ?? ''));
 
 /** STS spells throttling and internal errors its own way. */
-function stsCodeFor(type: string): { code: string; status: number } {
-  if (type === 'ThrottlingException') return { code: 'Throttling', status: 400 };
-  if (type === 'InternalServerException') return { code: 'InternalFailure', status: 500 };
-  return { code: type, status: statusOf(type) };
+function stsCodeFor(type: string): [code: string, status: number] {
+  if (type === 'ThrottlingException') return ['Throttling', 400];
+  if (type === 'InternalServerException') return ['InternalFailure', 500];
+  return [type, statusOf(type)];
 }
 
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<RunningEmulator> {
@@ -147,7 +168,12 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     faults: new Faults(initialFaults, opts.random),
     quotas: new Quotas(initialQuotas, now),
     initialQuotas,
-    profiles: undefined as unknown as CustomerProfiles,
+    profiles: new CustomerProfiles(() => core.state, {
+      now,
+      maxIntegrationsPerDomain: opts.maxIntegrationsPerDomain ?? 50,
+      maxDomains: opts.maxDomains ?? 100,
+      onChange: () => core.persist(),
+    }),
     persist() {
       if (stateFile) saveState(stateFile, core.state);
     },
@@ -164,141 +190,137 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
       return { account: acct, region: reg, partition: 'aws', callerArn: `arn:aws:iam::${acct}:user/console` };
     },
   };
-  (core as { profiles: CustomerProfiles }).profiles = new CustomerProfiles(() => core.state, {
-    now,
-    maxIntegrationsPerDomain: opts.maxIntegrationsPerDomain ?? 50,
-    maxDomains: opts.maxDomains ?? 100,
-    onChange: () => core.persist(),
-  });
+
+  /** Which API and operation a request is for, decided before anything else looks at it. */
+  function classify(x: Exchange, method: string): Call {
+    if (isStsRequest(x)) {
+      const form = new URLSearchParams(x.body.toString('utf8'));
+      const logged = Object.fromEntries(form);
+      if (logged.WebIdentityToken) logged.WebIdentityToken = '***';
+      return { api: 'sts', operation: form.get('Action') ?? 'Unknown', form, logged };
+    }
+    if (method === 'POST' && x.rawPath === '/describe-flow') return { api: 'appflow', operation: 'DescribeFlow' };
+    const match = router.match(method, x.rawPath);
+    return { api: 'profiles', operation: match?.operation ?? 'Unknown', match };
+  }
+
+  /** What every API call passes first: who is calling, added latency, injected faults, quota. */
+  async function gate(x: Exchange, method: string, call: Call): Promise<Identity> {
+    // AssumeRoleWithWebIdentity is unsigned in AWS too: the web identity token is the credential.
+    const unsigned = call.api === 'sts' && call.operation === 'AssumeRoleWithWebIdentity';
+    const identity = identify(
+      { method, rawPath: x.rawPath, rawQuery: x.rawQuery, headers: x.req.headers, body: x.body },
+      unsigned ? { ...authConfig, requireAuth: false } : authConfig,
+      core.state.sessions,
+      now(),
+    );
+    call.identity = identity;
+    const latency = core.faults.latencyFor(call.operation);
+    if (latency > 0) await sleep(latency);
+    const fault = core.faults.pick(call.operation);
+    if (fault) throw new ApiError(fault, `Injected fault: ${fault} (emulator fault injection).`);
+    if (!core.quotas.take(identity.account, identity.region, call.operation)) throw new ApiError('ThrottlingException', 'Rate exceeded');
+    return identity;
+  }
+
+  function answerSts(x: Exchange, call: Call, identity: Identity): string {
+    if (call.operation === 'GetCallerIdentity') return getCallerIdentity(identity, x.requestId);
+    if (call.operation === 'AssumeRole' || call.operation === 'AssumeRoleWithWebIdentity') {
+      pruneSessions(core.state.sessions, now());
+      const { xml } = assumeRole(call.form!, core.state.sessions, now(), x.requestId, call.operation);
+      core.persist();
+      return xml;
+    }
+    throw new StsError('InvalidAction', `Could not find operation ${call.operation} for version ${call.form!.get('Version') ?? '(none)'}`);
+  }
+
+  function answerAppFlow(call: Call, body: Record<string, unknown>, identity: Identity): unknown {
+    call.logged = body;
+    const name = body.flowName;
+    if (typeof name !== 'string' || !name) {
+      throw new ApiError('ValidationException', "1 validation error detected: Value null at 'flowName' failed to satisfy constraint: Member must not be null");
+    }
+    const flow = peekRegion(core.state, identity.account, identity.region)?.Flows[name];
+    if (!flow) throw new ApiError('ResourceNotFoundException', `Flow ${name} does not exist.`, 404);
+    return describeFlow(flow);
+  }
+
+  function answerProfiles(x: Exchange, method: string, call: Call, body: Record<string, unknown>, identity: Identity): unknown {
+    if (!call.match) throw new ApiError('UnknownOperationException', `No operation matches ${method} ${x.rawPath}.`);
+    const input = assembleInput(call.match, new URLSearchParams(x.rawQuery), body);
+    call.logged = input;
+    validator.check(call.match.spec.input, input);
+    const ctx: CallContext = { account: identity.account, region: identity.region, partition: 'aws', callerArn: identity.arn };
+    return core.profiles.handle(call.operation, ctx, input);
+  }
+
+  /** Sends an error in the protocol of the API called; returns [status, error type] for the log. */
+  function sendError(x: Exchange, call: Call, err: unknown): [number, string] {
+    if (call.api === 'sts') {
+      const [code, status] =
+        err instanceof AuthError
+          ? [err.stsCode, 403]
+          : err instanceof StsError
+            ? [err.code, err.status]
+            : err instanceof ApiError
+              ? stsCodeFor(err.type)
+              : ['InternalFailure', 500];
+      send(x.res, status, x.requestId, stsErrorXml(code, (err as Error).message, x.requestId, status), 'text/xml');
+      return [status, code];
+    }
+    const apiErr =
+      err instanceof ApiError
+        ? err
+        : err instanceof AuthError
+          ? new ApiError(err.type, err.message, 403)
+          : new ApiError('InternalServerException', `emulator bug: ${(err as Error).message}`, 500);
+    sendJsonError(x, apiErr);
+    return [apiErr.status, apiErr.type];
+  }
+
+  function logCall(x: Exchange, method: string, call: Call, status: number, errorType: string | undefined) {
+    const entry: RequestLogEntry = {
+      seq: core.log.nextSeq(),
+      time: x.started,
+      operation: call.operation,
+      method,
+      path: x.rawPath + (x.rawQuery ? `?${x.rawQuery}` : ''),
+      status,
+      requestId: x.requestId,
+      region: call.identity?.region ?? region,
+      account: call.identity?.account ?? account,
+      body: call.logged,
+      durationMs: now() - x.started,
+    };
+    if (errorType) entry.errorType = errorType;
+    // Rejected calls too: the key named in the Authorization credential is what tests look for.
+    const accessKeyId = call.identity?.accessKeyId ?? parseAuthorization(String(x.req.headers.authorization ?? ''))?.accessKeyId;
+    if (accessKeyId) entry.accessKeyId = accessKeyId;
+    const ua = x.req.headers['user-agent'];
+    if (ua) entry.userAgent = ua;
+    core.log.add(entry);
+    opts.onRequest?.(entry);
+  }
 
   async function handleApi(x: Exchange): Promise<void> {
-    const sts = isStsRequest(x);
     const method = x.req.method ?? 'GET';
-    const form = sts ? new URLSearchParams(x.body.toString('utf8')) : undefined;
-    let operation = 'Unknown';
+    let call: Call = { api: 'profiles', operation: 'Unknown' };
     let status = 200;
     let errorType: string | undefined;
-    let identity: Identity | undefined;
-    let logged: unknown;
     try {
-      const match = sts || x.rawPath === '/describe-flow' ? undefined : router.match(method, x.rawPath);
-      operation = sts ? (form!.get('Action') ?? 'Unknown') : x.rawPath === '/describe-flow' && method === 'POST' ? 'DescribeFlow' : (match?.operation ?? 'Unknown');
-      if (sts) {
-        const params = Object.fromEntries(form!);
-        if (params.WebIdentityToken) params.WebIdentityToken = '***';
-        logged = params;
-      }
-
-      // AssumeRoleWithWebIdentity is unsigned in AWS too: the web identity token is the credential.
-      const unsigned = sts && operation === 'AssumeRoleWithWebIdentity';
-      identity = identify(
-        { method, rawPath: x.rawPath, rawQuery: x.rawQuery, headers: x.req.headers, body: x.body },
-        unsigned ? { ...authConfig, requireAuth: false } : authConfig,
-        core.state.sessions,
-        now(),
-      );
-
-      const latency = core.faults.latencyFor(operation);
-      if (latency > 0) await sleep(latency);
-
-      const fault = core.faults.pick(operation);
-      if (fault) throw new ApiError(fault, `Injected fault: ${fault} (emulator fault injection).`);
-      if (!core.quotas.take(identity.account, identity.region, operation)) throw new ApiError('ThrottlingException', 'Rate exceeded');
-
-      if (sts) {
-        if (operation === 'GetCallerIdentity') return void sendXml(getCallerIdentity(identity, x.requestId));
-        if (operation === 'AssumeRole' || operation === 'AssumeRoleWithWebIdentity') {
-          pruneSessions(core.state.sessions, now());
-          const { xml } = assumeRole(form!, core.state.sessions, now(), x.requestId, operation);
-          core.persist();
-          return void sendXml(xml);
-        }
-        throw new StsError('InvalidAction', `Could not find operation ${operation} for version ${form!.get('Version') ?? '(none)'}`);
-      }
-
-      let body: Record<string, unknown> = {};
-      if (x.body.length) {
-        try {
-          const parsed = JSON.parse(x.body.toString('utf8'));
-          if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
-          body = parsed;
-        } catch {
-          throw new ApiError('SerializationException', 'The request body is not a JSON object.');
-        }
-      }
-
-      if (operation === 'DescribeFlow') {
-        logged = body;
-        const name = body.flowName;
-        if (typeof name !== 'string' || !name) throw new ApiError('ValidationException', "1 validation error detected: Value null at 'flowName' failed to satisfy constraint: Member must not be null");
-        const flow = regionState(core.state, identity.account, identity.region).Flows[name];
-        if (!flow) throw new ApiError('ResourceNotFoundException', `Flow ${name} does not exist.`, 404);
-        return void sendJson(describeFlow(flow));
-      }
-      if (!match) throw new ApiError('UnknownOperationException', `No operation matches ${method} ${x.rawPath}.`);
-      const input = assembleInput(match, new URLSearchParams(x.rawQuery), body);
-      logged = input;
-      validator.check(match.spec.input, input);
-      const ctx: CallContext = { account: identity.account, region: identity.region, partition: 'aws', callerArn: identity.arn };
-      sendJson(core.profiles.handle(operation, ctx, input));
-    } catch (err) {
-      if (err instanceof AuthError) {
-        errorType = sts ? err.stsCode : err.type;
-        status = 403;
-        if (sts) sendXmlError(err.stsCode, err.message, 403);
-        else sendJsonError(x, new ApiError(err.type, err.message, 403));
-      } else if (err instanceof StsError) {
-        errorType = err.code;
-        status = err.status;
-        sendXmlError(err.code, err.message, err.status);
-      } else if (err instanceof ApiError) {
-        if (sts) {
-          const { code, status: s } = stsCodeFor(err.type);
-          errorType = code;
-          status = s;
-          sendXmlError(code, err.message, s);
-        } else {
-          errorType = err.type;
-          status = err.status;
-          sendJsonError(x, err);
-        }
+      call = classify(x, method);
+      const identity = await gate(x, method, call);
+      if (call.api === 'sts') {
+        send(x.res, 200, x.requestId, answerSts(x, call, identity), 'text/xml');
       } else {
-        errorType = 'InternalServerException';
-        status = 500;
-        sendJsonError(x, new ApiError('InternalServerException', `emulator bug: ${(err as Error).message}`, 500));
+        const body = parseJsonBody(x.body);
+        const out = call.api === 'appflow' ? answerAppFlow(call, body, identity) : answerProfiles(x, method, call, body, identity);
+        send(x.res, 200, x.requestId, JSON.stringify(out), 'application/json');
       }
+    } catch (err) {
+      [status, errorType] = sendError(x, call, err);
     } finally {
-      const entry: RequestLogEntry = {
-        seq: core.log.nextSeq(),
-        time: x.started,
-        operation,
-        method,
-        path: x.rawPath + (x.rawQuery ? `?${x.rawQuery}` : ''),
-        status,
-        requestId: x.requestId,
-        region: identity?.region ?? region,
-        account: identity?.account ?? account,
-        body: logged,
-        durationMs: now() - x.started,
-      };
-      if (errorType) entry.errorType = errorType;
-      // Rejected calls too: the key named in the Authorization credential is what tests look for.
-      const accessKeyId = identity?.accessKeyId ?? parseAuthorization(String(x.req.headers.authorization ?? ''))?.accessKeyId;
-      if (accessKeyId) entry.accessKeyId = accessKeyId;
-      const ua = x.req.headers['user-agent'];
-      if (ua) entry.userAgent = ua;
-      core.log.add(entry);
-      opts.onRequest?.(entry);
-    }
-
-    function sendJson(out: unknown) {
-      send(x.res, 200, x.requestId, JSON.stringify(out), 'application/json');
-    }
-    function sendXml(xml: string) {
-      send(x.res, 200, x.requestId, xml, 'text/xml');
-    }
-    function sendXmlError(code: string, message: string, s: number) {
-      send(x.res, s, x.requestId, stsErrorXml(code, message, x.requestId, s), 'text/xml');
+      logCall(x, method, call, status, errorType);
     }
   }
 
