@@ -1,6 +1,6 @@
 // deploy/ files that are generated or scripted: the CRD copy kustomize needs, and the kind script
 // (which cannot run here: no Docker) checked for syntax and dry-run against stand-in tools.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { parseAllDocuments } from 'yaml';
 import { CRD_NAME } from '../../../src/api/group.ts';
 import { DEPLOY_CRD_PATH, SOURCE_CRD_PATH, renderDeployCrd } from '../../../scripts/sync-deploy-crd.ts';
 import { readResources, seedRequests } from '../../../scripts/emulator-seed.ts';
+import { startEmulator } from '../../../src/emulator/server.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'cpi-deploy-'));
@@ -126,5 +127,36 @@ describe('scripts/emulator-seed.ts', () => {
     const seeded = new Set(seedRequests(resources).filter((r) => r.method === 'POST').map((r) => r.body.name));
     expect(seeded).toEqual(domains);
     expect(domains.size).toBeGreaterThan(0);
+  });
+});
+
+describe('the seeding code kind-e2e.sh runs inside the emulator Pod', () => {
+  it('creates what seedRequests asks for in a real emulator', async () => {
+    // The `node -e` program between the quotes in the script, pointed at a local emulator.
+    const script = readFileSync(join(root, 'scripts/kind-e2e.sh'), 'utf8');
+    const m = /exec -i deployment\/cpi-emulator -- node -e '([^']*)'/.exec(script);
+    expect(m, 'the seeding node -e program').not.toBeNull();
+    const emulator = await startEmulator({ port: 0 });
+    try {
+      const program = m![1]!.replace('http://127.0.0.1:4566', emulator.url);
+      expect(program).toContain(emulator.url);
+      const requests = seedRequests(readResources(join(root, 'examples')), 'us-east-1');
+      const child = spawn(process.execPath, ['-e', program], { stdio: ['pipe', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+      child.stdin.end(JSON.stringify(requests));
+      const code = await new Promise<number | null>((r) => child.once('exit', r));
+      expect(code, out).toBe(0);
+      type State = { accounts: Record<string, Record<string, { Domains: Record<string, { Integrations: Record<string, unknown> }> }>> };
+      const state = (await (await fetch(`${emulator.url}/_emulator/state`)).json()) as State;
+      const domains = state.accounts['123456789012']!['us-east-1']!.Domains;
+      for (const r of requests) {
+        if (r.method === 'POST') expect(domains).toHaveProperty([r.body.name as string]);
+        else expect(domains[r.body.domainName as string]?.Integrations).toHaveProperty([r.body.uri as string]);
+      }
+    } finally {
+      await emulator.close();
+    }
   });
 });
