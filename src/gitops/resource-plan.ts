@@ -36,7 +36,7 @@ export interface ResourcePlan {
   /** How flowDefinition was compared: field by field (status has the last applied one) or by hash. */
   flowCompared?: 'fields' | 'hash' | undefined;
   /** Where the operator's memory came from: the live object in the cluster, or none. */
-  status: 'cluster' | 'not-in-cluster' | 'no-cluster';
+  statusSource: 'cluster' | 'not-in-cluster' | 'no-cluster';
   error?: string | undefined;
 }
 
@@ -78,10 +78,10 @@ export async function planResource(obj: CustomerProfilesIntegration, deps: PlanD
   const namespace = obj.metadata.namespace || deps.defaultNamespace;
   const region = spec.region || deps.defaultRegion;
   const mode = spec.managementPolicy === 'Observe' ? 'Observe' : 'Manage';
-  const result: ResourcePlan = { ...where, namespace, name: obj.metadata.name, domainName: spec.domainName, region, mode, action: 'none', calls: [], changes: [], status: 'no-cluster' };
+  const result: ResourcePlan = { ...where, namespace, name: obj.metadata.name, domainName: spec.domainName, region, mode, action: 'none', calls: [], changes: [], statusSource: 'no-cluster' };
   try {
     const live = await deps.liveStatus(namespace, obj.metadata.name);
-    result.status = live === null ? 'no-cluster' : live === undefined ? 'not-in-cluster' : 'cluster';
+    result.statusSource = live === null ? 'no-cluster' : live === undefined ? 'not-in-cluster' : 'cluster';
     // The manifest's metadata with the cluster's status: what the controller sees after the apply.
     const current: CustomerProfilesIntegration = { ...obj, ...(live ? { status: live } : {}) };
     if (!live) delete current.status;

@@ -39,7 +39,7 @@ describe('drift checks at rest: one paged ListIntegrations per domain and interv
   afterAll(async () => {
     await controller?.stop();
     await emulator?.stop();
-  });
+  }, 60_000); // a controller drains in-flight reconciles on SIGTERM
 
   it(`${N} resources cost at most one read per ${INTERVAL_MS / 1000} s interval, and no writes`, async () => {
     // Polls of a domain fall on a shared grid (src/controller/poll.ts). Measure from half an

@@ -104,7 +104,7 @@ describe('cpi import: adopt existing integrations through Git', () => {
     await controller?.stop();
     await emulator?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  }, 60_000); // a controller drains in-flight reconciles on SIGTERM
 
   it('Observe: import, apply, adopt with zero AWS writes; everything Ready', async () => {
     await existing('retail', 1);

@@ -77,7 +77,7 @@ describe('kubectl cpi: the plugin', () => {
     await controller?.stop();
     await emulator?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  }, 60_000); // a controller drains in-flight reconciles on SIGTERM
 
   it('is listed by kubectl plugin list', async () => {
     const r = await kubectl(['plugin', 'list']);

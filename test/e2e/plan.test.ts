@@ -95,7 +95,7 @@ describe('cpi plan: what a merge would do to AWS, read-only', () => {
   afterAll(async () => {
     await emulator?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  }, 60_000); // processes stop slowly on a busy machine
 
   it('exits 0 and says so when AWS matches the manifests', async () => {
     const r = await cpi(['plan', write('same.yaml', applied())], env);
@@ -150,7 +150,7 @@ describe('cpi plan: what a merge would do to AWS, read-only', () => {
     expect(out.changes).toBe(true);
     expect(out.summary).toMatchObject({ create: 0, update: 1, unchanged: 1 });
     const byName = Object.fromEntries(out.resources.map((p: { name: string }) => [p.name, p]));
-    expect(byName.changed).toMatchObject({ action: 'update', calls: ['PutIntegration'], status: 'cluster', changes: [{ path: 'objectTypeName', kind: 'change', from: 'CTR', to: 'CTR2' }] });
+    expect(byName.changed).toMatchObject({ action: 'update', calls: ['PutIntegration'], statusSource: 'cluster', changes: [{ path: 'objectTypeName', kind: 'change', from: 'CTR', to: 'CTR2' }] });
     expect(byName.same).toMatchObject({ action: 'none', calls: [] });
   });
 

@@ -47,7 +47,7 @@ describe('planResource: what a reconcile would do, read-only', () => {
   it('a resource AWS does not have: create, with every field it sends', async () => {
     const gw = readOnlyGateway([]);
     const p = await planResource(resource('new', { domainName: 'retail', uri: CONNECT, objectTypeName: 'CTR', tags: { team: 'crm' }, managementPolicy: 'Manage' }), deps(gw));
-    expect(p).toMatchObject({ action: 'create', calls: ['PutIntegration'], namespace: 'team', status: 'not-in-cluster' });
+    expect(p).toMatchObject({ action: 'create', calls: ['PutIntegration'], namespace: 'team', statusSource: 'not-in-cluster' });
     expect(p.changes.map((c) => changeLine(c))).toEqual(['+ create integration', '+ domainName: "retail"', `+ uri: "${CONNECT}"`, '+ objectTypeName: "CTR"', '+ tags.team: "crm"']);
   });
 
@@ -63,7 +63,7 @@ describe('planResource: what a reconcile would do, read-only', () => {
   it('an unchanged resource: no calls', async () => {
     const gw = readOnlyGateway([observed({ uri: CONNECT, objectTypeName: 'CTR' })]);
     const p = await planResource(resource('same', { domainName: 'retail', uri: CONNECT, objectTypeName: 'CTR' }), deps(gw, { same: claimed(CONNECT) }));
-    expect(p).toMatchObject({ action: 'none', calls: [], changes: [], status: 'cluster' });
+    expect(p).toMatchObject({ action: 'none', calls: [], changes: [], statusSource: 'cluster' });
   });
 
   it('flowDefinition: field by field when status has the applied definition, else by hash', async () => {
@@ -87,7 +87,7 @@ describe('planResource: what a reconcile would do, read-only', () => {
     const fd = salesforceFlow();
     const gw = readOnlyGateway([observed({ uri: FLOW_URI })]);
     const p = await planResource(resource('imported', { domainName: 'retail', flowDefinition: fd }, { [ANNOTATIONS.observedFlowHash]: flowDefinitionHash(fd)! }), deps(gw, null));
-    expect(p).toMatchObject({ action: 'none', status: 'no-cluster', uri: FLOW_URI });
+    expect(p).toMatchObject({ action: 'none', statusSource: 'no-cluster', uri: FLOW_URI });
     expect(gw.reads).toEqual(['ListIntegrations']); // a flow without a known Uri is found by listing
   });
 
