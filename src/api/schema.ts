@@ -49,11 +49,7 @@ function obj<P extends Record<string, TSchema>>(description: string, properties:
 const NAME_PATTERN = '^[a-zA-Z0-9_-]+$';
 const TYPE_NAME_PATTERN = '^[a-zA-Z_][a-zA-Z_0-9-]*$';
 
-const objectName = (connector: string) =>
-  str(`The ${connector} object to read, e.g. ${connector === 'Salesforce' ? 'Account' : connector === 'Zendesk' ? 'tickets' : connector === 'Marketo' ? 'leads' : 'incident'}.`, {
-    max: 512,
-    pattern: '\\S+',
-  });
+const objectName = (connector: string, example: string) => str(`The ${connector} object to read, e.g. ${example}.`, { max: 512, pattern: '\\S+' });
 
 const ALL_OPERATORS = [
   'PROJECTION', 'LESS_THAN', 'CONTAINS', 'GREATER_THAN', 'BETWEEN', 'LESS_THAN_OR_EQUAL_TO', 'GREATER_THAN_OR_EQUAL_TO',
@@ -111,7 +107,7 @@ function flowDefinitionSchema(description: string) {
         }),
       ),
       sourceConnectorProperties: obj('Properties of the source; set exactly the key that matches connectorType.', {
-        marketo: Type.Optional(obj('Marketo source.', { object: objectName('Marketo') })),
+        marketo: Type.Optional(obj('Marketo source.', { object: objectName('Marketo', 'leads') })),
         s3: Type.Optional(
           obj('Amazon S3 source: CSV files in a bucket.', {
             bucketName: str('The S3 bucket name.', { min: 3, max: 63, pattern: '\\S+' }),
@@ -120,13 +116,13 @@ function flowDefinitionSchema(description: string) {
         ),
         salesforce: Type.Optional(
           obj('Salesforce source.', {
-            object: objectName('Salesforce'),
+            object: objectName('Salesforce', 'Account'),
             enableDynamicFieldUpdate: Type.Optional(Type.Boolean({ description: 'Pick up new fields of the object at each run.' })),
             includeDeletedRecords: Type.Optional(Type.Boolean({ description: 'Also read deleted records.' })),
           }),
         ),
-        serviceNow: Type.Optional(obj('ServiceNow source (connectorType Servicenow).', { object: objectName('ServiceNow') })),
-        zendesk: Type.Optional(obj('Zendesk source.', { object: objectName('Zendesk') })),
+        serviceNow: Type.Optional(obj('ServiceNow source (connectorType Servicenow).', { object: objectName('ServiceNow', 'incident') })),
+        zendesk: Type.Optional(obj('Zendesk source.', { object: objectName('Zendesk', 'tickets') })),
       }),
     }),
     tasks: Type.Array(

@@ -5,19 +5,21 @@
 // Exit 0 when every resource is valid, 1 otherwise.
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { type Document, LineCounter, parseAllDocuments } from 'yaml';
+import { type Document, LineCounter, parseAllDocuments, type Tags } from 'yaml';
 import { isOurDocument, validateResource } from '../../api/validate.ts';
 import { parseFlags } from '../flags.ts';
 import { CliError, type CommandIO } from '../io.ts';
 
 const HELP = `Usage: cpi validate [--format text|github|json] PATH...
+       kustomize build overlays/prod | cpi validate -
 
 Checks CustomerProfilesIntegration manifests offline, as the API server would at
 'kubectl apply': the schema (types, enums, lengths, patterns, unknown fields) and the
 cross-field rules (uri or flowDefinition, connector keys, schedules, tag keys).
 
-PATH is a file or a directory (searched recursively for *.yaml, *.yml and *.json).
-Documents of other kinds are skipped. Exit status: 0 all valid, 1 problems found.
+PATH is a file, a directory (searched recursively for *.yaml, *.yml and *.json), or -
+for standard input. Documents of other kinds are skipped. Exit status: 0 all valid,
+1 problems found.
 
 Flags:
   --format text    file:doc: field: message (default)
@@ -87,7 +89,7 @@ function describeFsError(err: unknown): string {
 // kubectl reads YAML 1.1 (yes/no/on/off are booleans) but keeps unquoted timestamps as strings.
 const parseOptions = {
   version: '1.1' as const,
-  customTags: (tags: unknown[]) => tags.filter((t) => (t as { tag?: string }).tag !== 'tag:yaml.org,2002:timestamp'),
+  customTags: (tags: Tags): Tags => tags.filter((t) => typeof t === 'string' || t.tag !== 'tag:yaml.org,2002:timestamp'),
 };
 
 /** Path string (spec.tags[a.b].x, tasks[2]) back to segments, to find the line of a field. */
@@ -112,15 +114,28 @@ function lineOf(doc: Document, lines: LineCounter, prefix: Array<string | number
   return undefined;
 }
 
-export async function validatePaths(paths: string[]): Promise<ValidationReport> {
+export const STDIN = '-';
+const STDIN_NAME = '<stdin>';
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Validates files, directories and `-` (read with `stdin`, by default the process's). */
+export async function validatePaths(paths: string[], stdin: () => Promise<string> = readStdin): Promise<ValidationReport> {
   const problems: FileProblem[] = [];
   const files: string[] = [];
-  for (const p of paths) await collect(p, files, problems, true);
+  for (const p of paths) {
+    if (p === STDIN) files.push(STDIN_NAME);
+    else await collect(p, files, problems, true);
+  }
   let resources = 0;
   for (const file of files) {
     let text;
     try {
-      text = await readFile(file, 'utf8');
+      text = file === STDIN_NAME ? await stdin() : await readFile(file, 'utf8');
     } catch (err) {
       problems.push({ file, path: '', message: `cannot read: ${describeFsError(err)}` });
       continue;

@@ -105,6 +105,15 @@ describe('cpi validate', () => {
     expect(json.err).toBe('');
   });
 
+  it('reads standard input for -, e.g. the output of kustomize build', async () => {
+    const bad = connectInstance('piped');
+    bad.spec.scope = 'domain' as never;
+    const text = [stringify(connectInstance()), stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'crm' } }), stringify(bad)].join('---\n');
+    const report = await validatePaths(['-'], async () => text);
+    expect(report.resources).toBe(2);
+    expect(report.problems).toEqual([expect.objectContaining({ file: '<stdin>', doc: 2, path: 'spec.scope', message: expect.stringContaining('did you mean DOMAIN') })]);
+  });
+
   it('refuses bad usage with a clear message', async () => {
     await expect(cli()).rejects.toThrow(CliError);
     await expect(cli('--format', 'xml', '.')).rejects.toThrow(/--format: "xml" is not a format; use text, github or json/);
