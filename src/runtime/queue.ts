@@ -72,8 +72,10 @@ export class WorkQueue {
   readonly #clock: Clock;
   readonly #rateLimiter: RateLimiter;
   readonly #metrics: QueueMetrics;
-  // Waiting keys, one insertion-ordered set per priority (Set gives FIFO and O(1) removal).
-  readonly #lanes: Record<Priority, Set<string>> = { high: new Set(), low: new Set() };
+  // Waiting keys: a FIFO per priority, plus which lane (and which entry) each waiting key is in.
+  readonly #lanes: Record<Priority, Fifo> = { high: new Fifo(), low: new Fifo() };
+  readonly #waiting = new Map<string, { priority: Priority; seq: number }>();
+  #seq = 0;
   // Keys that need a run: the waiting ones plus processing ones added again.
   readonly #dirty = new Map<string, Dirty>();
   readonly #processing = new Map<string, number>();
@@ -99,7 +101,7 @@ export class WorkQueue {
     if (dirty) {
       if (priority === 'high' && dirty.priority === 'low') {
         dirty.priority = 'high';
-        if (this.#lanes.low.delete(key)) this.#lanes.high.add(key);
+        if (this.#waiting.get(key)?.priority === 'low') this.#push(key, 'high'); // the low entry goes stale
       }
       return;
     }
@@ -167,7 +169,7 @@ export class WorkQueue {
 
   /** Keys waiting to be handed out (not processing, not delayed). */
   len(): number {
-    return this.#lanes.high.size + this.#lanes.low.size;
+    return this.#waiting.size;
   }
 
   /** Keys with a pending addAfter/addRateLimited. */
@@ -191,6 +193,7 @@ export class WorkQueue {
     this.#delayed.clear();
     this.#lanes.high.clear();
     this.#lanes.low.clear();
+    this.#waiting.clear();
     this.#dirty.clear();
     this.#metrics.depth?.(0);
     const getters = this.#getters;
@@ -216,17 +219,24 @@ export class WorkQueue {
   #enqueue(key: string, priority: Priority): void {
     const getter = this.#getters.shift();
     if (getter) return getter(this.#handOut(key));
-    this.#lanes[priority].add(key);
+    this.#push(key, priority);
     this.#metrics.depth?.(this.len());
+  }
+
+  #push(key: string, priority: Priority): void {
+    const seq = ++this.#seq;
+    this.#waiting.set(key, { priority, seq });
+    this.#lanes[priority].push({ key, seq });
   }
 
   #pop(): string | undefined {
     for (const lane of [this.#lanes.high, this.#lanes.low]) {
-      const first = lane.values().next();
-      if (!first.done) {
-        lane.delete(first.value);
+      for (let entry = lane.shift(); entry; entry = lane.shift()) {
+        // Skip entries left behind when a key moved to the high lane.
+        if (this.#waiting.get(entry.key)?.seq !== entry.seq) continue;
+        this.#waiting.delete(entry.key);
         this.#metrics.depth?.(this.len());
-        return first.value;
+        return entry.key;
       }
     }
     return undefined;
@@ -252,5 +262,33 @@ export class WorkQueue {
     const waiters = this.#drained;
     this.#drained = [];
     for (const w of waiters) w();
+  }
+}
+
+/**
+ * An array FIFO with a moving head, compacted now and then. (A Set is not a good queue: V8 keeps
+ * deleted entries at its front until it shrinks, so taking the first element repeatedly is O(n).)
+ */
+class Fifo {
+  #items: Array<{ key: string; seq: number }> = [];
+  #head = 0;
+
+  push(entry: { key: string; seq: number }): void {
+    this.#items.push(entry);
+  }
+
+  shift(): { key: string; seq: number } | undefined {
+    if (this.#head >= this.#items.length) return undefined;
+    const entry = this.#items[this.#head++];
+    if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
+      this.#items = this.#items.slice(this.#head);
+      this.#head = 0;
+    }
+    return entry;
+  }
+
+  clear(): void {
+    this.#items = [];
+    this.#head = 0;
   }
 }
