@@ -120,6 +120,35 @@ describe('WorkQueue: priorities', () => {
     expect([await queue.get(), await queue.get(), await queue.get()]).toEqual(['b', 'c', 'a']);
   });
 
+  it('a raised key is handed out once; re-added later it takes its new place', async () => {
+    const { queue } = setup();
+    queue.add('a', { priority: 'low' });
+    queue.add('b', { priority: 'low' });
+    queue.add('a', { priority: 'high' });
+    expect(await queue.get()).toBe('a');
+    queue.done('a');
+    queue.add('a', { priority: 'low' }); // behind b now, not at a's old low place
+    expect(queue.len()).toBe(2);
+    expect([await queue.get(), await queue.get()]).toEqual(['b', 'a']);
+    expect(queue.len()).toBe(0);
+    const next = queue.get();
+    expect((await settled(next)).done).toBe(false); // no stale entry handed out
+    queue.shutDown();
+  });
+
+  it('keeps FIFO order across thousands of keys', async () => {
+    const { queue } = setup();
+    const keys = Array.from({ length: 5_000 }, (_, i) => `k${i}`);
+    for (const k of keys) queue.add(k, { priority: 'low' });
+    const out: string[] = [];
+    for (let i = 0; i < keys.length; i++) {
+      const k = (await queue.get())!;
+      out.push(k);
+      queue.done(k);
+    }
+    expect(out).toEqual(keys);
+  });
+
   it('a dirty key keeps the highest priority it was added with', async () => {
     const { queue } = setup();
     queue.add('a');
