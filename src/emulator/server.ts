@@ -349,6 +349,12 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
       });
   });
 
+  // Node closes idle keep-alive sockets after 5 s; a client that reuses one at that instant gets
+  // ECONNRESET, which a client with maxAttempts 1 reports as an outage. Keep them as long as AWS's
+  // front ends do (about a minute) so that race is rare, as it is against AWS.
+  server.keepAliveTimeout = 60_000;
+  server.headersTimeout = 65_000;
+
   const host = opts.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

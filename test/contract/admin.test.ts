@@ -207,6 +207,8 @@ describe('the wire, raw', () => {
 
     const admin200 = await fetch(`${emu.url}/_emulator/health`);
     expect(admin200.headers.get('x-amzn-requestid')).toBeTruthy();
+    // idle keep-alive sockets live about a minute, as at AWS, not Node's 5 s (a reuse race = ECONNRESET)
+    expect(res.headers.get('keep-alive')).toBe('timeout=60');
   });
 
   it('an ISO string where a timestamp belongs is SerializationException; an unknown route is UnknownOperationException', async () => {
