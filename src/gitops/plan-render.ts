@@ -51,6 +51,9 @@ export function summarize(plans: ResourcePlan[]): PlanSummary {
 
 export function summaryLine(s: PlanSummary): string {
   const extra = [s.readOnly && `${s.readOnly} read-only`, s.paused && `${s.paused} paused`, s.errors && `${s.errors} failed`].filter(Boolean).join(', ');
+  if (s.errors) {
+    return `Error: ${s.errors} resource${s.errors === 1 ? '' : 's'} could not be planned; the plan is incomplete (${s.create} to create, ${s.update} to update, ${s.unchanged} unchanged${extra ? `, ${extra}` : ''}).`;
+  }
   if (s.create + s.update === 0) {
     return `No changes. AWS matches the manifests (${s.unchanged} up to date${extra ? `, ${extra}` : ''}).`;
   }

@@ -126,6 +126,7 @@ describe('plan rendering', () => {
   it('summarizes like terraform and says when nothing changes', () => {
     expect(summaryLine({ create: 1, update: 2, unchanged: 3, readOnly: 1, paused: 0, errors: 0 })).toBe('Plan: 1 to create, 2 to update, 3 unchanged, 1 read-only.');
     expect(summaryLine({ create: 0, update: 0, unchanged: 2, readOnly: 0, paused: 0, errors: 0 })).toBe('No changes. AWS matches the manifests (2 up to date).');
+    expect(summaryLine({ create: 0, update: 0, unchanged: 1, readOnly: 0, paused: 0, errors: 2 })).toBe('Error: 2 resources could not be planned; the plan is incomplete (0 to create, 0 to update, 1 unchanged, 2 failed).');
   });
 
   it('text has one block per resource and the summary last; JSON carries the same facts', async () => {
