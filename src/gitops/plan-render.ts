@@ -64,7 +64,8 @@ export function renderText(plans: ResourcePlan[]): string[] {
   const lines: string[] = [];
   for (const p of plans) {
     lines.push(heading(p));
-    if (p.action !== 'none' && p.action !== 'error') for (const c of p.changes) lines.push(`  ${changeLine(c, p.flowCompared)}`);
+    const missingReadOnly = p.action === 'read-only' && p.changes.some((c) => c.path === ''); // Observe never creates: nothing to list
+    if (p.action !== 'none' && p.action !== 'error' && !missingReadOnly) for (const c of p.changes) lines.push(`  ${changeLine(c, p.flowCompared)}`);
     lines.push('');
   }
   lines.push(summaryLine(summarize(plans)));

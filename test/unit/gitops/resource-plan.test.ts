@@ -97,6 +97,8 @@ describe('planResource: what a reconcile would do, read-only', () => {
     expect(p).toMatchObject({ action: 'read-only', calls: [], mode: 'Observe' });
     expect(p.changes.map((c) => changeLine(c))).toEqual(['~ objectTypeName: "Other" -> "CTR"', '- tags.a: "1"']);
     expect(hasChanges([p])).toBe(false);
+    const missing = await planResource(resource('gone', { domainName: 'retail', uri: `${CONNECT}9`, managementPolicy: 'Observe' }), deps(gw));
+    expect(renderText([missing]).slice(0, 2)).toEqual([`# team/gone is Observe (read-only) (domain retail, ${CONNECT}9): no calls; the integration does not exist`, '']);
   });
 
   it('paused resources make no calls; failures are reported per resource', async () => {
