@@ -50,8 +50,13 @@ class FakeApiServer {
     return kc;
   }
 
+  /** Ends every open watch stream cleanly (as the API server does at its timeout). */
+  endWatches(): void {
+    for (const res of this.#open) res.end();
+  }
+
   /** Sends a watch event to every open watch. */
-  send(type: 'ADDED' | 'MODIFIED' | 'DELETED', object: unknown): void {
+  send(type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'ERROR', object: unknown): void {
     for (const res of this.#open) res.write(`${JSON.stringify({ type, object })}\n`);
   }
 
@@ -170,6 +175,26 @@ describe('ResilientInformer', () => {
     expect(api.requests).toEqual(['list', 'watch rv=7', 'watch rv=7']);
     expect(informer.status()).toMatchObject({ failures: 0, restarts: 1, healthy: true });
     expect(informer.list().map((o) => o.metadata!.name)).toEqual(['a']);
+  });
+
+  it('410 Gone relists and emits what was missed, deletions included', async () => {
+    const { api, informer } = await setup();
+    api.lists = [
+      { status: 200, body: { items: [obj('keep', '3'), obj('gone', '4'), obj('changed', '5')], metadata: { resourceVersion: '5' } } },
+      { status: 200, body: { items: [obj('keep', '3'), obj('changed', '8'), obj('new', '9')], metadata: { resourceVersion: '9' } } },
+    ];
+    const seen: string[] = [];
+    for (const verb of ['add', 'update', 'delete'] as const) informer.on(verb, (o) => seen.push(`${verb} ${o.metadata!.name}`));
+    await informer.start();
+    await until('the watch', () => api.openWatches() === 1);
+    seen.length = 0;
+    api.send('ERROR', { kind: 'Status', code: 410, reason: 'Expired', message: 'too old resource version: 5 (8)' });
+    api.endWatches();
+    await until('the relist and a new watch', () => api.requests.filter((r) => r === 'list').length === 2 && api.openWatches() === 1);
+    expect(seen).toEqual(['delete gone', 'update changed', 'add new']);
+    expect(api.requests.at(-1)).toBe('watch rv=9');
+    expect(informer.list().map((o) => o.metadata!.name).sort()).toEqual(['changed', 'keep', 'new']);
+    expect(informer.status().restarts).toBe(0); // handled by client-node, no error path
   });
 
   it('turns unhealthy after failing for unhealthyAfterMs, and healthy again once the watch is back', async () => {
