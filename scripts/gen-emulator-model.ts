@@ -88,10 +88,13 @@ export function renderModel(modelText: string): string {
     visit(op.output.shape);
     for (const e of op.errors) errors[e.shape] = { status: model.shapes[e.shape].error.httpStatusCode };
   }
-  // Patterns must compile in JavaScript (they are Java-flavoured in the model).
+  // Patterns must compile in JavaScript (they are Java-flavoured in the model): fail here, not at run time.
   for (const [name, s] of Object.entries<Json>(shapes)) {
-    if (s.pattern) new RegExp(s.pattern);
-    void name;
+    try {
+      if (s.pattern) new RegExp(s.pattern);
+    } catch (err) {
+      throw new Error(`shape ${name}: pattern ${s.pattern} does not compile in JavaScript: ${(err as Error).message}`);
+    }
   }
   const lines = (o: Json) =>
     `{\n${Object.entries(o).map(([k, v]) => `  ${JSON.stringify(k)}: ${JSON.stringify(v)},`).join('\n')}\n}`;
