@@ -12,11 +12,14 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build
 
-# 2. Production dependencies only: no compiler, no test tools, no install scripts.
+# 2. Production dependencies only: no compiler, no test tools, no install scripts. Type
+#    declarations and source maps are never loaded at run time (about a third of the size).
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
+    && find node_modules -type f \( -name '*.d.ts' -o -name '*.d.mts' -o -name '*.d.cts' -o -name '*.map' \) -delete \
+    && npm cache clean --force
 
 # 3. The runtime: dist + bin + production node_modules, as a non-root user with no shell needs.
 FROM ${NODE_IMAGE}
