@@ -43,6 +43,8 @@ export interface EmulatorOptions {
   /** Epoch milliseconds (tests can pass a fake clock). */
   now?: () => number;
   random?: () => number;
+  /** Check every Customer Profiles answer against the model's output shape (tests turn this on). */
+  checkResponses?: boolean;
   /** Called once per API request after it is answered (the CLI's --verbose). */
   onRequest?: (entry: RequestLogEntry) => void;
 }
@@ -251,7 +253,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     call.logged = input;
     validator.check(call.match.spec.input, input);
     const ctx: CallContext = { account: identity.account, region: identity.region, partition: 'aws', callerArn: identity.arn };
-    return core.profiles.handle(call.operation, ctx, input);
+    const out = core.profiles.handle(call.operation, ctx, input);
+    if (opts.checkResponses) validator.checkResponse(call.match.spec.output, out);
+    return out;
   }
 
   /** Sends an error in the protocol of the API called; returns [status, error type] for the log. */

@@ -14,8 +14,9 @@ export const CLI = fileURLToPath(new URL('../../bin/cpi.js', import.meta.url));
 /** Node 24 from the project, not the system's node 20. */
 export const NODE = process.execPath;
 
+/** An in-process emulator that also checks each of its answers against the model's output shapes. */
 export function emulator(opts: EmulatorOptions = {}): Promise<RunningEmulator> {
-  return startEmulator({ port: 0, ...opts });
+  return startEmulator({ port: 0, checkResponses: true, ...opts });
 }
 
 type ClientOpts = { region?: string; credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } };

@@ -51,6 +51,19 @@ describe('Validator', () => {
   });
 });
 
+describe('Validator.checkResponse', () => {
+  const ok = { DomainName: 'd', Uri: 'u', CreatedAt: 1796083200.5, LastUpdatedAt: 1796083200.5, Tags: {}, IsUnstructured: false };
+  it('accepts an answer AWS could send, including an empty Tags map', () => {
+    expect(() => v.checkResponse('GetIntegrationResponse', ok)).not.toThrow();
+  });
+  it('rejects a missing required member, an ISO timestamp, an unknown enum value', () => {
+    const { CreatedAt: _, ...noCreated } = ok;
+    expect(() => v.checkResponse('GetIntegrationResponse', noCreated)).toThrow(/CreatedAt/);
+    expect(() => v.checkResponse('GetIntegrationResponse', { ...ok, LastUpdatedAt: '2026-01-01T00:00:00Z' })).toThrow(/epoch seconds/);
+    expect(() => v.checkResponse('GetIntegrationResponse', { ...ok, Scope: 'WORLD' })).toThrow(/enum/);
+  });
+});
+
 describe('Router', () => {
   const r = new Router();
   it('routes /domains/{DomainName}/integrations by method', () => {
