@@ -1,10 +1,14 @@
 // deploy/ against the real API server: `kubectl apply -k` of the base and of every overlay as a
 // server-side dry run (admission, schema and pod security all run), a real apply of the base, and
 // proof that the controller's Pods would be admitted in the restricted namespace.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { CRD_NAME } from '../../src/api/group.ts';
-import { kubectl, kubectlOk, waitFor } from './support/index.ts';
+import { type RunningEmulator, startEmulator } from '../../src/emulator/server.ts';
+import { e2eContext, freshNamespace, kubectl, kubectlOk, waitFor } from './support/index.ts';
 
 const NS = 'cpi-system';
 const DIRS = ['deploy/base', 'deploy/overlays/kind', 'deploy/overlays/kind-emulator'];
@@ -138,5 +142,92 @@ describe('deploy/base applied for real', () => {
     expect(refused.stderr).toMatch(/violates PodSecurity "restricted:latest"/);
     expect(refused.stderr).toMatch(/allowPrivilegeEscalation != false/);
     expect(refused.stderr).toMatch(/runAsNonRoot != true/);
+  });
+});
+
+// The Deployment's container, run as a process: its args, env, probe paths and metrics, and its
+// grace period, against the real API server as the controller's ServiceAccount and the emulator.
+describe('the Deployment\'s container, run as a process', () => {
+  let emulator: RunningEmulator | undefined;
+  let child: ChildProcess | undefined;
+  afterAll(async () => {
+    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await emulator?.close();
+  });
+
+  it('serves its probes and metrics where the manifest says, leads, and stops within its grace period', async () => {
+    const d = find(await render('deploy/base'), 'Deployment', 'cpi-controller');
+    const c = d.spec.template.spec.containers[0];
+    const portOf = (name: string) => c.ports.find((p: Obj) => p.name === name).containerPort as number;
+    const flag = (name: string) => (c.args as string[]).find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+    // The named ports the probes and the Service use are the ports the flags bind.
+    expect(flag('metrics-addr')).toBe(`:${portOf('metrics')}`);
+    expect(flag('health-addr')).toBe(`:${portOf(c.readinessProbe.httpGet.port)}`);
+    expect(c.livenessProbe.httpGet.port).toBe(c.readinessProbe.httpGet.port);
+    const svc = find(await render('deploy/base'), 'Service', 'cpi-controller-metrics');
+    expect(portOf(svc.spec.ports[0].targetPort)).toBe(portOf('metrics'));
+
+    emulator = await startEmulator({ port: 0 });
+    const ns = await freshNamespace('cpi-deploy-run');
+    // Loopback and free ports instead of :8080/:8081; a Lease and a namespace of this test's own,
+    // so it never competes with the other files' controllers.
+    const args = (c.args as string[]).map((a) =>
+      a.startsWith('--metrics-addr=') ? '--metrics-addr=127.0.0.1:0' : a.startsWith('--health-addr=') ? '--health-addr=127.0.0.1:0' : a,
+    );
+    args.push(`--kubeconfig=${e2eContext().controllerKubeconfig}`, `--namespace=${ns}`, `--leader-election-id=cpi-deploy-${randomBytes(3).toString('hex')}`);
+    const env: Record<string, string> = {};
+    for (const e of c.env as Obj[]) if (e.value !== undefined) env[e.name] = e.value;
+    const proc = spawn(process.execPath, [join(e2eContext().repoRoot, 'bin/cpi.js'), ...args], {
+      cwd: e2eContext().repoRoot,
+      env: {
+        ...process.env,
+        ...env,
+        TMPDIR: process.env.TMPDIR ?? '/tmp',
+        AWS_ENDPOINT_URL_CUSTOMER_PROFILES: emulator.url,
+        AWS_ENDPOINT_URL_STS: emulator.url,
+        AWS_ENDPOINT_URL_APPFLOW: emulator.url,
+        AWS_ACCESS_KEY_ID: 'test',
+        AWS_SECRET_ACCESS_KEY: 'test',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child = proc;
+    let logs = '';
+    proc.stdout!.on('data', (b: Buffer) => (logs += b.toString()));
+    proc.stderr!.on('data', (b: Buffer) => (logs += b.toString()));
+    const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
+
+    const urls = await waitFor(
+      () => {
+        const line = logs.split('\n').find((l) => l.includes('serving metrics and probes'));
+        return line ? (JSON.parse(line) as { metrics: string; health: string }) : undefined;
+      },
+      { what: 'the "serving metrics and probes" log line', timeoutMs: 60_000 },
+    ).catch((err) => {
+      throw new Error(`${(err as Error).message}\n${logs}`);
+    });
+
+    const get = async (url: string) => {
+      const res = await fetch(url);
+      return { status: res.status, body: await res.text() };
+    };
+    await waitFor(async () => (await get(`${urls.health}${c.readinessProbe.httpGet.path}`)).status === 200, {
+      what: `${c.readinessProbe.httpGet.path} 200`,
+      timeoutMs: 60_000,
+    });
+    expect(await get(`${urls.health}${c.livenessProbe.httpGet.path}`)).toEqual({ status: 200, body: 'ok\n' });
+    const metrics = await waitFor(
+      async () => {
+        const m = (await get(`${urls.metrics}/metrics`)).body;
+        return /^cpi_leader 1$/m.test(m) ? m : undefined;
+      },
+      { what: 'cpi_leader 1 (leader election on, as the manifest asks)', timeoutMs: 60_000 },
+    );
+    expect(metrics).toMatch(/^cpi_informer_synced 1$/m);
+
+    const stopping = Date.now();
+    proc.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(Date.now() - stopping).toBeLessThan(d.spec.template.spec.terminationGracePeriodSeconds * 1000);
   });
 });
