@@ -31,13 +31,23 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-export async function startCapture(o: { target?: string; respond?: Responder }): Promise<Capture> {
+export interface CaptureOptions {
+  /** Forward every request here and return its answer. */
+  target?: string;
+  /** Without a target: the answer to give. */
+  respond?: Responder;
+  /** Awaited after a request arrived and before it is forwarded (e.g. to kill its sender meanwhile). */
+  onRequest?: (req: CapturedRequest) => void | Promise<void>;
+}
+
+export async function startCapture(o: CaptureOptions): Promise<Capture> {
   const requests: CapturedRequest[] = [];
   const server: Server = createServer((req, res) => {
     void (async () => {
       const raw = await readBody(req);
       const captured: CapturedRequest = { method: req.method ?? '', path: req.url ?? '', headers: { ...req.headers }, body: raw.toString('utf8') };
       requests.push(captured);
+      await o.onRequest?.(captured);
       if (o.target) {
         const headers = new Headers();
         for (const [k, v] of Object.entries(req.headers)) {
@@ -59,6 +69,7 @@ export async function startCapture(o: { target?: string; respond?: Responder }):
       res.writeHead(r.status, { 'content-type': 'application/json', ...r.headers, 'content-length': Buffer.byteLength(r.body) });
       res.end(r.body);
     })().catch((err: unknown) => {
+      if (res.headersSent || res.destroyed) return; // the client is gone (killed, say)
       res.writeHead(502, { 'content-type': 'text/plain' });
       res.end(`capture: ${(err as Error).message}`);
     });
