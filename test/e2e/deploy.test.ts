@@ -83,10 +83,10 @@ describe('deploy/ kustomizations', () => {
 describe('deploy/base applied for real', () => {
   afterAll(async () => {
     // The Namespace, CRD and RBAC are shared with the other e2e files: remove only what this adds.
-    await kubectl(['-n', NS, 'delete', 'deployment/cpi-controller', 'service/cpi-controller-metrics', '--ignore-not-found', '--wait=false']);
+    await kubectl(['-n', NS, 'delete', 'deployment/cpi-controller', 'service/cpi-controller-metrics', 'poddisruptionbudget/cpi-controller', '--ignore-not-found', '--wait=false']);
   });
 
-  it('creates the operator with its security context, probes, resources and metrics Service', async () => {
+  it('creates the operator with its security context, probes, resources, metrics Service and disruption budget', async () => {
     const res = await kubectl(['apply', '-k', 'deploy/base']);
     expect(res.code, res.stderr).toBe(0);
     expect(res.stderr).not.toMatch(/violate PodSecurity/);
@@ -119,6 +119,9 @@ describe('deploy/base applied for real', () => {
     const svc = JSON.parse(await kubectlOk(['-n', NS, 'get', 'service', 'cpi-controller-metrics', '-o', 'json']));
     expect(svc.spec.ports).toEqual([expect.objectContaining({ name: 'metrics', port: 8080, targetPort: 'metrics' })]);
     expect(svc.spec.selector).toEqual(d.spec.selector.matchLabels);
+
+    const pdb = JSON.parse(await kubectlOk(['-n', NS, 'get', 'poddisruptionbudget', 'cpi-controller', '-o', 'json']));
+    expect(pdb.spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: d.spec.selector.matchLabels } });
   });
 
   it('makes Pods that the restricted namespace admits, and it does enforce', async () => {
