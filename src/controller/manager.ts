@@ -5,7 +5,7 @@ import * as k8s from '@kubernetes/client-node';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import { ANNOTATIONS, GROUP, PLURAL, VERSION } from '../api/group.ts';
+import { ANNOTATIONS, PLURAL } from '../api/group.ts';
 import type { CustomerProfilesIntegration } from '../api/types.ts';
 import { AwsGateway } from '../aws/gateway.ts';
 import { Pacer } from '../aws/pacer.ts';
@@ -15,6 +15,7 @@ import { IntegrationReconciler } from '../reconcile/reconciler.ts';
 import { DomainSnapshots } from '../reconcile/snapshots.ts';
 import { metricsRoute, probeRoutes, startHttpServer, type RunningHttpServer } from '../runtime/http-server.ts';
 import { ResilientInformer } from '../runtime/informer.ts';
+import { integrationCollection, namespaceCollection } from '../runtime/collections.ts';
 import { Metrics } from '../runtime/metrics.ts';
 import { ClaimIndex } from './claims.ts';
 import { Controller, errorText, type ObjectCache } from './controller.ts';
@@ -56,26 +57,20 @@ export class Manager {
   async run(): Promise<number> {
     const { kubeConfig: kc, log } = this.o;
     const ns = this.o.namespace;
-    const custom = kc.makeApiClient(k8s.CustomObjectsApi);
-    const core = kc.makeApiClient(k8s.CoreV1Api);
-
-    // Watched custom objects are plain JSON (timestamps are strings), whatever client-node's types say.
+    // Both lists are time-limited: client-node has no request timeout, and a silent API server
+    // must not hang start-up forever.
     const rawInformer = new ResilientInformer<k8s.KubernetesObject>({
       kubeConfig: kc,
-      path: ns ? `/apis/${GROUP}/${VERSION}/namespaces/${ns}/${PLURAL}` : `/apis/${GROUP}/${VERSION}/${PLURAL}`,
-      list: () =>
-        (ns
-          ? custom.listNamespacedCustomObject({ group: GROUP, version: VERSION, plural: PLURAL, namespace: ns })
-          : custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural: PLURAL })) as never,
+      ...integrationCollection(kc, ns),
       logger: log.child({ informer: PLURAL }),
     });
+    // Watched custom objects are plain JSON (timestamps are strings), whatever client-node's types say.
     const cache = rawInformer as unknown as ObjectCache<CustomerProfilesIntegration>;
     const informer = rawInformer;
     // Namespaces may name an IAM role to assume for their resources (cross-account, as ACK does).
     const namespaces = new ResilientInformer<k8s.V1Namespace>({
       kubeConfig: kc,
-      path: '/api/v1/namespaces',
-      list: () => core.listNamespace() as never,
+      ...namespaceCollection(kc),
       logger: log.child({ informer: 'namespaces' }),
     });
 
@@ -99,6 +94,9 @@ export class Manager {
       writeGate: leader ? () => { if (!leader.isLeader()) throw new Error('this replica is not the leader'); } : undefined,
       observe: (op, outcome, s) => this.metrics.observeAwsCall(op, outcome, s),
       userAgent: `cpi-controller/${this.identity}`,
+      // A write that passed the leader gate must reach AWS before a standby can take over: the
+      // standby waits leaseDuration after the last renewal, the gate allows renewDeadline after it.
+      requestTimeoutMs: this.o.leaderElect ? Math.min(15_000, this.o.leaseDurationMs - this.o.renewDeadlineMs) : 15_000,
       signal: this.stopping.signal,
     });
     const claims = new ClaimIndex(this.o.region);
@@ -161,7 +159,15 @@ export class Manager {
     conditionsTimer.unref();
 
     log.info({ identity: this.identity, namespace: ns ?? '(all)', region: this.o.region, leaderElect: this.o.leaderElect }, 'starting');
-    await Promise.all([namespaces.start(), informer.start()]);
+    // A SIGTERM before the first sync must not wait for an API server that may never answer.
+    const synced = Promise.all([namespaces.start(), informer.start()]).then(() => true);
+    if (!(await Promise.race([synced, this.stopped().then(() => false)]))) {
+      synced.catch(() => {});
+      await Promise.all([informer.stop(), namespaces.stop()]);
+      await Promise.all(this.servers.map((s) => s.close()));
+      log.info({ exitCode: 0 }, 'stopped before the first sync');
+      return 0;
+    }
     this.metrics.setInformerSynced(true);
     void this.checkCredentials(gateway);
 

@@ -2,8 +2,9 @@
 // controller assume that role (STS AssumeRole against the emulator) for the resources in it, as
 // ACK's cross-account management does. Multi-region works per resource (spec.region).
 import * as k8s from '@kubernetes/client-node';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { adminKubeConfig, freshNamespace } from './support/index.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshNamespace, privateControlPlane, type PrivateControlPlane } from './support/index.ts';
+import { loadKubeConfig } from '../../src/dev/cluster-setup.ts';
 import { startController, startEmulator, type Emulator, type Proc } from './harness/processes.ts';
 import { Resources } from './harness/resources.ts';
 
@@ -16,23 +17,29 @@ describe('per-namespace credentials and per-resource regions', () => {
   let controller: Proc;
   let crossAccount: Resources;
   let home: Resources;
+  let cluster: PrivateControlPlane;
 
   beforeAll(async () => {
-    const core = adminKubeConfig().makeApiClient(k8s.CoreV1Api);
-    const nsCross = await freshNamespace('cred-x');
+    // This controller watches every namespace, so it gets a control plane of its own: in the
+    // shared one it would reconcile other test files' resources against its emulator.
+    cluster = await privateControlPlane();
+    const admin = loadKubeConfig(cluster.adminKubeconfig);
+    const core = admin.makeApiClient(k8s.CoreV1Api);
+    const nsCross = await freshNamespace('cred-x', admin);
     const merge = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
     await core.patchNamespace({ name: nsCross, body: { metadata: { annotations: { 'customerprofiles.gitops.dev/role-arn': ROLE } } } }, merge);
-    const nsHome = await freshNamespace('cred-h');
-    crossAccount = new Resources(nsCross);
-    home = new Resources(nsHome);
+    const nsHome = await freshNamespace('cred-h', admin);
+    crossAccount = new Resources(nsCross, admin);
+    home = new Resources(nsHome, admin);
     emulator = await startEmulator();
     await emulator.admin.createDomain('retail', 'us-east-1', OTHER_ACCOUNT);
     await emulator.admin.createDomain('retail', 'eu-west-2');
-    controller = await startController({ kubeconfig: inject('e2e').controllerKubeconfig, emulator });
+    controller = await startController({ kubeconfig: cluster.controllerKubeconfig, emulator });
   });
   afterAll(async () => {
     await controller?.stop();
     await emulator?.stop();
+    await cluster?.stop();
   });
 
   it('assumes the role named on the namespace and writes in that account', async () => {
