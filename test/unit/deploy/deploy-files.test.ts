@@ -95,7 +95,7 @@ describe('scripts/kind-e2e.sh', () => {
     for (const p of ['deploy/kind/cluster.yaml', 'deploy/overlays/kind-emulator/kustomization.yaml', 'deploy/base/crd.yaml', 'Dockerfile']) {
       expect(existsSync(join(root, p)), p).toBe(true);
     }
-  });
+  }, 30_000);
 });
 
 describe('scripts/emulator-seed.ts', () => {
@@ -158,5 +158,5 @@ describe('the seeding code kind-e2e.sh runs inside the emulator Pod', () => {
     } finally {
       await emulator.close();
     }
-  });
+  }, 30_000);
 });
