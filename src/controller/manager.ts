@@ -155,7 +155,12 @@ export class Manager {
     const url = (s: RunningHttpServer | undefined) => (s ? `http://${s.host.includes(':') ? `[${s.host}]` : s.host}:${s.port}` : 'disabled');
     log.info({ metrics: url(metricsServer), health: url(healthServer) }, 'serving metrics and probes');
 
-    const conditionsTimer = setInterval(() => this.metrics.setResourceConditions(countConditions(cache.list())), 15_000);
+    let restartsSeen = 0;
+    const conditionsTimer = setInterval(() => {
+      this.metrics.setResourceConditions(countConditions(cache.list()));
+      const restarts = informer.status().restarts;
+      for (; restartsSeen < restarts; restartsSeen++) this.metrics.informerRestarted();
+    }, 15_000);
     conditionsTimer.unref();
 
     log.info({ identity: this.identity, namespace: ns ?? '(all)', region: this.o.region, leaderElect: this.o.leaderElect }, 'starting');

@@ -51,7 +51,7 @@ export function help(): string {
     '',
     'Flags (each also read from the environment variable shown; a flag wins):',
     ...rows,
-    '  --help                                 show this help',
+    `${'  --help'.padEnd(38)} show this help`,
     '',
     'AWS credentials, region and endpoints come from the standard AWS SDK environment:',
     '  AWS_REGION, AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN, AWS_PROFILE,',
