@@ -29,6 +29,8 @@ export interface ControlPlaneOptions {
   stateRoot?: string;
   /** How long to wait for /readyz. Default 90 s (a loaded 2-core machine can be slow). */
   readyTimeoutMs?: number;
+  /** Aborts the start (the build, or the wait for readiness); whatever started is stopped. */
+  signal?: AbortSignal;
 }
 
 export interface ControlPlane {
@@ -134,7 +136,7 @@ interface Proc {
 /** Starts the control plane and resolves once /readyz answers 200 to the admin certificate. */
 export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise<ControlPlane> {
   const log = opts.log ?? (() => {});
-  const binaries = opts.binaries ?? (await ensureK8sBinaries(log));
+  const binaries = opts.binaries ?? (await ensureK8sBinaries(log, opts.signal ? { signal: opts.signal } : {}));
   const readyTimeoutMs = opts.readyTimeoutMs ?? 90_000;
   const started = Date.now();
 
@@ -224,6 +226,7 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
   const waitUntil = async (what: string, proc: Proc, check: () => Promise<boolean>, timeoutMs: number) => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
+      if (opts.signal?.aborted) throw new ControlPlaneError('start interrupted');
       if (!isRunning(proc)) {
         throw new ControlPlaneError(`${what}: the process exited (code ${proc.child.exitCode}, signal ${proc.child.signalCode}) before it was ready.\n${logs()}`);
       }

@@ -83,9 +83,9 @@ interface RunResult {
 }
 
 /** Runs a command to completion, keeping only the tail of its output (Go prints a lot on failure). */
-function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<RunResult> {
+function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], ...(signal ? { signal } : {}) });
     let output = '';
     const keep = (chunk: Buffer) => {
       output = (output + chunk.toString()).slice(-8000);
@@ -152,7 +152,10 @@ function planSteps(missing: (keyof K8sBinaries)[]): Step[] {
  * Returns the paths of kube-apiserver, etcd and kubectl, building whichever is missing first.
  * A cold build takes about 4.5 minutes on 2 cores; afterwards this only checks three files.
  */
-export async function ensureK8sBinaries(log: Log = (l) => process.stderr.write(`${l}\n`)): Promise<K8sBinaries> {
+export async function ensureK8sBinaries(
+  log: Log = (l) => process.stderr.write(`${l}\n`),
+  opts: { signal?: AbortSignal } = {},
+): Promise<K8sBinaries> {
   const dir = k8sBinDir();
   const paths = k8sBinaryPaths(dir);
   const missing = missingK8sBinaries(dir);
@@ -170,6 +173,7 @@ export async function ensureK8sBinaries(log: Log = (l) => process.stderr.write(`
   const started = Date.now();
   log(`k8s-bin: building ${missing.join(', ')} into ${dir} with ${version} (${steps.length} steps)`);
   for (const [i, step] of steps.entries()) {
+    if (opts.signal?.aborted) throw new K8sBuildError('the build was interrupted; run it again to continue (finished binaries are kept)');
     const stepStart = Date.now();
     const prefix = `k8s-bin: [${i + 1}/${steps.length}]`;
     log(`${prefix} ${step.what} ...`);
@@ -178,7 +182,10 @@ export async function ensureK8sBinaries(log: Log = (l) => process.stderr.write(`
     const tmp = step.output ? `${paths[step.output]}.tmp-${process.pid}` : undefined;
     try {
       const args = tmp ? [...step.args.slice(0, -1), '-o', tmp, step.args.at(-1)!] : step.args;
-      const r = await run('go', args, join(wrapperModulesDir(), step.module), env);
+      const r = await run('go', args, join(wrapperModulesDir(), step.module), env, opts.signal).catch((err: Error) => {
+        if (err.name === 'AbortError') throw new K8sBuildError('the build was interrupted; run it again to continue (finished binaries are kept)');
+        throw err;
+      });
       if (r.code !== 0) {
         throw new K8sBuildError(`${step.what} failed (go ${step.args[0]} exited ${r.code}):\n${r.output.trim()}`);
       }

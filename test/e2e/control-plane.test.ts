@@ -1,8 +1,8 @@
 // Proves with `ps` that a local control plane leaves no process and no state dir behind, however
 // the process that runs it ends: stop(), a failing start, an uncaught exception, SIGINT/SIGTERM of
 // `cpi cluster`, and a SIGTERM or SIGKILL that no handler sees (the watchdog's job).
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -176,4 +176,44 @@ describe('local control plane', () => {
       expect(processesMentioning(server.replace('https://127.0.0.1', ''))).toEqual([]);
     });
   }
+});
+
+describe('building the binaries (npm run k8s:build)', () => {
+  const build = (env: NodeJS.ProcessEnv) =>
+    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(process.execPath, ['tools/k8s-bin/build.ts'], { cwd: repo(), env }, (err, stdout, stderr) =>
+        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      );
+    });
+  const noStack = /\n\s+at /;
+
+  test('without Go: says what to install, or to use E2E_KUBECONFIG', async () => {
+    const empty = join(stateRoot(), 'bin');
+    const r = await build({ PATH: dirname(process.execPath), HOME: process.env.HOME, CPI_K8S_BIN_DIR: empty });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('Go is not installed');
+    expect(r.stderr).toContain('https://go.dev/dl/');
+    expect(r.stderr).toContain('E2E_KUBECONFIG=');
+    expect(r.stderr).not.toMatch(noStack);
+    expect(existsSync(empty) ? readdirSync(empty) : []).toEqual([]);
+  });
+
+  test('with a Go that is too old: names the version found and the one needed', async () => {
+    const root = stateRoot();
+    const fakeBin = join(root, 'fake-go');
+    mkdirSync(fakeBin);
+    writeFileSync(join(fakeBin, 'go'), '#!/bin/sh\necho go1.22.5\n');
+    chmodSync(join(fakeBin, 'go'), 0o755);
+    const r = await build({ PATH: `${fakeBin}:${dirname(process.execPath)}:/usr/bin:/bin`, HOME: process.env.HOME, CPI_K8S_BIN_DIR: join(root, 'bin') });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("Go 1.26 or newer is needed to build Kubernetes v1.36.3, found 'go1.22.5'");
+    expect(r.stderr).not.toMatch(noStack);
+  });
+
+  test('with the cache complete: builds nothing and prints where the binaries are', async () => {
+    const r = await build({ ...process.env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toContain('k8s-bin: building');
+    for (const path of Object.values(k8sBinaryPaths())) expect(r.stdout).toContain(path);
+  });
 });

@@ -48,11 +48,17 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
 
   // Ctrl-C while starting or running: stop in order (API server, then etcd), remove the state, exit.
   let interrupted: NodeJS.Signals | undefined;
+  const abort = new AbortController(); // interrupts a build or a start in progress
   let wake: () => void = () => {};
   const onSignal = (sig: NodeJS.Signals) => {
-    if (interrupted) return; // a second Ctrl-C: the exit handler kills what is left
+    if (interrupted) {
+      // A second Ctrl-C: leave now; the exit handler SIGKILLs what is left and removes the state.
+      io.err(`${sig} again: killing the control plane`);
+      process.exit(130);
+    }
     interrupted = sig;
     io.err(`\n${sig}: stopping the control plane ...`);
+    abort.abort();
     wake();
   };
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
@@ -61,8 +67,9 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
   try {
     const t0 = Date.now();
     try {
-      cp = await startControlPlane({ log: (line) => io.err(line) });
+      cp = await startControlPlane({ log: (line) => io.err(line), signal: abort.signal });
     } catch (err) {
+      if (interrupted) return 130;
       if (err instanceof K8sBuildError) throw new CliError(err.message);
       throw err;
     }
