@@ -1,6 +1,7 @@
 // Proves with `ps` that a local control plane leaves no process and no state dir behind, however
 // the process that runs it ends: stop(), a failing start, an uncaught exception, SIGINT/SIGTERM of
-// `cpi cluster`, and a SIGTERM or SIGKILL that no handler sees (the watchdog's job).
+// `cpi cluster`, a SIGTERM or SIGKILL that no handler sees (the watchdog's job), and a whole e2e
+// vitest run that fails or is interrupted with Ctrl-C. Also the build script's error messages.
 import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -216,4 +217,47 @@ describe('building the binaries (npm run k8s:build)', () => {
     expect(r.stderr).not.toContain('k8s-bin: building');
     for (const path of Object.values(k8sBinaryPaths())) expect(r.stdout).toContain(path);
   });
+});
+
+describe('an e2e run (vitest + global setup) that fails or is interrupted with Ctrl-C', () => {
+  for (const mode of ['interrupt', 'fail'] as const) {
+    test(`${mode}: no process of its control plane is left`, async () => {
+      // Its own process group, like a terminal's foreground job: Ctrl-C is SIGINT to the whole group.
+      const child = spawn(
+        process.execPath,
+        [join(repo(), 'node_modules/vitest/vitest.mjs'), 'run', '--config', 'test/e2e/support/interrupt/vitest.config.ts'],
+        { cwd: repo(), detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, INTERRUPT_MODE: mode === 'fail' ? 'fail' : 'hang', E2E_KUBECONFIG: '' } },
+      );
+      let out = '';
+      child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+      child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+      let closed = false;
+      child.once('close', () => (closed = true));
+      try {
+        const dir = (await waitFor(() => {
+          const m = /state in (\S+)\)/.exec(out);
+          if (m) return m;
+          if (closed) throw new WaitAborted(`vitest exited before its control plane was up:\n${out}`);
+          return undefined;
+        }, { what: 'the nested run to start its control plane', timeoutMs: 120_000 }))[1]!;
+        // The state dir is in the command lines of etcd and kube-apiserver.
+        const pids = processesMentioning(dir).map((l) => Number(l.trim().split(/\s+/)[0]));
+        expect(pids.length).toBe(2);
+
+        if (mode === 'interrupt') {
+          await waitFor(() => {
+            if (out.includes('NESTED-TEST-RUNNING')) return true;
+            if (closed) throw new WaitAborted(`vitest exited early:\n${out}`);
+            return false;
+          }, { what: 'the nested test to run', timeoutMs: 60_000 });
+          process.kill(-child.pid!, 'SIGINT');
+        }
+        await exitOf(child);
+        if (mode === 'fail') expect(child.exitCode).toBe(1);
+        await nothingLeft(dir, pids);
+      } finally {
+        if (!closed) process.kill(-child.pid!, 'SIGKILL');
+      }
+    });
+  }
 });
