@@ -42,10 +42,12 @@ export interface SpawnOptions {
   keepLines?: number;
   /** Called for every output line. */
   onLine?: (line: string) => void;
+  /** The cpi entry point to run (default: this checkout's bin/cpi.js). */
+  cli?: string;
 }
 
 export function spawnCpi(args: string[], o: SpawnOptions = {}): CpiProcess {
-  const proc = spawn(process.execPath, [CPI, ...args], {
+  const proc = spawn(process.execPath, [o.cli ?? CPI, ...args], {
     env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...o.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

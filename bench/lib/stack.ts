@@ -17,7 +17,7 @@ export interface Scenario {
   watch: ReadyWatch;
   controller?: ControllerProcess;
   /** Starts (or restarts) the controller for this namespace with extra flags. */
-  startController(args?: string[]): Promise<ControllerProcess>;
+  startController(args?: string[], env?: NodeJS.ProcessEnv, cli?: string): Promise<ControllerProcess>;
   stop(): Promise<void>;
 }
 
@@ -38,12 +38,14 @@ export async function startScenario(cluster: Cluster, o: ScenarioOptions): Promi
     emulator,
     user: new UserClient(cluster.admin, o.namespace),
     watch,
-    async startController(args = []) {
+    async startController(args = [], env = {}, cli) {
       await s.controller?.stop();
       s.controller = await startController({
         kubeconfig: cluster.controllerKubeconfig,
         emulator,
         args: ['--namespace', o.namespace, ...args],
+        env,
+        ...(cli ? { cli } : {}),
         logFile: join(cluster.work, `${o.namespace}-controller.log`),
       });
       log(`controller pid ${s.controller.pid} (${args.join(' ') || 'defaults'})`);
