@@ -23,3 +23,8 @@ export function accountOfArn(arn: string): string | undefined {
 export function isFlowUriFor(uri: string, flowName: string): boolean {
   return /^arn:[^:]+:appflow:/.test(uri) && uri.endsWith(`:flow/${flowName}`);
 }
+
+/** The flow name inside an AppFlow flow ARN (the Uri AWS gives a flow-based integration). */
+export function flowNameOfUri(uri: string | undefined): string | undefined {
+  return uri?.match(/^arn:[^:]+:appflow:[^:]*:[^:]*:flow\/(.+)$/)?.[1];
+}

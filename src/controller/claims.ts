@@ -1,15 +1,20 @@
 // Who claims which integration. Two resources that name the same (region, domain, uri) would
 // fight over one integration; the older one keeps it and the younger gets Conflict (DESIGN §2).
 import type { CustomerProfilesIntegration } from '../api/types.ts';
+import { flowNameOfUri } from '../aws/arn.ts';
 
 export function claimOf(obj: CustomerProfilesIntegration, defaultRegion: string): string | undefined {
   const spec = obj.spec;
   if (!spec?.domainName) return undefined;
-  const uri = spec.uri || obj.status?.uri || (spec.flowDefinition?.flowName ? `flow:${spec.flowDefinition.flowName}` : undefined);
-  if (!uri) return undefined;
-  // Flow names are unique per account and region, whatever the domain: AWS refuses a second one.
-  const scope = uri.startsWith('flow:') ? '*' : spec.domainName;
-  return `${spec.region || defaultRegion}|${scope}|${uri}`;
+  const region = spec.region || defaultRegion;
+  // A flow-based integration is its flow: the name is unique per account and region whatever the
+  // domain (AWS refuses a second), and the Uri AWS generates from it names the same thing. One claim
+  // for every spelling, so a resource whose status already holds that Uri still meets a newcomer
+  // that only names the flow.
+  const flowName = spec.flowDefinition?.flowName ?? flowNameOfUri(spec.uri || obj.status?.uri);
+  if (flowName) return `${region}|*|flow:${flowName}`;
+  const uri = spec.uri || obj.status?.uri;
+  return uri ? `${region}|${spec.domainName}|${uri}` : undefined;
 }
 
 const keyOf = (o: CustomerProfilesIntegration) => `${o.metadata.namespace}/${o.metadata.name}`;

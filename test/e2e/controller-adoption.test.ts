@@ -2,6 +2,7 @@
 // differs). Two resources that claim one integration: the younger is Stalled Conflict, never writes,
 // and deleting it leaves the integration to the older one.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { IntegrationSpec } from '../../src/api/types.ts';
 import { AwsView } from './harness/aws-view.ts';
 import { eventsFor } from './harness/events.ts';
 import { startController, startEmulator, type Emulator, type Proc } from './harness/processes.ts';
@@ -87,5 +88,31 @@ describe('controller: adoption and conflicts', () => {
     expect(await aws.writes(mark)).toEqual([]);
     expect((await aws.integration('retail', uri('3')))?.ObjectTypeName).toBe('CTR');
     expect(condition(await res.get('a-owner'), 'Ready')).toMatchObject({ status: 'True' });
+  });
+
+  it('sees two flow resources with one flow name as one integration, also after AWS named it', async () => {
+    const flow = (description: string): IntegrationSpec => ({
+      domainName: 'retail',
+      objectTypeName: 'CustomerCsv',
+      flowDefinition: {
+        flowName: 'shared-flow',
+        description,
+        kmsArn: 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+        sourceFlowConfig: { connectorType: 'S3', sourceConnectorProperties: { s3: { bucketName: 'crm-export' } } },
+        tasks: [{ taskType: 'Filter', sourceFields: ['id'], connectorOperator: { s3: 'PROJECTION' } }],
+        triggerConfig: { triggerType: 'OnDemand' },
+      },
+    });
+    await res.create('c-flow-owner', flow('first'));
+    const owner = await res.waitReady('c-flow-owner');
+    const flowUri = owner.status!.uri!;
+    const mark = await aws.mark();
+
+    await res.create('d-flow-younger', flow('second'));
+    const stalled = await res.waitForCondition('d-flow-younger', 'Stalled', 'True', { reason: 'Conflict' });
+    expect(condition(stalled, 'Stalled')!.message).toContain(`${ns}/c-flow-owner`);
+    expect(await putsFor(mark, flowUri)).toEqual([]);
+    expect(await aws.writes(mark)).toEqual([]);
+    expect((await aws.flow('shared-flow'))?.Definition).toMatchObject({ Description: 'first' });
   });
 });

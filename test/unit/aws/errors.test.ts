@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AwsFailure, classifyAwsError } from '../../../src/aws/errors.ts';
-import { accountOfArn, integrationArn, isFlowUriFor, partitionOf } from '../../../src/aws/arn.ts';
+import { accountOfArn, flowNameOfUri, integrationArn, isFlowUriFor, partitionOf } from '../../../src/aws/arn.ts';
 
 const sdkError = (name: string, status?: number, message = 'boom') =>
   Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status, requestId: 'req-1' } });
@@ -54,5 +54,9 @@ describe('ARNs', () => {
     expect(isFlowUriFor('arn:aws:appflow:us-east-1:1:flow/My_Flow', 'My_Flow')).toBe(true);
     expect(isFlowUriFor('arn:aws:appflow:us-east-1:1:flow/Other', 'My_Flow')).toBe(false);
     expect(isFlowUriFor('arn:aws:connect:us-east-1:1:instance/My_Flow', 'My_Flow')).toBe(false);
+    expect(flowNameOfUri('arn:aws:appflow:us-east-1:1:flow/My_Flow')).toBe('My_Flow');
+    expect(flowNameOfUri('arn:aws-cn:appflow:cn-north-1:1:flow/f.1')).toBe('f.1');
+    expect(flowNameOfUri('arn:aws:connect:us-east-1:1:instance/x')).toBeUndefined();
+    expect(flowNameOfUri(undefined)).toBeUndefined();
   });
 });

@@ -17,9 +17,16 @@ describe('claimOf', () => {
     expect(claimOf(cpi('a', '', { uri: 'arn:x' }), 'us-east-1')).toBe('us-east-1|retail|arn:x');
     expect(claimOf(cpi('a', '', { uri: 'arn:x', region: 'eu-west-2' }), 'us-east-1')).toBe('eu-west-2|retail|arn:x');
   });
-  it('falls back to the uri AWS generated, then to the flow name across domains', () => {
-    expect(claimOf(cpi('a', '', {}, { uri: 'arn:aws:appflow:r:1:flow/F' }), 'r')).toBe('r|retail|arn:aws:appflow:r:1:flow/F');
-    expect(claimOf(cpi('a', '', { flowDefinition: { flowName: 'F' } }), 'r')).toBe('r|*|flow:F');
+  it('names a flow-based integration by its flow, across domains, however it is spelled', () => {
+    const byName = claimOf(cpi('a', '', { flowDefinition: { flowName: 'F' } }), 'r');
+    expect(byName).toBe('r|*|flow:F');
+    // Once AWS generated the Uri (in status), it is still the same claim as the name alone.
+    expect(claimOf(cpi('a', '', { flowDefinition: { flowName: 'F' } }, { uri: 'arn:aws:appflow:r:1:flow/F' }), 'r')).toBe(byName);
+    expect(claimOf(cpi('a', '', { uri: 'arn:aws:appflow:r:1:flow/F' }), 'r')).toBe(byName);
+    expect(claimOf(cpi('a', '', {}, { uri: 'arn:aws:appflow:r:1:flow/F' }), 'r')).toBe(byName);
+  });
+  it('falls back to the uri in status for other integrations', () => {
+    expect(claimOf(cpi('a', '', {}, { uri: 'arn:aws:connect:r:1:instance/x' }), 'r')).toBe('r|retail|arn:aws:connect:r:1:instance/x');
   });
   it('has no claim without a uri or a flow', () => {
     expect(claimOf(cpi('a', '', {}), 'r')).toBeUndefined();
@@ -55,6 +62,15 @@ describe('ClaimIndex', () => {
     idx.upsert(young);
     expect(idx.remove(old)).toEqual(['ns/young']);
     expect(idx.olderClaimant(young)).toBeUndefined();
+  });
+
+  it('finds the conflict between a created flow resource and a newcomer naming the same flow', () => {
+    const idx = new ClaimIndex('r');
+    const owner = cpi('owner', '2026-01-01T00:00:00Z', { flowDefinition: { flowName: 'F' } }, { uri: 'arn:aws:appflow:r:1:flow/F' });
+    const newcomer = cpi('newcomer', '2026-02-01T00:00:00Z', { domainName: 'other', flowDefinition: { flowName: 'F' } });
+    idx.upsert(owner);
+    expect(idx.upsert(newcomer)).toEqual(['ns/owner']);
+    expect(idx.olderClaimant(newcomer)).toBe('ns/owner');
   });
 
   it('moves a resource whose claim changed and tells the peers of the old claim', () => {
