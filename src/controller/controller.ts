@@ -116,7 +116,7 @@ export class Controller {
       try {
         interval = Math.max(1000, parseDuration(text, ANNOTATIONS.pollInterval));
       } catch {
-        /* an unparsable annotation keeps the default; the reconciler reports it */
+        /* an unparsable annotation keeps the default; the reconciler reports it (Warning InvalidAnnotation) */
       }
     }
     return nextPollDelay(Date.now(), interval, obj.spec.domainName);

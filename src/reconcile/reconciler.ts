@@ -4,6 +4,7 @@
 import type { CustomerProfilesIntegration, IntegrationSpec, IntegrationStatus } from '../api/types.ts';
 import deepEqual from 'fast-deep-equal';
 import { ANNOTATIONS, FINALIZER } from '../api/group.ts';
+import { parseDuration } from '../cli/flags.ts';
 import { flowDefinitionHash } from '../api/hash.ts';
 import { integrationArn } from '../aws/arn.ts';
 import { AwsFailure, classifyAwsError } from '../aws/errors.ts';
@@ -72,6 +73,7 @@ export class IntegrationReconciler {
     const prio: CallPriority = trigger === 'change' ? 'high' : 'low';
 
     if (obj.metadata.deletionTimestamp) return this.finalize(obj, target, isPaused);
+    if (trigger === 'change') this.checkAnnotations(obj);
 
     const base: IntegrationStatus = { ...(obj.status ?? {}), lastHandledReconcileAt: annotations[ANNOTATIONS.reconcileRequestedAt] ?? obj.status?.lastHandledReconcileAt };
     if (base.lastHandledReconcileAt === undefined) delete base.lastHandledReconcileAt;
@@ -217,6 +219,25 @@ export class IntegrationReconciler {
     }
     await this.d.writer.setFinalizers(obj, (obj.metadata.finalizers ?? []).filter((f) => f !== FINALIZER));
     return {};
+  }
+
+  /** A mistyped annotation would silently do nothing: say so where the person will look. */
+  private checkAnnotations(obj: CustomerProfilesIntegration): void {
+    const a = obj.metadata.annotations ?? {};
+    const problems: string[] = [];
+    const paused = a[ANNOTATIONS.paused];
+    if (paused !== undefined && paused !== 'true' && paused !== 'false') {
+      problems.push(`${ANNOTATIONS.paused}: "${paused}" is neither "true" nor "false"; the resource is not paused`);
+    }
+    const poll = a[ANNOTATIONS.pollInterval];
+    if (poll !== undefined) {
+      try {
+        parseDuration(poll, ANNOTATIONS.pollInterval);
+      } catch {
+        problems.push(`${ANNOTATIONS.pollInterval}: "${poll}" is not a duration such as 30s or 10m; the controller's --poll-interval applies`);
+      }
+    }
+    for (const p of problems) this.d.events.emit(obj, 'Warning', 'InvalidAnnotation', 'Reconcile', p);
   }
 
   private async fail(obj: CustomerProfilesIntegration, base: IntegrationStatus, err: unknown): Promise<ReconcileResult> {

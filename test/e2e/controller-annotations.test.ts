@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ANNOTATIONS } from '../../src/api/group.ts';
 import { AwsView } from './harness/aws-view.ts';
+import { eventsFor } from './harness/events.ts';
 import { startController, startEmulator, type Emulator, type Proc } from './harness/processes.ts';
 import { Resources, condition } from './harness/resources.ts';
 import { freshNamespace, waitFor } from './support/index.ts';
@@ -101,5 +102,18 @@ describe('controller: annotations', () => {
     expect(inDomain('fast')).toBeGreaterThanOrEqual(3);
     expect(inDomain('slow')).toBe(0);
     expect((await aws.integration('slow', uri('4')))?.ObjectTypeName).toBe('Console'); // not polled yet
+  });
+
+  it('warns about an annotation it cannot understand instead of ignoring it silently', async () => {
+    await res.annotate('slow', { [ANNOTATIONS.pollInterval]: '5 minutes', [ANNOTATIONS.paused]: 'yes' });
+    const warnings = await waitFor(async () => {
+      const e = (await eventsFor(res.namespace, 'slow')).filter((x) => x.reason === 'InvalidAnnotation');
+      return e.length === 2 ? e : undefined;
+    }, { what: 'two InvalidAnnotation events for slow' });
+    expect(warnings.every((w) => w.type === 'Warning')).toBe(true);
+    expect(warnings.some((w) => w.note.includes('"5 minutes"'))).toBe(true);
+    expect(warnings.some((w) => w.note.includes('"yes"'))).toBe(true);
+    // Not paused: the reconcile it triggered corrected the drift left in the "slow" domain.
+    await waitFor(async () => (await aws.integration('slow', uri('4')))?.ObjectTypeName === 'CTR', { what: 'slow corrected' });
   });
 });

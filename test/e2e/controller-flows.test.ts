@@ -3,6 +3,7 @@
 // compared with the body the AWS SDK itself builds for the same input, written by hand in the SDK's
 // own terms (test/fixtures/salesforce-scheduled-flow.ts): an independent expectation.
 import { CustomerProfilesClient, PutIntegrationCommand } from '@aws-sdk/client-customer-profiles';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { EXPECTED_EPOCH_SECONDS, SALESFORCE_FLOW_NAME, salesforceSdkInput, salesforceSpec } from '../fixtures/salesforce-scheduled-flow.ts';
 import { AwsView } from './harness/aws-view.ts';
@@ -55,6 +56,7 @@ describe('controller: flow-based integrations', () => {
       emulator,
       namespace: ns,
       env: { AWS_ENDPOINT_URL_CUSTOMER_PROFILES: proxy.url },
+      args: ['--poll-interval', '2s'],
     });
   });
   afterAll(async () => {
@@ -121,6 +123,16 @@ describe('controller: flow-based integrations', () => {
     expect(body).not.toHaveProperty('Tags'); // tags change through TagResource after creation
     const flow = await aws.flow(SALESFORCE_FLOW_NAME);
     expect((flow?.Definition as any).TriggerConfig.TriggerProperties.Scheduled.ScheduleExpression).toBe('rate(2hours)');
+  });
+
+  it('makes zero AWS writes and zero status writes at rest over three polls (FlowDefinition is write-only)', async () => {
+    const obj = await res.waitReady('salesforce');
+    const mark = await aws.mark();
+    await sleep(7_000); // three 2 s poll intervals at rest are the thing measured
+    const ops = await aws.operations(mark);
+    expect(ops.filter((o) => o === 'ListIntegrations' || o === 'GetIntegration').length).toBeGreaterThan(0); // it did poll
+    expect(await aws.writes(mark)).toEqual([]);
+    expect((await res.get('salesforce'))!.metadata.resourceVersion).toBe(obj.metadata.resourceVersion);
   });
 
   it('deletes a flow integration by the Uri AWS generated, and its flow with it', async () => {
