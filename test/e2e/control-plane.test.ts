@@ -151,8 +151,10 @@ describe('local control plane', () => {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     test(`${signal} of \`cpi cluster\`: ordered stop, exit 0, nothing left`, async () => {
       const out = join(stateRoot(), 'kubeconfig');
+      // SIGINT: the full command (CRD and RBAC installed); SIGTERM: --bare.
+      const bare = signal === 'SIGTERM';
       const { child, match, output } = await spawnUntilLine(
-        ['bin/cpi.js', 'cluster', '--bare', '--kubeconfig-out', out],
+        ['bin/cpi.js', 'cluster', ...(bare ? ['--bare'] : []), '--kubeconfig-out', out],
         /^export KUBECONFIG=(.*)$/m,
       );
       expect(match[1]).toBe(out);
@@ -162,6 +164,16 @@ describe('local control plane', () => {
       expect(execFileSync(kubectl, [`--kubeconfig=${out}`, 'get', 'ns', 'default', '-o', 'name'], { encoding: 'utf8' }).trim()).toBe(
         'namespace/default',
       );
+      const crd = execFileSync(kubectl, [`--kubeconfig=${out}`, 'get', 'crd', '-o', 'name'], { encoding: 'utf8' });
+      if (bare) expect(crd.trim()).toBe('');
+      else {
+        expect(crd).toContain('customerprofilesintegrations.customerprofiles.gitops.dev');
+        const controller = /ServiceAccount cpi-system\/cpi-controller: (\S+)/.exec(output())![1]!;
+        const can = (verb: string, what: string) =>
+          execFileSync(kubectl, [`--kubeconfig=${controller}`, 'auth', 'can-i', verb, what, '-A'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+        expect(can('watch', 'customerprofilesintegrations.customerprofiles.gitops.dev')).toBe('yes');
+        expect(() => can('list', 'secrets')).toThrow(); // `auth can-i` exits 1 for "no"
+      }
       // The state dir is in the args of etcd and kube-apiserver; the watchdog is a child too.
       const kids = childrenOf(child.pid!);
       expect(kids.length).toBe(3);

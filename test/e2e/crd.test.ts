@@ -320,4 +320,25 @@ describe('deploy/', () => {
     // Every exclusion still exists (a stale list would hide a new file).
     for (const f of Object.keys(notForApiServer)) expect(all, `${f} is listed in notForApiServer but gone`).toContain(f);
   });
+
+  test("the controller's ServiceAccount (the kubeconfig every e2e test runs it with) can do what it needs, nothing more", async () => {
+    const controller = e2eContext().controllerKubeconfig;
+    const can = async (...args: string[]) => (await kubectl(['auth', 'can-i', ...args], { kubeconfig: controller })).stdout.trim();
+    const who = await kubectlOk(['auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username}'], { kubeconfig: controller });
+    expect(who).toBe('system:serviceaccount:cpi-system:cpi-controller');
+    const cpi = 'customerprofilesintegrations.customerprofiles.gitops.dev';
+    for (const args of [
+      ['list', cpi, '-A'], ['watch', cpi, '-A'], ['patch', cpi, '-n', ns], ['update', cpi, '-n', ns],
+      ['patch', `${cpi}/status`, '-n', ns], ['update', `${cpi}/finalizers`, '-n', ns],
+      ['create', 'events.events.k8s.io', '-n', ns], ['patch', 'events.events.k8s.io', '-n', ns],
+      ['list', 'namespaces'], ['watch', 'namespaces'], ['get', 'namespaces'],
+      ['get', 'leases.coordination.k8s.io', '-n', 'cpi-system'], ['create', 'leases.coordination.k8s.io', '-n', 'cpi-system'],
+      ['update', 'leases.coordination.k8s.io', '-n', 'cpi-system'],
+    ]) expect(await can(...args), `can-i ${args.join(' ')}`).toBe('yes');
+    for (const args of [
+      ['create', cpi, '-n', ns], ['delete', cpi, '-n', ns], ['get', 'secrets', '-n', ns], ['list', 'secrets', '-A'],
+      ['update', 'leases.coordination.k8s.io', '-n', ns], ['create', 'namespaces'], ['delete', 'events.events.k8s.io', '-n', ns],
+      ['create', 'pods', '-n', 'cpi-system'],
+    ]) expect(await can(...args), `can-i ${args.join(' ')}`).toBe('no');
+  });
 });
