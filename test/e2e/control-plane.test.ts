@@ -273,3 +273,32 @@ describe('an e2e run (vitest + global setup) that fails or is interrupted with C
     });
   }
 });
+
+describe('E2E_KUBECONFIG', () => {
+  test('an e2e run uses the existing cluster it names: no control plane of its own, CRD and RBAC installed, cluster left running', async () => {
+    const existing = await startControlPlane({ stateRoot: stateRoot() });
+    try {
+      const r = await new Promise<{ code: number; out: string }>((resolve) => {
+        execFile(
+          process.execPath,
+          [join(repo(), 'node_modules/vitest/vitest.mjs'), 'run', '--config', 'test/e2e/support/interrupt/vitest.config.ts'],
+          { cwd: repo(), env: { ...process.env, INTERRUPT_MODE: 'pass', E2E_KUBECONFIG: existing.kubeconfigPath } },
+          (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr }),
+        );
+      });
+      expect(r.code, r.out).toBe(0);
+      expect(r.out).toContain(`using the existing cluster of E2E_KUBECONFIG=${existing.kubeconfigPath}`);
+      expect(r.out).not.toContain('control plane ready');
+      expect(r.out).toContain(`NESTED-TEST-RUNNING ${existing.server}`);
+      const kubectl = k8sBinaryPaths().kubectl;
+      const k = (...args: string[]) => execFileSync(kubectl, [`--kubeconfig=${existing.kubeconfigPath}`, ...args], { encoding: 'utf8' });
+      expect(k('get', 'crd', '-o', 'name')).toContain('customerprofilesintegrations.customerprofiles.gitops.dev');
+      expect(k('get', 'serviceaccount', 'cpi-controller', '-n', 'cpi-system', '-o', 'name').trim()).toBe('serviceaccount/cpi-controller');
+      // Teardown left the cluster it did not start alone.
+      expect(existing.pids().kubeApiserver).toBeGreaterThan(0);
+      expect(existing.pids().etcd).toBeGreaterThan(0);
+    } finally {
+      await existing.stop();
+    }
+  });
+});
