@@ -28,7 +28,7 @@ describe('controller: latency and burst at default quotas', () => {
     aws = new AwsView(emulator.admin);
     await emulator.admin.createDomain('latency');
     await emulator.admin.createDomain('burst');
-    controller = await startController({ kubeconfig: inject('e2e').controllerKubeconfig, emulator, namespace: ns, args: ['--log-level', 'info'] });
+    controller = await startController({ kubeconfig: inject('e2e').controllerKubeconfig, emulator, namespace: ns, args: ['--log-level', 'info', '--poll-interval', '2s'] });
   });
   afterAll(async () => {
     await controller?.stop();
@@ -69,4 +69,20 @@ describe('controller: latency and burst at default quotas', () => {
     expect(log.filter((e) => e.operation === 'PutIntegration').map((e) => e.status)).toEqual(Array(n).fill(200));
     expect((await aws.integrations('burst')).length).toBe(n);
   }, 120_000);
+
+  it('at rest, drift checks cost about one ListIntegrations per domain and poll, and no writes', async () => {
+    const before = new Map((await res.list()).map((o) => [o.metadata.name, o.metadata.resourceVersion]));
+    expect(before.size).toBe(40);
+    const mark = await aws.mark();
+    await sleep(6_000); // three 2 s poll intervals at rest are the thing measured
+    const ops = await aws.operations(mark);
+    const lists = ops.filter((o) => o === 'ListIntegrations').length;
+    console.log(`[measure] at rest, 40 resources in 2 domains, 6 s at a 2 s poll interval: ${lists} ListIntegrations, ${ops.filter((o) => o === 'GetIntegration').length} GetIntegration`);
+    expect(ops.filter((o) => o === 'GetIntegration')).toEqual([]);
+    expect(lists).toBeGreaterThanOrEqual(2); // both domains were checked
+    expect(lists).toBeLessThanOrEqual(2 * (6 / 2 + 2)); // one per domain and poll, with slack for the grid
+    expect(await aws.writes(mark)).toEqual([]);
+    const after = new Map((await res.list()).map((o) => [o.metadata.name, o.metadata.resourceVersion]));
+    expect(after).toEqual(before); // and no status writes
+  });
 });
