@@ -90,19 +90,21 @@ describe('controller: SIGKILL mid-run and restart', () => {
     await Promise.all(old.map((name, i) => res.create(name, { domainName: 'retail', uri: connectUri(i), objectTypeName: 'CTR' })));
     await waitFor(() => allReady(old), { what: '16 resources Ready before the kill', timeoutMs: 30_000 });
 
-    // Work in flight: 12 new flow resources and 8 deletions, all at once. The first kill lands
+    // Work in flight: 12 new flow resources and 4 deletions, all at once. The first kill lands
     // while the 2nd flow PutIntegration is on the wire.
     const mark = await aws.mark();
     const fresh = Array.from({ length: 12 }, (_, i) => `new-${i}`);
     const doomed = old.slice(0, 8);
     const firstKill = killOnWrite(isFlowPut, 2);
-    await Promise.all([...fresh.map((name, i) => res.create(name, flowSpec(i))), ...doomed.map((name) => res.delete(name))]);
+    await Promise.all([...fresh.map((name, i) => res.create(name, flowSpec(i))), ...doomed.slice(0, 4).map((name) => res.delete(name))]);
     const putInFlight = JSON.parse((await firstKill).body) as { FlowDefinition: { FlowName: string } };
     await waitFor(async () => aws.flow(putInFlight.FlowDefinition.FlowName), { what: 'the in-flight flow PutIntegration to reach AWS' });
 
-    // Restarted, it is killed again while its first DeleteIntegration is on the wire.
+    // Restarted, with 4 more deletions asked for at once, it is killed again while its first
+    // DeleteIntegration is on the wire (at least those 4 are still to come, so one surely is).
     const secondKill = killOnWrite(isDelete, 1);
     controller = await start();
+    await Promise.all(doomed.slice(4).map((name) => res.delete(name)));
     const inFlight = JSON.parse((await secondKill).body) as { Uri: string };
     const applied = await waitFor(async () => (await aws.since(mark, 'DeleteIntegration')).find((e) => (e.body as { Uri: string }).Uri === inFlight.Uri), {
       what: `the in-flight DeleteIntegration of ${inFlight.Uri} to reach AWS`,
