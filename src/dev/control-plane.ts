@@ -130,6 +130,9 @@ function adminKubeconfig(server: string, pki: Pki): string {
 interface Proc {
   child: ChildProcess;
   exited: Promise<void>;
+  /** Set on exit, or when it never started (spawn error, e.g. a missing binary). */
+  done: boolean;
+  spawnError?: Error;
   logPath: string;
 }
 
@@ -152,7 +155,7 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
     killSync() {
       for (const p of [apiserver, etcd]) {
         const pid = p?.child.pid;
-        if (pid && p.child.exitCode === null && p.child.signalCode === null) {
+        if (pid && !p.done) {
           try {
             process.kill(-pid, 'SIGKILL');
           } catch {
@@ -174,17 +177,24 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
     closeSync(fd);
     child.unref();
     if (child.pid) watchdog.guardPid(child.pid);
-    const exited = new Promise<void>((resolve) => {
+    const proc: Proc = { child, exited: Promise.resolve(), done: false, logPath };
+    proc.exited = new Promise<void>((resolve) => {
       child.once('exit', () => {
+        proc.done = true;
         if (child.pid) watchdog.forgetPid(child.pid);
         resolve();
       });
-      child.once('error', () => resolve());
+      child.once('error', (err) => {
+        if (child.pid) return; // errors after a successful spawn (a failed kill) change nothing
+        proc.done = true;
+        proc.spawnError = err;
+        resolve();
+      });
     });
-    return { child, exited, logPath };
+    return proc;
   };
 
-  const isRunning = (p?: Proc) => !!p && p.child.exitCode === null && p.child.signalCode === null;
+  const isRunning = (p?: Proc) => !!p && !p.done;
 
   const terminate = async (p: Proc | undefined, signal: NodeJS.Signals = 'SIGTERM', graceMs = 10_000) => {
     if (!p || !isRunning(p)) return;
@@ -227,6 +237,7 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       if (opts.signal?.aborted) throw new ControlPlaneError('start interrupted');
+      if (proc.spawnError) throw new ControlPlaneError(`${what}: could not start ${proc.child.spawnfile}: ${proc.spawnError.message}`);
       if (!isRunning(proc)) {
         throw new ControlPlaneError(`${what}: the process exited (code ${proc.child.exitCode}, signal ${proc.child.signalCode}) before it was ready.\n${logs()}`);
       }

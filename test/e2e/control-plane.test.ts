@@ -113,6 +113,14 @@ describe('local control plane', () => {
     );
     expect(readdirSync(root)).toEqual([]);
     expect(processesMentioning(root)).toEqual([]);
+    // A binary that is not there fails at once with its path, not after the 90 s readiness wait.
+    const t0 = Date.now();
+    await expect(startControlPlane({ stateRoot: root, binaries: { ...real, kubeApiserver: join(root, 'missing', 'kube-apiserver') } })).rejects.toThrow(
+      /kube-apiserver: could not start .*missing\/kube-apiserver: spawn .* ENOENT/,
+    );
+    expect(Date.now() - t0).toBeLessThan(60_000);
+    expect(readdirSync(root)).toEqual([]);
+    expect(processesMentioning(root)).toEqual([]);
   });
 
   test('an uncaught exception in the process that runs it leaves nothing behind', async () => {
