@@ -74,6 +74,21 @@ describe('controller: drift', () => {
     expect(Date.parse(obj.status!.lastUpdatedAt!)).toBe(now.LastUpdatedAt * 1000);
   });
 
+  it('Manage: recreates an integration deleted out of band at the next poll', async () => {
+    const before = (await aws.integration('retail', uri('1')))!;
+    const mark = await aws.mark();
+    await emulator.admin.deleteIntegrationOutOfBand('retail', uri('1'));
+    const back = await waitFor(async () => aws.integration('retail', uri('1')), { what: 'the integration recreated', timeoutMs: 10_000 });
+    expect(back.CreatedAt).toBeGreaterThanOrEqual(before.CreatedAt);
+    expect(back).toMatchObject({ ObjectTypeName: 'CTR', Scope: 'PROFILE' });
+    const obj = await waitFor(async () => {
+      const o = await res.get('managed');
+      return Date.parse(o?.status?.createdAt ?? '') === back.CreatedAt * 1000 ? o : undefined;
+    }, { what: 'status.createdAt of the new integration' });
+    expect(condition(obj, 'Ready')).toMatchObject({ status: 'True' });
+    expect(await aws.okWrites(mark)).toEqual(['PutIntegration']);
+  });
+
   it('Observe: reports Drifted, never writes, and turns Ready again when AWS matches', async () => {
     await emulator.admin.putIntegrationOutOfBand('retail', uri('2'), { ObjectTypeName: 'CTR', Tags: { team: 'crm' } });
     const mark = await aws.mark();
