@@ -6,19 +6,11 @@
 //   - empty maps, lists and objects are omitted unless the model requires the member;
 //   - the operator's own fields (region, deletionPolicy, managementPolicy) are never sent.
 import type { PutIntegrationCommandInput } from '@aws-sdk/client-customer-profiles';
-import { SpecSchema } from './schema.ts';
+import { specNode, type SchemaNode } from './schema.ts';
 import type { IntegrationSpec } from './types.ts';
 
 export const OPERATOR_FIELDS = ['region', 'deletionPolicy', 'managementPolicy'] as const;
 
-interface SchemaNode {
-  type?: string;
-  format?: string;
-  properties?: Record<string, SchemaNode>;
-  required?: string[];
-  items?: SchemaNode;
-  additionalProperties?: SchemaNode | boolean;
-}
 
 const upper = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 const isMap = (n: SchemaNode): n is SchemaNode & { additionalProperties: SchemaNode } => typeof n.additionalProperties === 'object';
@@ -72,7 +64,6 @@ export function toRfc3339(value: unknown): string {
   return d.toISOString().replace('.000Z', 'Z');
 }
 
-const specNode = SpecSchema as unknown as SchemaNode;
 const operatorFields = new Set<string>(OPERATOR_FIELDS);
 
 /** The PutIntegration request for a spec: every AWS member of the spec, nothing else. */

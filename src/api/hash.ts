@@ -3,18 +3,10 @@
 // The canonical form makes equal definitions hash equally: keys sorted, empty and absent alike
 // (maps, lists, objects, null), timestamps normalised to the same instant in UTC.
 import { createHash } from 'node:crypto';
-import { SpecSchema } from './schema.ts';
+import { flowDefinitionNode, type SchemaNode } from './schema.ts';
 import type { FlowDefinition } from './types.ts';
 
-interface SchemaNode {
-  type?: string;
-  format?: string;
-  properties?: Record<string, SchemaNode>;
-  items?: SchemaNode;
-  additionalProperties?: SchemaNode | boolean;
-}
 
-const flowNode = (SpecSchema as unknown as SchemaNode).properties!.flowDefinition!;
 
 function canonical(value: unknown, node: SchemaNode | undefined): unknown {
   if (value === undefined || value === null) return undefined;
@@ -40,7 +32,7 @@ function canonical(value: unknown, node: SchemaNode | undefined): unknown {
 
 /** The canonical JSON of a flowDefinition (undefined when it is absent or empty). */
 export function canonicalFlowDefinition(fd: FlowDefinition | undefined): string | undefined {
-  const c = canonical(fd, flowNode);
+  const c = canonical(fd, flowDefinitionNode);
   return c === undefined ? undefined : JSON.stringify(c);
 }
 

@@ -294,3 +294,19 @@ for (const at of new Set(RULES.map((r) => r.at.join('.')))) {
   const path = at.split('.');
   nodeAt(ResourceSchema, path)['x-kubernetes-validations'] = celValidationsAt(path);
 }
+
+/** The schema as plain JSON Schema, for the code that walks it (conversion, hashing, validation messages). */
+export interface SchemaNode {
+  type?: string;
+  format?: string;
+  description?: string;
+  properties?: Record<string, SchemaNode>;
+  required?: string[];
+  items?: SchemaNode;
+  additionalProperties?: SchemaNode | boolean;
+  enum?: string[];
+  pattern?: string;
+}
+
+export const specNode = SpecSchema as unknown as SchemaNode;
+export const flowDefinitionNode: SchemaNode = specNode.properties!.flowDefinition!;

@@ -8,7 +8,7 @@ import addFormatsModule from 'ajv-formats';
 import { parseDuration } from '../cli/flags.ts';
 import { ANNOTATIONS, API_VERSION, GROUP, KIND } from './group.ts';
 import { RULES, type Rule } from './rules.ts';
-import { ResourceSchema } from './schema.ts';
+import { ResourceSchema, type SchemaNode } from './schema.ts';
 
 export interface Problem {
   /** Field path, e.g. `spec.flowDefinition.tasks[2].connectorOperator`; '' for the whole document. */
@@ -21,15 +21,6 @@ export interface ValidateOptions {
   old?: unknown;
 }
 
-interface SchemaNode {
-  type?: string;
-  description?: string;
-  properties?: Record<string, SchemaNode>;
-  items?: SchemaNode;
-  additionalProperties?: SchemaNode | boolean;
-  enum?: string[];
-  pattern?: string;
-}
 
 const root = ResourceSchema as unknown as SchemaNode;
 

@@ -3,19 +3,11 @@
 // `Salesforce`, `ServiceNow`, `Scheduled`; the resource spells them `salesforce`, `serviceNow`,
 // `scheduled`. The walk follows the resource's schema, so every member the resource can express
 // is recovered and everything else is named as lost, never silently dropped.
-import { SpecSchema } from '../api/schema.ts';
+import { flowDefinitionNode, type SchemaNode } from '../api/schema.ts';
 import { toRfc3339 } from '../api/convert.ts';
 import type { FlowDefinition } from '../api/types.ts';
 
-interface SchemaNode {
-  type?: string;
-  format?: string;
-  properties?: Record<string, SchemaNode>;
-  items?: SchemaNode;
-  additionalProperties?: SchemaNode | boolean;
-}
 
-const flowNode = (SpecSchema as unknown as SchemaNode).properties!.flowDefinition!;
 
 /** The members of DescribeFlow's answer that make up a FlowDefinition; the rest is AppFlow's own. */
 export const DEFINITION_MEMBERS = ['flowName', 'kmsArn', 'description', 'sourceFlowConfig', 'tasks', 'triggerConfig'] as const;
@@ -69,6 +61,6 @@ function walk(value: unknown, node: SchemaNode | undefined, path: string, lost: 
 export function recoverFlowDefinition(described: Record<string, unknown>): RecoveredFlow {
   const lost: string[] = [];
   const picked = Object.fromEntries(DEFINITION_MEMBERS.filter((m) => described[m] !== undefined).map((m) => [m, described[m]]));
-  const flowDefinition = walk(picked, flowNode, '', lost) as FlowDefinition;
+  const flowDefinition = walk(picked, flowDefinitionNode, '', lost) as FlowDefinition;
   return { flowDefinition, lost };
 }
