@@ -83,6 +83,19 @@ describe('controller: create, update, rest, tags, delete', () => {
     expect(JSON.stringify(await emulator.admin.state())).not.toContain(CONNECT_URI);
   });
 
+  it('talks to the region of spec.region, not the default one', async () => {
+    const uri = `${CONNECT_URI.slice(0, -4)}0002`;
+    await emulator.admin.createDomain('retail', 'eu-west-1');
+    await res.create('elsewhere', { domainName: 'retail', uri, objectTypeName: 'CTR', region: 'eu-west-1' });
+    const obj = await res.waitReady('elsewhere');
+    expect(obj.status).toMatchObject({ region: 'eu-west-1', integrationArn: `arn:aws:profile:eu-west-1:123456789012:domains/retail/integrations/${uri}` });
+    const state = await emulator.admin.state();
+    expect(state.accounts['123456789012']?.['eu-west-1']?.Domains.retail?.Integrations[uri]).toBeDefined();
+    expect(state.accounts['123456789012']?.['us-east-1']?.Domains.retail?.Integrations[uri]).toBeUndefined();
+    const puts = await emulator.admin.requests({ operation: 'PutIntegration' });
+    expect(puts.filter((e) => (e.body as { Uri?: string }).Uri === uri).map((e) => e.region)).toEqual(['eu-west-1']);
+  });
+
   it('keeps the integration with deletionPolicy Retain', async () => {
     const uri = `${CONNECT_URI.slice(0, -4)}0001`;
     await res.create('retained', { domainName: 'retail', uri, objectTypeName: 'CTR', deletionPolicy: 'Retain' });
