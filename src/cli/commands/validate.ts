@@ -44,6 +44,8 @@ export interface ValidationReport {
   files: number;
   resources: number;
   problems: FileProblem[];
+  /** Every CustomerProfilesIntegration read, in file and document order (`cpi plan` acts on them). */
+  objects: Array<{ file: string; doc: number; object: unknown }>;
 }
 
 async function collect(path: string, out: string[], problems: FileProblem[], explicit: boolean): Promise<void> {
@@ -132,6 +134,7 @@ export async function validatePaths(paths: string[], stdin: () => Promise<string
     else await collect(p, files, problems, true);
   }
   let resources = 0;
+  const objects: ValidationReport['objects'] = [];
   for (const file of files) {
     let text;
     try {
@@ -165,6 +168,7 @@ export async function validatePaths(paths: string[], stdin: () => Promise<string
       for (const c of candidates) {
         if (!isOurDocument(c.value)) continue;
         resources++;
+        objects.push({ file, doc: index, object: c.value });
         const where = c.prefix.length ? `items[${c.prefix[1]}]` : '';
         for (const p of validateResource(c.value)) {
           const path = where ? (p.path ? `${where}.${p.path}` : where) : p.path;
@@ -173,7 +177,7 @@ export async function validatePaths(paths: string[], stdin: () => Promise<string
       }
     });
   }
-  return { files: files.length, resources, problems };
+  return { files: files.length, resources, problems, objects };
 }
 
 export function formatProblem(p: FileProblem): string {
