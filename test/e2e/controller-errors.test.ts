@@ -74,4 +74,17 @@ describe('controller: AWS errors', () => {
     expect(ready.status?.observedGeneration).toBe(2);
     expect((await aws.since(mark, 'PutIntegration')).map((e) => e.status)).toEqual([400, 200]);
   });
+
+  it('stalls with AccessDenied (IAM must change), then recovers on the next spec change', async () => {
+    await emulator.admin.createDomain('guarded');
+    await emulator.admin.failNext('PutIntegration', 1, 'AccessDeniedException');
+    const mark = await aws.mark();
+    await res.create('denied', { domainName: 'guarded', uri: uri('3'), objectTypeName: 'CTR' });
+    const stalled = await res.waitForCondition('denied', 'Stalled', 'True', { reason: 'AccessDenied' });
+    expect(condition(stalled, 'Synced')).toMatchObject({ status: 'False', reason: 'AccessDenied' });
+    expect((await aws.since(mark, 'PutIntegration')).map((e) => e.status)).toEqual([403]);
+    await res.patchSpec('denied', { objectTypeName: 'CTR2' });
+    await res.waitReady('denied');
+    expect((await aws.since(mark, 'PutIntegration')).map((e) => e.status)).toEqual([403, 200]);
+  });
 });
