@@ -23,6 +23,7 @@ import type {
   ObservedIntegration,
   PutIntegrationRequest,
 } from './types.ts';
+import { quietLogger } from './sdk-logger.ts';
 
 /** The pacer as the gateway needs it (src/aws/pacer.ts implements it). */
 export interface CallPacer {
@@ -104,8 +105,6 @@ export interface GatewayOptions {
   signal?: AbortSignal;
 }
 
-// The SDK logs credentials of inner STS clients at info level (notes/aws-sdk.md §8): never give it a logger.
-const quietLogger = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 
 function toObserved(item: ListIntegrationItem): ObservedIntegration {
   return {

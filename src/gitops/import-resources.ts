@@ -9,7 +9,7 @@ import { flowDefinitionHash } from '../api/hash.ts';
 import type { CustomerProfilesIntegration, IntegrationSpec } from '../api/types.ts';
 import { validateResource } from '../api/validate.ts';
 import type { ObservedIntegration } from '../aws/types.ts';
-import { flowNameOf } from './appflow-flows.ts';
+import { flowNameOf } from '../aws/appflow.ts';
 import { recoverFlowDefinition } from './flow-recovery.ts';
 import { uniqueNames } from './import-names.ts';
 

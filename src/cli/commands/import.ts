@@ -4,7 +4,7 @@
 import { AwsGateway } from '../../aws/gateway.ts';
 import { AwsFailure } from '../../aws/errors.ts';
 import { Pacer } from '../../aws/pacer.ts';
-import { appflowDescriber } from '../../gitops/appflow-flows.ts';
+import { appflowDescriber } from '../../aws/appflow.ts';
 import { importIntegrations, renderImport } from '../../gitops/import-resources.ts';
 import { parseFlags } from '../flags.ts';
 import { CliError, type CommandIO } from '../io.ts';

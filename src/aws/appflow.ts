@@ -1,6 +1,7 @@
 // The AppFlow edge of `cpi import`: DescribeFlow for the flows Customer Profiles created. One
 // client per region, standard credential chain, AWS_ENDPOINT_URL_APPFLOW honoured by the SDK.
 import { AppflowClient, DescribeFlowCommand } from '@aws-sdk/client-appflow';
+import { quietLogger } from './sdk-logger.ts';
 
 export interface FlowDescriber {
   /** DescribeFlow's answer as plain data; throws with AWS's message when it cannot be read. */
@@ -8,7 +9,6 @@ export interface FlowDescriber {
   destroy(): void;
 }
 
-const quietLogger = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 
 export function appflowDescriber(): FlowDescriber {
   const clients = new Map<string, AppflowClient>();
