@@ -90,6 +90,20 @@ describe('controller: adoption and conflicts', () => {
     expect(condition(await res.get('a-owner'), 'Ready')).toMatchObject({ status: 'True' });
   });
 
+  it('hands the integration to the younger claimant once the older one is gone', async () => {
+    await res.create('e-first', { domainName: 'retail', uri: uri('4'), objectTypeName: 'CTR', deletionPolicy: 'Retain' });
+    await res.waitReady('e-first');
+    await res.create('f-second', { domainName: 'retail', uri: uri('4'), objectTypeName: 'Successor' });
+    await res.waitForCondition('f-second', 'Stalled', 'True', { reason: 'Conflict' });
+    const mark = await aws.mark();
+
+    await res.delete('e-first'); // Retain: the integration stays, and now f-second may have it
+    const ready = await res.waitReady('f-second');
+    expect(condition(ready, 'Stalled')).toBeUndefined();
+    expect(await aws.writes(mark)).toEqual(['PutIntegration']);
+    expect((await aws.integration('retail', uri('4')))?.ObjectTypeName).toBe('Successor');
+  });
+
   it('sees two flow resources with one flow name as one integration, also after AWS named it', async () => {
     const flow = (description: string): IntegrationSpec => ({
       domainName: 'retail',
