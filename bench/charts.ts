@@ -42,18 +42,30 @@ if (converge) {
   const label = (s: string) => (s === 'quotas' ? 'default quotas (1 Put/s)' : 'quotas off');
   const points = converge.runs.flatMap((r) => r.timeline.map(([t, ready]) => ({ t, ready, series: label(r.scenario) })));
   const quotaRun = converge.runs.find((r) => r.scenario === 'quotas');
-  const floor = quotaRun ? [{ t: 0, ready: 0, series: 'quota floor (1 Put/s)' }, { t: quotaRun.floorSeconds, ready: converge.n, series: 'quota floor (1 Put/s)' }] : [];
+  const floor = quotaRun ? [{ t: 0, ready: 0 }, { t: quotaRun.floorSeconds, ready: converge.n }] : [];
+  const x = { field: 't', type: 'quantitative', title: 'seconds since the first create' } as const;
+  const y = { field: 'ready', type: 'quantitative', title: 'resources Ready' } as const;
   await render('converge', {
     ...base,
     title: `Resources Ready over time, ${converge.n} created at once`,
-    data: { values: [...points, ...floor] },
-    mark: { type: 'line', interpolate: 'step-after' },
-    encoding: {
-      x: { field: 't', type: 'quantitative', title: 'seconds since the first create' },
-      y: { field: 'ready', type: 'quantitative', title: 'resources Ready' },
-      color: { field: 'series', type: 'nominal', title: null, legend: { orient: 'bottom-right' } },
-      strokeDash: { condition: { test: "datum.series === 'quota floor (1 Put/s)'", value: [6, 4] }, value: [1, 0] },
-    },
+    layer: [
+      {
+        data: { values: points },
+        mark: { type: 'line', interpolate: 'step-after' },
+        encoding: { x, y, color: { field: 'series', type: 'nominal', title: null, legend: { orient: 'bottom-right', labelLimit: 400 } } },
+      },
+      {
+        data: { values: floor },
+        layer: [
+          { mark: { type: 'line', strokeDash: [6, 4], color: 'firebrick' }, encoding: { x, y } },
+          {
+            data: { values: floor.slice(1).map((p) => ({ ...p, label: `quota floor: N / 1 TPS = ${p.t} s` })) },
+            mark: { type: 'text', align: 'right', dx: -6, dy: -4, color: 'firebrick' },
+            encoding: { x, y, text: { field: 'label' } },
+          },
+        ],
+      },
+    ],
   });
 }
 
@@ -76,14 +88,14 @@ if (memory) {
         encoding: {
           x: { field: 'resources', type: 'quantitative', title: 'resources watched (all Ready, at rest)' },
           y: { field: 'MiB', type: 'quantitative', title: 'MiB' },
-          color: { field: 'series', type: 'nominal', title: null, legend: { orient: 'top-left' } },
+          color: { field: 'series', type: 'nominal', title: null, legend: { orient: 'top-left', labelLimit: 400 } },
         },
       },
       {
         data: { values: [{ y: 150e6 / 2 ** 20, label: 'target: 150 MB at 5,000' }] },
         layer: [
           { mark: { type: 'rule', strokeDash: [6, 4], color: 'firebrick' }, encoding: { y: { field: 'y', type: 'quantitative' } } },
-          { mark: { type: 'text', align: 'right', dy: -6, color: 'firebrick' }, encoding: { y: { field: 'y', type: 'quantitative' }, x: { datum: 5000 }, text: { field: 'label' } } },
+          { mark: { type: 'text', align: 'left', x: 4, dy: -6, color: 'firebrick' }, encoding: { y: { field: 'y', type: 'quantitative' }, text: { field: 'label' } } },
         ],
       },
     ],

@@ -1,7 +1,7 @@
 // The controller's memory with 0, 1,000 and 5,000 resources watched, at rest (target: RSS under
 // 150 MB at 5,000).
 //
-//   npm run bench:memory [-- --steps 0,1000,5000] [--source] [--node-options="--max-semi-space-size=2"]
+//   npm run bench:memory [-- --steps 0,1000,5000] [--source] [--node-options="--max-semi-space-size=2"] [--env MALLOC_ARENA_MAX=2]
 //
 // By default the controller runs compiled (tsc into a temporary dist/, as in the image); --source
 // runs it from the TypeScript sources through Node's type stripping, as `node bin/cpi.js` in a
@@ -19,8 +19,10 @@ import { buildToTemp } from './lib/build.ts';
 import { startScenario, UNPACED, withCluster } from './lib/stack.ts';
 import { sleep, waitUntil } from './lib/wait.ts';
 
-const { values } = parseArgs({ options: { steps: { type: 'string', default: '0,1000,5000' }, 'node-options': { type: 'string' }, source: { type: 'boolean', default: false }, out: { type: 'string', default: 'memory' } } });
+const { values } = parseArgs({ options: { steps: { type: 'string', default: '0,1000,5000' }, 'node-options': { type: 'string' }, env: { type: 'string', multiple: true, default: [] }, source: { type: 'boolean', default: false }, out: { type: 'string', default: 'memory' } } });
 const NODE_OPTIONS = values['node-options'];
+const ENV: Record<string, string> = Object.fromEntries(values.env.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+if (NODE_OPTIONS) ENV.NODE_OPTIONS = NODE_OPTIONS;
 const STEPS = values.steps.split(',').map(Number).sort((a, b) => a - b);
 const MIB = 2 ** 20;
 
@@ -36,9 +38,9 @@ await withCluster(async (cluster) => {
   const s = await startScenario(cluster, { namespace: 'memory', emulatorArgs: ['--no-quotas'], domains });
   const build = values.source ? undefined : buildToTemp();
   try {
-    const controller = await s.startController(UNPACED, NODE_OPTIONS ? { NODE_OPTIONS } : {}, build?.cli);
+    const controller = await s.startController(UNPACED, ENV, build?.cli);
     const all = connectResources(max, domains, { prefix: 11 });
-    const rows: Array<{ resources: number; rssMiB: number; rssMaxMiB: number; heapUsedMiB: number | undefined; heapTotalMiB: number | undefined; readySeconds: number }> = [];
+    const rows: Array<{ resources: number; rssMiB: number; rssMaxMiB: number; heapUsedMiB: number | undefined; heapTotalMiB: number | undefined; externalMiB: number | undefined; readySeconds: number }> = [];
     let created = 0;
     const busy = machineBusy(5000);
     for (const step of STEPS) {
@@ -64,20 +66,22 @@ await withCluster(async (cluster) => {
       samples.sort((a, b) => a - b);
       const heapUsed = await metricValue(controller.metricsUrl, 'cpi_nodejs_heap_size_used_bytes');
       const heapTotal = await metricValue(controller.metricsUrl, 'cpi_nodejs_heap_size_total_bytes');
+      const external = await metricValue(controller.metricsUrl, 'cpi_nodejs_external_memory_bytes');
       rows.push({
         resources: step, rssMiB: percentile(samples, 50), rssMaxMiB: samples[samples.length - 1]!,
         heapUsedMiB: heapUsed === undefined ? undefined : heapUsed / MIB, heapTotalMiB: heapTotal === undefined ? undefined : heapTotal / MIB,
+        externalMiB: external === undefined ? undefined : external / MIB,
         readySeconds,
       });
       log(`${step} resources: RSS ${percentile(samples, 50).toFixed(0)} MiB`);
     }
     const busyShare = await busy;
-    printTable(`memory: controller at rest (MiB), ${values.source ? 'from sources' : 'compiled'}${NODE_OPTIONS ? `, NODE_OPTIONS=${NODE_OPTIONS}` : ''}`, rows.map((r) => ({
+    printTable(`memory: controller at rest (MiB), ${values.source ? 'from sources' : 'compiled'}${Object.entries(ENV).map(([k, v]) => `, ${k}=${v}`).join('')}`, rows.map((r) => ({
       resources: r.resources, 'RSS median': r.rssMiB, 'RSS max': r.rssMaxMiB,
-      'heap used': r.heapUsedMiB ?? 'n/a', 'heap total': r.heapTotalMiB ?? 'n/a',
+      'heap used': r.heapUsedMiB ?? 'n/a', 'heap total': r.heapTotalMiB ?? 'n/a', external: r.externalMiB ?? 'n/a',
       target: r.resources === 5000 ? 'RSS < 150 MB (143 MiB)' : '',
     })));
-    writeResult(values.out, { steps: rows, controllerFlags: UNPACED, nodeOptions: NODE_OPTIONS ?? '', runs: values.source ? 'TypeScript sources (type stripping)' : 'compiled dist/ (as in the image)', mode: 'Manage, quotas off' }, { machineBusyShare: busyShare });
+    writeResult(values.out, { steps: rows, controllerFlags: UNPACED, env: ENV, runs: values.source ? 'TypeScript sources (type stripping)' : 'compiled dist/ (as in the image)', mode: 'Manage, quotas off' }, { machineBusyShare: busyShare });
   } finally {
     await s.stop();
     build?.remove();
