@@ -96,6 +96,22 @@ describe('controller: create, update, rest, tags, delete', () => {
     expect(puts.filter((e) => (e.body as { Uri?: string }).Uri === uri).map((e) => e.region)).toEqual(['eu-west-1']);
   });
 
+  it('keeps the integration when Retain is set after creation, and stops writing under Observe', async () => {
+    const uri = `${CONNECT_URI.slice(0, -4)}0003`;
+    await res.create('changing', { domainName: 'retail', uri, objectTypeName: 'CTR' });
+    await res.waitReady('changing');
+    const before = await lastSeq();
+    await res.patchSpec('changing', { managementPolicy: 'Observe', objectTypeName: 'Wanted' });
+    const drifted = await res.waitForCondition('changing', 'Ready', 'False', { reason: 'Drifted' });
+    expect(drifted.metadata.finalizers).toContain('customerprofiles.gitops.dev/finalizer'); // still from Manage
+    await res.patchSpec('changing', { deletionPolicy: 'Retain', managementPolicy: 'Manage', objectTypeName: 'CTR' });
+    await res.waitReady('changing');
+    await res.delete('changing');
+    await res.waitGone('changing');
+    expect((await opsSince(before)).filter((o) => writes.has(o))).toEqual([]);
+    expect(JSON.stringify(await emulator.admin.state())).toContain(uri);
+  });
+
   it('keeps the integration with deletionPolicy Retain', async () => {
     const uri = `${CONNECT_URI.slice(0, -4)}0001`;
     await res.create('retained', { domainName: 'retail', uri, objectTypeName: 'CTR', deletionPolicy: 'Retain' });
