@@ -38,6 +38,8 @@ export interface ManagerOptions {
   metricsAddr: string;
   healthAddr: string;
   shutdownTimeoutMs: number;
+  /** Liveness: how long list/watch may fail with no success before /healthz fails. */
+  watchUnhealthyAfterMs?: number;
   log: Logger;
 }
 
@@ -63,6 +65,7 @@ export class Manager {
       kubeConfig: kc,
       ...integrationCollection(kc, ns),
       logger: log.child({ informer: PLURAL }),
+      unhealthyAfterMs: this.o.watchUnhealthyAfterMs ?? 60_000,
     });
     // Watched custom objects are plain JSON (timestamps are strings), whatever client-node's types say.
     const cache = rawInformer as unknown as ObjectCache<CustomerProfilesIntegration>;

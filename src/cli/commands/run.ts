@@ -34,6 +34,7 @@ const flags: FlagDoc[] = [
   { name: 'retry-period', env: 'CPI_RETRY_PERIOD', type: 'string', default: '2s', help: 'how often to try to acquire or renew the lease' },
   { name: 'metrics-addr', env: 'CPI_METRICS_ADDR', type: 'string', default: ':8080', help: 'Prometheus /metrics listen address ("0" disables)' },
   { name: 'health-addr', env: 'CPI_HEALTH_ADDR', type: 'string', default: ':8081', help: '/healthz and /readyz listen address ("0" disables)' },
+  { name: 'watch-unhealthy-after', env: 'CPI_WATCH_UNHEALTHY_AFTER', type: 'string', default: '60s', help: 'how long the watch may keep failing before /healthz fails (the kubelet then restarts the pod)' },
   { name: 'shutdown-timeout', env: 'CPI_SHUTDOWN_TIMEOUT', type: 'string', default: '20s', help: 'how long in-flight reconciles may finish after SIGTERM' },
 ];
 
@@ -137,6 +138,7 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     metricsAddr: str('metrics-addr')!,
     healthAddr: str('health-addr')!,
     shutdownTimeoutMs: parseDuration(str('shutdown-timeout')!, '--shutdown-timeout'),
+    watchUnhealthyAfterMs: parseDuration(str('watch-unhealthy-after')!, '--watch-unhealthy-after'),
   };
   if (config.pollIntervalMs < 1000) throw new CliError('--poll-interval: must be at least 1s');
   if (config.renewDeadlineMs >= config.leaseDurationMs) throw new CliError('--renew-deadline must be shorter than --lease-duration');
