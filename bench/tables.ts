@@ -1,0 +1,71 @@
+// Prints the latest results (bench/results/*.json) as Markdown tables, for docs/BENCHMARKS.md.
+//
+//   node bench/tables.ts
+import { existsSync, readFileSync } from 'node:fs';
+import { fmt, RESULTS_DIR } from './lib/report.ts';
+
+type Json = Record<string, any>;
+const load = (name: string): Json | undefined => (existsSync(`${RESULTS_DIR}${name}.json`) ? JSON.parse(readFileSync(`${RESULTS_DIR}${name}.json`, 'utf8')) : undefined);
+const cell = (v: unknown) => (typeof v === 'number' ? fmt(v) : String(v ?? ''));
+function table(rows: Array<Record<string, unknown>>): string {
+  const cols = Object.keys(rows[0] ?? {});
+  return [`| ${cols.join(' | ')} |`, `|${cols.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${cols.map((c) => cell(r[c])).join(' | ')} |`)].join('\n');
+}
+const machine = (r: Json) => `_${r.machine.date.slice(0, 16).replace('T', ' ')} UTC, ${r.machine.nproc} cores (${r.machine.cpuModel}), ${r.machine.memoryGiB} GiB, Node ${r.machine.node}, load average ${r.machine.loadavg1m}, machine busy ${Math.round(100 * (r.machine.machineBusyShare ?? NaN))}% during the run_`;
+const out: string[] = [];
+
+const c = load('converge');
+if (c) {
+  out.push(`### converge (N = ${c.n})`, '', machine(c), '', table(c.runs.map((r: Json) => ({
+    scenario: r.scenario === 'quotas' ? 'default quotas (1 Put/s)' : 'quotas off',
+    'all Ready (s)': r.seconds,
+    'floor (s)': r.floorSeconds,
+    floor: r.scenario === 'quotas' ? 'N / 1 TPS' : 'API server: create N + write N statuses',
+    'ratio': r.ratio,
+    ThrottlingException: r.throttlingExceptions,
+    PutIntegration: r.putCalls,
+  }))), '', `API server floor: create ${fmt(c.apiServerFloor.createSeconds)} s + status ${fmt(c.apiServerFloor.statusSeconds)} s.`, '');
+}
+const a = load('at-rest');
+if (a) {
+  out.push(`### at rest (${a.n} resources, ${a.domains} domains, ${a.polls} polls of ${a.pollIntervalSeconds} s)`, '', machine(a), '', table([
+    { measure: 'AWS writes (Put/Delete/Tag/Untag)', value: a.awsWrites, target: '0' },
+    { measure: 'API server writes, watch MODIFIED events', value: a.apiServerWrites.watchModified, target: '0' },
+    { measure: 'API server writes, apiserver_request_total (resources)', value: a.apiServerWrites.customResources, target: '0' },
+    { measure: 'API server writes, apiserver_request_total (Events)', value: a.apiServerWrites.events, target: '0' },
+    { measure: 'AWS reads', value: `${a.awsReads} (${Object.entries(a.awsCallsByOperation).map(([k, v]) => `${k} ${v}`).join(', ')})`, target: '' },
+    { measure: 'AWS reads per domain per poll', value: a.readsPerDomainPerPoll, target: '~1' },
+    { measure: `controller CPU seconds in ${a.windowSeconds} s`, value: a.controllerCpuSeconds, target: '' },
+    { measure: 'controller RSS (MiB)', value: a.controllerRssMiB, target: '' },
+  ]), '');
+}
+const l = load('latency');
+if (l) {
+  const row = (span: string, s: Json, target = '') => ({ span, 'p50 (ms)': s.p50, 'p90 (ms)': s.p90, 'p99 (ms)': s.p99, 'max (ms)': s.max, target });
+  out.push(`### latency (${l.trials} trials)`, '', machine(l), '', table([
+    row('create -> Ready=True (watch event)', l.totalMs, 'p50 < 1000, p99 < 2000'),
+    row('create -> PutIntegration at AWS', l.createToPutMs),
+    row('PutIntegration -> Ready=True', l.putToReadyMs),
+  ]), '');
+}
+const m = load('memory');
+if (m) {
+  out.push(`### memory (${m.runs})`, '', machine(m), '', table(m.steps.map((s: Json) => ({
+    resources: s.resources, 'RSS (MiB)': s.rssMiB, 'V8 heap used (MiB)': s.heapUsedMiB, 'V8 heap total (MiB)': s.heapTotalMiB, 'external (MiB)': s.externalMiB ?? '', 'Ready after (s)': s.readySeconds,
+  }))), '');
+}
+const s = load('soak');
+if (s) {
+  const f = s.figures;
+  out.push(`### soak (${s.options.minutes} min, seed ${s.options.seed})`, '', machine(s), '', table([
+    { figure: 'user creates / spec edits / tag edits / deletes', value: `${f.workload.creates} / ${f.workload.specEdits} / ${f.workload.tagEdits} / ${f.workload.deletes}` },
+    { figure: 'user calls that failed (API server down)', value: f.workload.failedCalls },
+    { figure: 'AWS requests during the chaos / whole run', value: `${f.awsRequestsDuringChaos} / ${f.awsRequests}` },
+    { figure: 'injected ThrottlingException / 500 (share of chaos requests)', value: `${f.injectedThrottles} (${fmt((100 * f.injectedThrottles) / f.awsRequestsDuringChaos)}%) / ${f.injected5xx} (${fmt((100 * f.injected5xx) / f.awsRequestsDuringChaos)}%)` },
+    { figure: 'API server restarts / leader SIGKILLs', value: `${f.apiServerRestarts} / ${f.leaderKills}` },
+    { figure: 'replica starts / Lease holder changes', value: `${f.replicaStarts} / ${f.leaseHolderChanges}` },
+    { figure: 'settle time after the chaos, faults off (s)', value: f.settleSeconds },
+    { figure: 'live resources at the end', value: f.liveResources },
+  ]), '', table(s.checks.map((c: Json) => ({ invariant: c.name, result: c.ok ? 'holds' : `FAILED (${c.violations.length})`, figures: Object.entries(c.figures).map(([k, v]) => `${k} ${v}`).join(', ') }))), '');
+}
+process.stdout.write(`${out.join('\n')}\n`);
