@@ -105,32 +105,8 @@ export const RULES: readonly Rule[] = [
     serverMessage: 'same',
     check: (self, old) => (self === old ? [] : [{ path: '', message: 'domainName is immutable: create a new resource for another domain' }]),
   },
-  {
-    name: 'uriImmutable',
-    at: ['spec'],
-    rule: '!has(oldSelf.uri) || (has(self.uri) && self.uri == oldSelf.uri)',
-    message: 'uri is immutable once set: it identifies the integration in AWS; create a new resource for another uri',
-    fieldPath: '.uri',
-    transition: true,
-    serverMessage: 'same',
-    check: (self, old) =>
-      !has(old, 'uri') || (has(self, 'uri') && (self as Obj).uri === (old as Obj).uri)
-        ? []
-        : [{ path: '.uri', message: 'uri is immutable once set: it identifies the integration in AWS; create a new resource for another uri' }],
-  },
-  {
-    name: 'regionImmutable',
-    at: ['spec'],
-    rule: '!has(oldSelf.region) || (has(self.region) && self.region == oldSelf.region)',
-    message: 'region is immutable once set: the integration lives in one region; create a new resource for another region',
-    fieldPath: '.region',
-    transition: true,
-    serverMessage: 'same',
-    check: (self, old) =>
-      !has(old, 'region') || (has(self, 'region') && (self as Obj).region === (old as Obj).region)
-        ? []
-        : [{ path: '.region', message: 'region is immutable once set: the integration lives in one region; create a new resource for another region' }],
-  },
+  immutableOnceSet('uri', 'it identifies the integration in AWS; create a new resource for another uri'),
+  immutableOnceSet('region', 'the integration lives in one region; create a new resource for another region'),
   {
     name: 'uriOrFlowDefinition',
     at: ['spec'],
@@ -317,4 +293,20 @@ export function celValidationsAt(at: RulePath): Array<Record<string, string>> {
     if (r.reason) v.reason = r.reason;
     return v;
   });
+}
+
+/** A spec field that may be added once and never changed or removed afterwards. */
+function immutableOnceSet(field: string, why: string): Rule {
+  const message = `${field} is immutable once set: ${why}`;
+  return {
+    name: `${field}Immutable`,
+    at: ['spec'],
+    rule: `!has(oldSelf.${field}) || (has(self.${field}) && self.${field} == oldSelf.${field})`,
+    message,
+    fieldPath: `.${field}`,
+    transition: true,
+    serverMessage: 'same',
+    check: (self, old) =>
+      !has(old, field) || (has(self, field) && (self as Obj)[field] === (old as Obj)[field]) ? [] : [{ path: `.${field}`, message }],
+  };
 }
