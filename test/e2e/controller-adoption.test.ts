@@ -1,48 +1,30 @@
 // Integrations that exist before their resource: adopted (Event Adopted; a Put only when the spec
 // differs). Two resources that claim one integration: the younger is Stalled Conflict, never writes,
 // and deleting it leaves the integration to the older one.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { IntegrationSpec } from '../../src/api/types.ts';
-import { AwsView } from './harness/aws-view.ts';
 import { eventsFor } from './harness/events.ts';
-import { startController, startEmulator, type Emulator, type Proc } from './harness/processes.ts';
-import { Resources, condition } from './harness/resources.ts';
-import { freshNamespace, waitFor } from './support/index.ts';
+import { controllerStack } from './harness/stack.ts';
+import { condition } from './harness/resources.ts';
+import { waitFor } from './support/index.ts';
 
 const uri = (n: string) => `arn:aws:connect:us-east-1:123456789012:instance/dddddddd-bbbb-cccc-dddd-${n.padStart(12, '0')}`;
 
 describe('controller: adoption and conflicts', () => {
-  let emulator: Emulator;
-  let controller: Proc;
-  let res: Resources;
-  let aws: AwsView;
-  let ns: string;
-
-  beforeAll(async () => {
-    ns = await freshNamespace('ctl-adopt');
-    res = new Resources(ns);
-    emulator = await startEmulator();
-    aws = new AwsView(emulator.admin);
-    await emulator.admin.createDomain('retail');
-    controller = await startController({ kubeconfig: inject('e2e').controllerKubeconfig, emulator, namespace: ns });
-  });
-  afterAll(async () => {
-    await controller?.stop();
-    await emulator?.stop();
-  });
+  const stack = controllerStack('ctl-adopt');
 
   const putsFor = async (seq: number, u: string) =>
-    (await aws.since(seq, 'PutIntegration')).filter((e) => (e.body as { Uri?: string } | undefined)?.Uri === u);
+    (await stack.aws.since(seq, 'PutIntegration')).filter((e) => (e.body as { Uri?: string } | undefined)?.Uri === u);
 
   it('adopts an existing integration that matches the spec without writing', async () => {
-    const existing = await emulator.admin.putIntegrationOutOfBand('retail', uri('1'), { ObjectTypeName: 'CTR', Tags: { team: 'crm' } });
-    const mark = await aws.mark();
-    await res.create('matching', { domainName: 'retail', uri: uri('1'), objectTypeName: 'CTR', tags: { team: 'crm' } });
-    const obj = await res.waitReady('matching');
-    expect(await aws.writes(mark)).toEqual([]);
+    const existing = await stack.emulator.admin.putIntegrationOutOfBand('retail', uri('1'), { ObjectTypeName: 'CTR', Tags: { team: 'crm' } });
+    const mark = await stack.aws.mark();
+    await stack.res.create('matching', { domainName: 'retail', uri: uri('1'), objectTypeName: 'CTR', tags: { team: 'crm' } });
+    const obj = await stack.res.waitReady('matching');
+    expect(await stack.aws.writes(mark)).toEqual([]);
     expect(Date.parse(obj.status!.createdAt!)).toBe(existing.CreatedAt * 1000);
     const events = await waitFor(async () => {
-      const e = await eventsFor(ns, 'matching');
+      const e = await eventsFor(stack.ns, 'matching');
       return e.some((x) => x.reason === 'Adopted') ? e : undefined;
     }, { what: 'an Adopted event for matching' });
     expect(events.filter((e) => e.reason === 'Adopted')).toHaveLength(1);
@@ -50,14 +32,14 @@ describe('controller: adoption and conflicts', () => {
   });
 
   it('adopts an existing integration that differs with exactly one PutIntegration', async () => {
-    await emulator.admin.putIntegrationOutOfBand('retail', uri('2'), { ObjectTypeName: 'Legacy', Tags: { team: 'crm' } });
-    const mark = await aws.mark();
-    await res.create('differing', { domainName: 'retail', uri: uri('2'), objectTypeName: 'CTR', tags: { team: 'crm' } });
-    await res.waitReady('differing');
-    expect(await aws.writes(mark)).toEqual(['PutIntegration']);
-    expect((await aws.integration('retail', uri('2')))?.ObjectTypeName).toBe('CTR');
+    await stack.emulator.admin.putIntegrationOutOfBand('retail', uri('2'), { ObjectTypeName: 'Legacy', Tags: { team: 'crm' } });
+    const mark = await stack.aws.mark();
+    await stack.res.create('differing', { domainName: 'retail', uri: uri('2'), objectTypeName: 'CTR', tags: { team: 'crm' } });
+    await stack.res.waitReady('differing');
+    expect(await stack.aws.writes(mark)).toEqual(['PutIntegration']);
+    expect((await stack.aws.integration('retail', uri('2')))?.ObjectTypeName).toBe('CTR');
     const events = await waitFor(async () => {
-      const e = await eventsFor(ns, 'differing');
+      const e = await eventsFor(stack.ns, 'differing');
       return e.some((x) => x.reason === 'Adopted') ? e : undefined;
     }, { what: 'an Adopted event for differing' });
     expect(events.find((e) => e.reason === 'Adopted')!.note).toContain('objectTypeName');
@@ -65,43 +47,43 @@ describe('controller: adoption and conflicts', () => {
   });
 
   it('gives the younger of two claimants Stalled Conflict; it never writes, and its deletion keeps the integration', async () => {
-    await res.create('a-owner', { domainName: 'retail', uri: uri('3'), objectTypeName: 'CTR' });
-    await res.waitReady('a-owner');
-    const mark = await aws.mark();
+    await stack.res.create('a-owner', { domainName: 'retail', uri: uri('3'), objectTypeName: 'CTR' });
+    await stack.res.waitReady('a-owner');
+    const mark = await stack.aws.mark();
 
-    await res.create('b-younger', { domainName: 'retail', uri: uri('3'), objectTypeName: 'Other' });
-    const stalled = await res.waitForCondition('b-younger', 'Stalled', 'True', { reason: 'Conflict' });
-    expect(condition(stalled, 'Stalled')!.message).toContain(`${ns}/a-owner`);
+    await stack.res.create('b-younger', { domainName: 'retail', uri: uri('3'), objectTypeName: 'Other' });
+    const stalled = await stack.res.waitForCondition('b-younger', 'Stalled', 'True', { reason: 'Conflict' });
+    expect(condition(stalled, 'Stalled')!.message).toContain(`${stack.ns}/a-owner`);
     expect(condition(stalled, 'Synced')).toMatchObject({ status: 'False', reason: 'Conflict' });
     expect(stalled.metadata.finalizers ?? []).toEqual([]);
-    const warning = await waitFor(async () => (await eventsFor(ns, 'b-younger')).find((e) => e.reason === 'Conflict'), { what: 'a Conflict event' });
+    const warning = await waitFor(async () => (await eventsFor(stack.ns, 'b-younger')).find((e) => e.reason === 'Conflict'), { what: 'a Conflict event' });
     expect(warning.type).toBe('Warning');
 
     // The older one stays in charge and at rest, the younger one changes nothing.
-    await res.patchSpec('b-younger', { objectTypeName: 'Other2' });
-    await res.waitForCondition('b-younger', 'Stalled', 'True', { reason: 'Conflict' });
+    await stack.res.patchSpec('b-younger', { objectTypeName: 'Other2' });
+    await stack.res.waitForCondition('b-younger', 'Stalled', 'True', { reason: 'Conflict' });
     expect(await putsFor(mark, uri('3'))).toEqual([]);
-    expect(condition(await res.get('a-owner'), 'Ready')).toMatchObject({ status: 'True' });
+    expect(condition(await stack.res.get('a-owner'), 'Ready')).toMatchObject({ status: 'True' });
 
-    await res.delete('b-younger');
-    await res.waitGone('b-younger');
-    expect(await aws.writes(mark)).toEqual([]);
-    expect((await aws.integration('retail', uri('3')))?.ObjectTypeName).toBe('CTR');
-    expect(condition(await res.get('a-owner'), 'Ready')).toMatchObject({ status: 'True' });
+    await stack.res.delete('b-younger');
+    await stack.res.waitGone('b-younger');
+    expect(await stack.aws.writes(mark)).toEqual([]);
+    expect((await stack.aws.integration('retail', uri('3')))?.ObjectTypeName).toBe('CTR');
+    expect(condition(await stack.res.get('a-owner'), 'Ready')).toMatchObject({ status: 'True' });
   });
 
   it('hands the integration to the younger claimant once the older one is gone', async () => {
-    await res.create('e-first', { domainName: 'retail', uri: uri('4'), objectTypeName: 'CTR', deletionPolicy: 'Retain' });
-    await res.waitReady('e-first');
-    await res.create('f-second', { domainName: 'retail', uri: uri('4'), objectTypeName: 'Successor' });
-    await res.waitForCondition('f-second', 'Stalled', 'True', { reason: 'Conflict' });
-    const mark = await aws.mark();
+    await stack.res.create('e-first', { domainName: 'retail', uri: uri('4'), objectTypeName: 'CTR', deletionPolicy: 'Retain' });
+    await stack.res.waitReady('e-first');
+    await stack.res.create('f-second', { domainName: 'retail', uri: uri('4'), objectTypeName: 'Successor' });
+    await stack.res.waitForCondition('f-second', 'Stalled', 'True', { reason: 'Conflict' });
+    const mark = await stack.aws.mark();
 
-    await res.delete('e-first'); // Retain: the integration stays, and now f-second may have it
-    const ready = await res.waitReady('f-second');
+    await stack.res.delete('e-first'); // Retain: the integration stays, and now f-second may have it
+    const ready = await stack.res.waitReady('f-second');
     expect(condition(ready, 'Stalled')).toBeUndefined();
-    expect(await aws.writes(mark)).toEqual(['PutIntegration']);
-    expect((await aws.integration('retail', uri('4')))?.ObjectTypeName).toBe('Successor');
+    expect(await stack.aws.writes(mark)).toEqual(['PutIntegration']);
+    expect((await stack.aws.integration('retail', uri('4')))?.ObjectTypeName).toBe('Successor');
   });
 
   it('sees two flow resources with one flow name as one integration, also after AWS named it', async () => {
@@ -117,16 +99,16 @@ describe('controller: adoption and conflicts', () => {
         triggerConfig: { triggerType: 'OnDemand' },
       },
     });
-    await res.create('c-flow-owner', flow('first'));
-    const owner = await res.waitReady('c-flow-owner');
+    await stack.res.create('c-flow-owner', flow('first'));
+    const owner = await stack.res.waitReady('c-flow-owner');
     const flowUri = owner.status!.uri!;
-    const mark = await aws.mark();
+    const mark = await stack.aws.mark();
 
-    await res.create('d-flow-younger', flow('second'));
-    const stalled = await res.waitForCondition('d-flow-younger', 'Stalled', 'True', { reason: 'Conflict' });
-    expect(condition(stalled, 'Stalled')!.message).toContain(`${ns}/c-flow-owner`);
+    await stack.res.create('d-flow-younger', flow('second'));
+    const stalled = await stack.res.waitForCondition('d-flow-younger', 'Stalled', 'True', { reason: 'Conflict' });
+    expect(condition(stalled, 'Stalled')!.message).toContain(`${stack.ns}/c-flow-owner`);
     expect(await putsFor(mark, flowUri)).toEqual([]);
-    expect(await aws.writes(mark)).toEqual([]);
-    expect((await aws.flow('shared-flow'))?.Definition).toMatchObject({ Description: 'first' });
+    expect(await stack.aws.writes(mark)).toEqual([]);
+    expect((await stack.aws.flow('shared-flow'))?.Definition).toMatchObject({ Description: 'first' });
   });
 });

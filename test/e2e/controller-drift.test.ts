@@ -1,127 +1,110 @@
 // Drift: someone changes an integration behind the operator's back (the emulator's admin API plays
 // the AWS console). Manage corrects it at the next poll with one PutIntegration; Observe only
 // reports it (Ready=False Drifted) and never writes; Observe of a missing integration says NotFound.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { AwsView } from './harness/aws-view.ts';
-import { startController, startEmulator, type Emulator, type Proc } from './harness/processes.ts';
-import { Resources, condition } from './harness/resources.ts';
-import { freshNamespace, waitFor } from './support/index.ts';
+import { describe, expect, it } from 'vitest';
+import { controllerStack } from './harness/stack.ts';
+import { condition } from './harness/resources.ts';
+import { waitFor } from './support/index.ts';
 
 const uri = (n: string) => `arn:aws:connect:us-east-1:123456789012:instance/aaaaaaaa-bbbb-cccc-dddd-${n.padStart(12, '0')}`;
 
 describe('controller: drift', () => {
-  let emulator: Emulator;
-  let controller: Proc;
-  let res: Resources;
-  let aws: AwsView;
-
-  beforeAll(async () => {
-    const ns = await freshNamespace('ctl-drift');
-    res = new Resources(ns);
-    emulator = await startEmulator();
-    aws = new AwsView(emulator.admin);
-    await emulator.admin.createDomain('retail');
-    controller = await startController({ kubeconfig: inject('e2e').controllerKubeconfig, emulator, namespace: ns, args: ['--poll-interval', '2s'] });
-  });
-  afterAll(async () => {
-    await controller?.stop();
-    await emulator?.stop();
-  });
+  const stack = controllerStack('ctl-drift', { controllerArgs: ['--poll-interval', '2s'] });
 
   /** Resolves once the controller has read the domain again after `seq` (a poll happened). */
   const nextRead = (seq: number) =>
-    waitFor(async () => (await aws.since(seq)).find((e) => e.operation === 'ListIntegrations' || e.operation === 'GetIntegration'), {
+    waitFor(async () => (await stack.aws.since(seq)).find((e) => e.operation === 'ListIntegrations' || e.operation === 'GetIntegration'), {
       what: 'a drift-check read after the mark',
       timeoutMs: 10_000,
     });
 
   it('Manage: corrects an out-of-band change at the next poll with one PutIntegration', async () => {
-    await res.create('managed', { domainName: 'retail', uri: uri('1'), objectTypeName: 'CTR', scope: 'PROFILE' });
-    const ready = await res.waitReady('managed');
-    const mark = await aws.mark();
+    await stack.res.create('managed', { domainName: 'retail', uri: uri('1'), objectTypeName: 'CTR', scope: 'PROFILE' });
+    const ready = await stack.res.waitReady('managed');
+    const mark = await stack.aws.mark();
 
-    await emulator.admin.putIntegrationOutOfBand('retail', uri('1'), { ObjectTypeName: 'Tampered', Scope: 'DOMAIN' });
+    await stack.emulator.admin.putIntegrationOutOfBand('retail', uri('1'), { ObjectTypeName: 'Tampered', Scope: 'DOMAIN' });
     const fixed = await waitFor(async () => {
-      const i = await aws.integration('retail', uri('1'));
+      const i = await stack.aws.integration('retail', uri('1'));
       return i?.ObjectTypeName === 'CTR' && i.Scope === 'PROFILE' ? i : undefined;
     }, { what: 'the integration back to objectTypeName CTR, scope PROFILE', timeoutMs: 10_000 });
     const obj = await waitFor(async () => {
-      const o = await res.get('managed');
+      const o = await stack.res.get('managed');
       return Date.parse(o?.status?.lastUpdatedAt ?? '') === fixed.LastUpdatedAt * 1000 ? o : undefined;
     }, { what: 'status.lastUpdatedAt to show the correcting write' });
 
     // Then it is at rest again: the next poll after the correction writes nothing.
-    const afterFix = await aws.mark();
+    const afterFix = await stack.aws.mark();
     await nextRead(afterFix);
-    expect(await aws.writes(mark)).toEqual(['PutIntegration']);
-    const put = (await aws.since(mark, 'PutIntegration'))[0]!;
+    expect(await stack.aws.writes(mark)).toEqual(['PutIntegration']);
+    const put = (await stack.aws.since(mark, 'PutIntegration'))[0]!;
     expect(put.body).toMatchObject({ ObjectTypeName: 'CTR', Scope: 'PROFILE', Uri: uri('1') });
     expect(condition(obj, 'Ready')).toMatchObject({ status: 'True', observedGeneration: 1 });
     expect(obj.metadata.generation).toBe(ready.metadata.generation);
   });
 
   it('Manage: re-applies when only LastUpdatedAt moved (a change it cannot read back)', async () => {
-    const mark = await aws.mark();
-    const before = (await aws.integration('retail', uri('1')))!;
-    await emulator.admin.putIntegrationOutOfBand('retail', uri('1'), {}); // e.g. a flow edited in AppFlow
-    await waitFor(async () => (await aws.since(mark, 'PutIntegration')).find((e) => e.status === 200), { what: 'a correcting PutIntegration', timeoutMs: 10_000 });
-    const afterFix = await aws.mark();
+    const mark = await stack.aws.mark();
+    const before = (await stack.aws.integration('retail', uri('1')))!;
+    await stack.emulator.admin.putIntegrationOutOfBand('retail', uri('1'), {}); // e.g. a flow edited in AppFlow
+    await waitFor(async () => (await stack.aws.since(mark, 'PutIntegration')).find((e) => e.status === 200), { what: 'a correcting PutIntegration', timeoutMs: 10_000 });
+    const afterFix = await stack.aws.mark();
     await nextRead(afterFix);
-    expect(await aws.writes(mark)).toEqual(['PutIntegration']);
-    const now = (await aws.integration('retail', uri('1')))!;
+    expect(await stack.aws.writes(mark)).toEqual(['PutIntegration']);
+    const now = (await stack.aws.integration('retail', uri('1')))!;
     expect(now.LastUpdatedAt).toBeGreaterThan(before.LastUpdatedAt);
-    const obj = await res.waitReady('managed');
+    const obj = await stack.res.waitReady('managed');
     expect(Date.parse(obj.status!.lastUpdatedAt!)).toBe(now.LastUpdatedAt * 1000);
   });
 
   it('Manage: recreates an integration deleted out of band at the next poll', async () => {
-    const before = (await aws.integration('retail', uri('1')))!;
-    const mark = await aws.mark();
-    await emulator.admin.deleteIntegrationOutOfBand('retail', uri('1'));
-    const back = await waitFor(async () => aws.integration('retail', uri('1')), { what: 'the integration recreated', timeoutMs: 10_000 });
+    const before = (await stack.aws.integration('retail', uri('1')))!;
+    const mark = await stack.aws.mark();
+    await stack.emulator.admin.deleteIntegrationOutOfBand('retail', uri('1'));
+    const back = await waitFor(async () => stack.aws.integration('retail', uri('1')), { what: 'the integration recreated', timeoutMs: 10_000 });
     expect(back.CreatedAt).toBeGreaterThanOrEqual(before.CreatedAt);
     expect(back).toMatchObject({ ObjectTypeName: 'CTR', Scope: 'PROFILE' });
     const obj = await waitFor(async () => {
-      const o = await res.get('managed');
+      const o = await stack.res.get('managed');
       return Date.parse(o?.status?.createdAt ?? '') === back.CreatedAt * 1000 ? o : undefined;
     }, { what: 'status.createdAt of the new integration' });
     expect(condition(obj, 'Ready')).toMatchObject({ status: 'True' });
-    expect(await aws.okWrites(mark)).toEqual(['PutIntegration']);
+    expect(await stack.aws.okWrites(mark)).toEqual(['PutIntegration']);
   });
 
   it('Observe: reports Drifted, never writes, and turns Ready again when AWS matches', async () => {
-    await emulator.admin.putIntegrationOutOfBand('retail', uri('2'), { ObjectTypeName: 'CTR', Tags: { team: 'crm' } });
-    const mark = await aws.mark();
-    await res.create('observed', { domainName: 'retail', uri: uri('2'), objectTypeName: 'CTR', tags: { team: 'crm' }, managementPolicy: 'Observe' });
-    const ready = await res.waitReady('observed');
+    await stack.emulator.admin.putIntegrationOutOfBand('retail', uri('2'), { ObjectTypeName: 'CTR', Tags: { team: 'crm' } });
+    const mark = await stack.aws.mark();
+    await stack.res.create('observed', { domainName: 'retail', uri: uri('2'), objectTypeName: 'CTR', tags: { team: 'crm' }, managementPolicy: 'Observe' });
+    const ready = await stack.res.waitReady('observed');
     expect(ready.status).toMatchObject({ uri: uri('2'), observedGeneration: 1 });
     expect(ready.metadata.finalizers ?? []).toEqual([]); // Observe never deletes, so it holds nothing up
 
-    await emulator.admin.putIntegrationOutOfBand('retail', uri('2'), { ObjectTypeName: 'Other', Tags: { team: 'sales' } });
-    const drifted = await res.waitForCondition('observed', 'Ready', 'False', { reason: 'Drifted', timeoutMs: 10_000 });
+    await stack.emulator.admin.putIntegrationOutOfBand('retail', uri('2'), { ObjectTypeName: 'Other', Tags: { team: 'sales' } });
+    const drifted = await stack.res.waitForCondition('observed', 'Ready', 'False', { reason: 'Drifted', timeoutMs: 10_000 });
     expect(condition(drifted, 'Ready')!.message).toContain('objectTypeName');
     expect(condition(drifted, 'Ready')!.message).toContain('tags');
     expect(condition(drifted, 'Synced')).toMatchObject({ status: 'True' });
     expect(condition(drifted, 'Stalled')).toBeUndefined();
 
     // The spec follows AWS (a person accepts the change): Ready again, still without a write.
-    await res.patchSpec('observed', { objectTypeName: 'Other', tags: { team: 'sales' } });
-    await res.waitReady('observed');
-    expect(await aws.writes(mark)).toEqual([]);
-    expect((await aws.integration('retail', uri('2')))?.ObjectTypeName).toBe('Other');
+    await stack.res.patchSpec('observed', { objectTypeName: 'Other', tags: { team: 'sales' } });
+    await stack.res.waitReady('observed');
+    expect(await stack.aws.writes(mark)).toEqual([]);
+    expect((await stack.aws.integration('retail', uri('2')))?.ObjectTypeName).toBe('Other');
   });
 
   it('Observe: reports NotFound for a missing integration and deletes nothing', async () => {
-    const mark = await aws.mark();
-    await res.create('ghost', { domainName: 'retail', uri: uri('3'), objectTypeName: 'CTR', managementPolicy: 'Observe' });
-    const obj = await res.waitForCondition('ghost', 'Ready', 'False', { reason: 'NotFound' });
+    const mark = await stack.aws.mark();
+    await stack.res.create('ghost', { domainName: 'retail', uri: uri('3'), objectTypeName: 'CTR', managementPolicy: 'Observe' });
+    const obj = await stack.res.waitForCondition('ghost', 'Ready', 'False', { reason: 'NotFound' });
     expect(obj.status?.uri).toBeUndefined();
     expect(condition(obj, 'Synced')).toMatchObject({ status: 'True' });
-    await res.delete('observed');
-    await res.delete('ghost');
-    await res.waitGone('observed');
-    await res.waitGone('ghost');
-    expect(await aws.writes(mark)).toEqual([]);
-    expect(await aws.integration('retail', uri('2'))).toBeDefined();
+    await stack.res.delete('observed');
+    await stack.res.delete('ghost');
+    await stack.res.waitGone('observed');
+    await stack.res.waitGone('ghost');
+    expect(await stack.aws.writes(mark)).toEqual([]);
+    expect(await stack.aws.integration('retail', uri('2'))).toBeDefined();
   });
 });
