@@ -11,6 +11,7 @@ import { AwsGateway } from '../aws/gateway.ts';
 import { Pacer } from '../aws/pacer.ts';
 import { EventRecorder } from '../kube/events.ts';
 import { KubeResourceWriter } from '../kube/resources.ts';
+import { reuseConnections } from '../kube/connections.ts';
 import { IntegrationReconciler } from '../reconcile/reconciler.ts';
 import { DomainSnapshots } from '../reconcile/snapshots.ts';
 import { metricsRoute, probeRoutes, startHttpServer, type RunningHttpServer } from '../runtime/http-server.ts';
@@ -57,7 +58,9 @@ export class Manager {
 
   /** Runs until stop() (SIGTERM) or lost leadership; resolves with the process exit code. */
   async run(): Promise<number> {
-    const { kubeConfig: kc, log } = this.o;
+    const { log } = this.o;
+    // One connection pool for every client below (informers, writes, Events, the Lease).
+    const kc = reuseConnections(this.o.kubeConfig);
     const ns = this.o.namespace;
     // Both lists are time-limited: client-node has no request timeout, and a silent API server
     // must not hang start-up forever.
