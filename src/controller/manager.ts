@@ -69,6 +69,7 @@ export class Manager {
       ...integrationCollection(kc, ns),
       logger: log.child({ informer: PLURAL }),
       unhealthyAfterMs: this.o.watchUnhealthyAfterMs ?? 60_000,
+      transform: dropManagedFields,
     });
     // Watched custom objects are plain JSON (timestamps are strings), whatever client-node's types say.
     const cache = rawInformer as unknown as ObjectCache<CustomerProfilesIntegration>;
@@ -78,6 +79,7 @@ export class Manager {
       kubeConfig: kc,
       ...namespaceCollection(kc),
       logger: log.child({ informer: 'namespaces' }),
+      transform: dropManagedFields,
     });
 
     // Loaded only when asked for: local runs and tests without election never pay for it.
@@ -247,6 +249,11 @@ export class Manager {
     }
     return this.credentialsOk;
   }
+}
+
+/** managedFields is often the largest part of an object, and the controller never reads it. */
+function dropManagedFields(obj: k8s.KubernetesObject): void {
+  if (obj.metadata) delete obj.metadata.managedFields;
 }
 
 function countConditions(objs: readonly CustomerProfilesIntegration[]) {

@@ -36,6 +36,11 @@ export interface ResilientInformerOptions<T extends k8s.KubernetesObject> {
   backoffMaxMs?: number;
   /** How long failures may last, with no success, before isHealthy() turns false. Default 60 s. */
   unhealthyAfterMs?: number;
+  /**
+   * Trims an object in place before handlers see it, as client-go's SetTransform does: the cache
+   * holds that same object, so dropping what nobody reads (managedFields) saves memory per object.
+   */
+  transform?: (obj: T) => void;
   rand?: () => number;
 }
 
@@ -88,6 +93,7 @@ export class ResilientInformer<T extends k8s.KubernetesObject> {
   readonly #unhealthyAfterMs: number;
   readonly #rand: () => number;
   readonly #handlers: Record<InformerEvent, Array<(obj: T) => void>> = { add: [], update: [], delete: [] };
+  readonly #transform: ((obj: T) => void) | undefined;
   #stop = new AbortController();
   #running = false;
   #stopping = false;
@@ -105,6 +111,7 @@ export class ResilientInformer<T extends k8s.KubernetesObject> {
     this.#baseMs = opts.backoffBaseMs ?? 1_000;
     this.#maxMs = opts.backoffMaxMs ?? 30_000;
     this.#unhealthyAfterMs = opts.unhealthyAfterMs ?? 60_000;
+    this.#transform = opts.transform;
     this.#rand = opts.rand ?? Math.random;
     const watch = new ObservedWatch(opts.kubeConfig, {
       stopping: () => this.#stopping,
@@ -191,6 +198,13 @@ export class ResilientInformer<T extends k8s.KubernetesObject> {
   }
 
   #dispatch(verb: InformerEvent, obj: T): void {
+    if (verb !== 'delete' && this.#transform) {
+      try {
+        this.#transform(obj);
+      } catch (err) {
+        this.#log.warn({ informer: this.#name, error: String(err) }, 'transform failed; object kept whole');
+      }
+    }
     for (const fn of this.#handlers[verb]) {
       try {
         fn(obj);

@@ -111,7 +111,7 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.stop()));
 });
 
-async function setup(opts: { clock?: FakeClock; unhealthyAfterMs?: number } = {}) {
+async function setup(opts: { clock?: FakeClock; unhealthyAfterMs?: number; transform?: (o: k8s.KubernetesObject) => void } = {}) {
   const api = new FakeApiServer();
   await api.start();
   servers.push(api);
@@ -126,6 +126,7 @@ async function setup(opts: { clock?: FakeClock; unhealthyAfterMs?: number } = {}
     rand: () => 0.5,
     ...(opts.clock ? { clock: opts.clock } : {}),
     ...(opts.unhealthyAfterMs ? { unhealthyAfterMs: opts.unhealthyAfterMs } : {}),
+    ...(opts.transform ? { transform: opts.transform } : {}),
   });
   informers.push(informer);
   return { api, informer, lines };
@@ -146,6 +147,18 @@ describe('ResilientInformer', () => {
     await until('the watch', () => api.openWatches() === 1);
     expect(api.requests).toEqual(['list', 'list', 'list', 'watch rv=5']);
     expect(lines.find((l) => l.level === 'warn')?.obj).toMatchObject({ error: 'HTTP 429 TooManyRequests: storage is (re)initializing' });
+  });
+
+  it('transform trims objects in place, in the cache too, before handlers see them', async () => {
+    const { api, informer } = await setup({ transform: (o) => void delete o.metadata!.managedFields });
+    const bulky = { ...obj('a', '5'), metadata: { ...obj('a', '5').metadata, managedFields: [{ manager: 'kubectl', operation: 'Apply' }] } };
+    api.lists = [{ status: 200, body: { items: [bulky], metadata: { resourceVersion: '5' } } }];
+    const seen: unknown[] = [];
+    informer.on('add', (o) => seen.push(o.metadata!.managedFields));
+    await informer.start();
+    expect(seen).toEqual([undefined]);
+    expect(informer.get('a', 'ns')!.metadata!.managedFields).toBeUndefined();
+    expect(informer.get('a', 'ns')!.metadata!.resourceVersion).toBe('5');
   });
 
   it('a throwing handler is isolated: other handlers and later events still run', async () => {
