@@ -1,6 +1,6 @@
 // Prints the latest results (bench/results/*.json) as Markdown tables, for docs/BENCHMARKS.md.
 //
-//   node bench/tables.ts
+//   node bench/tables.ts [converge|at-rest|latency|memory|soak ...]   (default: all)
 import { existsSync, readFileSync } from 'node:fs';
 import { fmt, RESULTS_DIR } from './lib/report.ts';
 
@@ -13,10 +13,12 @@ function table(rows: Array<Record<string, unknown>>): string {
 }
 const machine = (r: Json) => `_${r.machine.date.slice(0, 16).replace('T', ' ')} UTC, ${r.machine.nproc} cores (${r.machine.cpuModel}), ${r.machine.memoryGiB} GiB, Node ${r.machine.node}, load average ${r.machine.loadavg1m}, machine busy ${Math.round(100 * (r.machine.machineBusyShare ?? NaN))}% during the run_`;
 const out: string[] = [];
+const wanted = process.argv.slice(2);
+const want = (name: string) => wanted.length === 0 || wanted.includes(name);
 
-const c = load('converge');
+const c = want('converge') ? load('converge') : undefined;
 if (c) {
-  out.push(`### converge (N = ${c.n})`, '', machine(c), '', table(c.runs.map((r: Json) => ({
+  out.push(machine(c), '', table(c.runs.map((r: Json) => ({
     scenario: r.scenario === 'quotas' ? 'default quotas (1 Put/s)' : 'quotas off',
     'all Ready (s)': r.seconds,
     'floor (s)': r.floorSeconds,
@@ -26,9 +28,9 @@ if (c) {
     PutIntegration: r.putCalls,
   }))), '', `API server floor: create ${fmt(c.apiServerFloor.createSeconds)} s + status ${fmt(c.apiServerFloor.statusSeconds)} s.`, '');
 }
-const a = load('at-rest');
+const a = want('at-rest') ? load('at-rest') : undefined;
 if (a) {
-  out.push(`### at rest (${a.n} resources, ${a.domains} domains, ${a.polls} polls of ${a.pollIntervalSeconds} s)`, '', machine(a), '', table([
+  out.push(`${a.n} resources in ${a.domains} domains, ${a.polls} poll intervals of ${a.pollIntervalSeconds} s. ${machine(a)}`, '', table([
     { measure: 'AWS writes (Put/Delete/Tag/Untag)', value: a.awsWrites, target: '0' },
     { measure: 'API server writes, watch MODIFIED events', value: a.apiServerWrites.watchModified, target: '0' },
     { measure: 'API server writes, apiserver_request_total (resources)', value: a.apiServerWrites.customResources, target: '0' },
@@ -39,25 +41,26 @@ if (a) {
     { measure: 'controller RSS (MiB)', value: a.controllerRssMiB, target: '' },
   ]), '');
 }
-const l = load('latency');
+const l = want('latency') ? load('latency') : undefined;
 if (l) {
   const row = (span: string, s: Json, target = '') => ({ span, 'p50 (ms)': s.p50, 'p90 (ms)': s.p90, 'p99 (ms)': s.p99, 'max (ms)': s.max, target });
-  out.push(`### latency (${l.trials} trials)`, '', machine(l), '', table([
+  out.push(`${l.trials} trials. ${machine(l)}`, '', table([
     row('create -> Ready=True (watch event)', l.totalMs, 'p50 < 1000, p99 < 2000'),
     row('create -> PutIntegration at AWS', l.createToPutMs),
     row('PutIntegration -> Ready=True', l.putToReadyMs),
   ]), '');
 }
-const m = load('memory');
+const m = want('memory') ? load('memory') : undefined;
 if (m) {
-  out.push(`### memory (${m.runs})`, '', machine(m), '', table(m.steps.map((s: Json) => ({
-    resources: s.resources, 'RSS (MiB)': s.rssMiB, 'V8 heap used (MiB)': s.heapUsedMiB, 'V8 heap total (MiB)': s.heapTotalMiB, 'external (MiB)': s.externalMiB ?? '', 'Ready after (s)': s.readySeconds,
+  out.push(`Controller ${m.runs}. ${machine(m)}`, '', table(m.steps.map((s: Json) => ({
+    resources: s.resources, 'RSS after creating them (MiB)': s.rssMiB, 'V8 heap used / total (MiB)': `${fmt(s.heapUsedMiB)} / ${fmt(s.heapTotalMiB)}`,
+    'RSS of a restarted controller (MiB)': s.rssAfterRestartMiB ?? '', 'its V8 heap used (MiB)': s.heapUsedAfterRestartMiB ?? '', 'all Ready after (s)': s.readySeconds,
   }))), '');
 }
-const s = load('soak');
+const s = want('soak') ? load('soak') : undefined;
 if (s) {
   const f = s.figures;
-  out.push(`### soak (${s.options.minutes} min, seed ${s.options.seed})`, '', machine(s), '', table([
+  out.push(`${s.options.minutes} minutes of chaos, ${s.options.slots} slots in ${s.options.domains} domains, seed ${s.options.seed}. ${machine(s)}`, '', table([
     { figure: 'user creates / spec edits / tag edits / deletes', value: `${f.workload.creates} / ${f.workload.specEdits} / ${f.workload.tagEdits} / ${f.workload.deletes}` },
     { figure: 'user calls that failed (API server down)', value: f.workload.failedCalls },
     { figure: 'AWS requests during the chaos / whole run', value: `${f.awsRequestsDuringChaos} / ${f.awsRequests}` },
