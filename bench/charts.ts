@@ -70,13 +70,14 @@ if (converge) {
 }
 
 interface MemoryResult {
-  steps: Array<{ resources: number; rssMiB: number; heapUsedMiB?: number }>;
+  steps: Array<{ resources: number; rssMiB: number; heapUsedMiB?: number; rssAfterRestartMiB?: number; heapUsedAfterRestartMiB?: number }>;
 }
 const memory = load<MemoryResult>('memory');
 if (memory) {
   const values = memory.steps.flatMap((s) => [
-    { resources: s.resources, MiB: s.rssMiB, series: 'RSS' },
-    ...(s.heapUsedMiB !== undefined ? [{ resources: s.resources, MiB: s.heapUsedMiB, series: 'V8 heap used' }] : []),
+    { resources: s.resources, MiB: s.rssMiB, series: 'RSS right after creating them' },
+    ...(s.rssAfterRestartMiB !== undefined ? [{ resources: s.resources, MiB: s.rssAfterRestartMiB, series: 'RSS of a restarted controller' }] : []),
+    ...(s.heapUsedAfterRestartMiB !== undefined ? [{ resources: s.resources, MiB: s.heapUsedAfterRestartMiB, series: 'V8 heap used, restarted controller' }] : []),
   ]);
   await render('memory', {
     ...base,

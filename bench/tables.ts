@@ -48,7 +48,7 @@ if (l) {
     row('create -> Ready=True (watch event)', l.totalMs, 'p50 < 1000, p99 < 2000'),
     row('create -> PutIntegration at AWS', l.createToPutMs),
     row('PutIntegration -> Ready=True', l.putToReadyMs),
-  ]), '');
+  ]), '', ...(l.warmup ?? []).map((w: Json) => `The first resource after the controller started, left out of the table above: ${fmt(w.totalMs)} ms (create -> Put at AWS ${fmt(w.toPutMs)} ms).`), '');
 }
 const m = want('memory') ? load('memory') : undefined;
 if (m) {
