@@ -11,7 +11,7 @@ function table(rows: Array<Record<string, unknown>>): string {
   const cols = Object.keys(rows[0] ?? {});
   return [`| ${cols.join(' | ')} |`, `|${cols.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${cols.map((c) => cell(r[c])).join(' | ')} |`)].join('\n');
 }
-const machine = (r: Json) => `_${r.machine.date.slice(0, 16).replace('T', ' ')} UTC, ${r.machine.nproc} cores (${r.machine.cpuModel}), ${r.machine.memoryGiB} GiB, Node ${r.machine.node}, load average ${r.machine.loadavg1m}, machine busy ${Math.round(100 * (r.machine.machineBusyShare ?? NaN))}% during the run_`;
+const machine = (r: Json) => `_${r.machine.date.slice(0, 16).replace('T', ' ')} UTC, ${r.machine.nproc} cores (${r.machine.cpuModel}), ${r.machine.memoryGiB} GiB, Node ${r.machine.node}, load average ${r.machine.loadavg1m}, CPU busy ~${Math.round(100 * (r.machine.machineBusyShare ?? NaN))}% (/proc/stat, sampled around the run)_`;
 const out: string[] = [];
 const wanted = process.argv.slice(2);
 const want = (name: string) => wanted.length === 0 || wanted.includes(name);
