@@ -166,6 +166,7 @@ export class Manager {
     let restartsSeen = 0;
     const conditionsTimer = setInterval(() => {
       this.metrics.setResourceConditions(countConditions(cache.list()));
+      snapshots.prune(); // a domain's expired snapshot would otherwise stay until its next poll
       const restarts = informer.status().restarts;
       for (; restartsSeen < restarts; restartsSeen++) this.metrics.informerRestarted();
     }, 15_000);
