@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { EmulatorAdmin } from '../../src/emulator/admin-client.ts';
+import { EmulatorAdmin, emulatorClientEnv } from '../../src/emulator/admin-client.ts';
 import { waitUntil } from './wait.ts';
 
 const CPI = fileURLToPath(new URL('../../bin/cpi.js', import.meta.url));
@@ -134,14 +134,7 @@ export async function startEmulator(args: string[] = [], o: SpawnOptions = {}): 
   return Object.assign(p, {
     url,
     admin: new EmulatorAdmin(url),
-    awsEnv: {
-      AWS_ENDPOINT_URL_CUSTOMER_PROFILES: url,
-      AWS_ENDPOINT_URL_STS: url,
-      AWS_ENDPOINT_URL_APPFLOW: url,
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'AKIDBENCH',
-      AWS_SECRET_ACCESS_KEY: 'bench-secret',
-    },
+    awsEnv: emulatorClientEnv(url, 'AKIDBENCH', 'bench-secret'),
   });
 }
 

@@ -15,7 +15,7 @@ import { startControlPlane, type ControlPlane } from './control-plane.ts';
 import { ensureK8sBinaries } from './k8s-binaries.ts';
 import { allReady, renderTable } from './demo-table.ts';
 import { startEmulator, type RunningEmulator } from '../emulator/server.ts';
-import { EmulatorAdmin } from '../emulator/admin-client.ts';
+import { EmulatorAdmin, emulatorClientEnv } from '../emulator/admin-client.ts';
 
 export interface DemoOptions {
   once: boolean;
@@ -78,13 +78,7 @@ export async function runDemo(o: DemoOptions): Promise<number> {
     say(`    ${emulator.url} with domains ${[...new Set(examples.map((e) => e.spec.domainName))].join(', ')}`);
 
     begin('start the controller (as the ServiceAccount of deploy/)');
-    Object.assign(process.env, {
-      AWS_ENDPOINT_URL_CUSTOMER_PROFILES: emulator.url,
-      AWS_ENDPOINT_URL_STS: emulator.url,
-      AWS_ENDPOINT_URL_APPFLOW: emulator.url,
-      AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? 'AKIDDEMO',
-      AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'demo-secret',
-    });
+    Object.assign(process.env, emulatorClientEnv(emulator.url, process.env.AWS_ACCESS_KEY_ID ?? 'AKIDDEMO', process.env.AWS_SECRET_ACCESS_KEY ?? 'demo-secret', emulator.region));
     const kc = new k8s.KubeConfig();
     kc.loadFromFile(controllerKubeconfig);
     const { Manager } = await import('../controller/manager.ts');

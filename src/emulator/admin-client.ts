@@ -147,3 +147,15 @@ export class EmulatorAdmin {
     return this.call('POST', '/integrations/delete', { domainName, uri, ...where });
   }
 }
+
+/** The AWS SDK environment that points a process (the controller, the AWS CLI) at an emulator. */
+export function emulatorClientEnv(url: string, accessKeyId: string, secretAccessKey: string, region = 'us-east-1'): Record<string, string> {
+  return {
+    AWS_ENDPOINT_URL_CUSTOMER_PROFILES: url,
+    AWS_ENDPOINT_URL_STS: url,
+    AWS_ENDPOINT_URL_APPFLOW: url,
+    AWS_REGION: region,
+    AWS_ACCESS_KEY_ID: accessKeyId,
+    AWS_SECRET_ACCESS_KEY: secretAccessKey,
+  };
+}

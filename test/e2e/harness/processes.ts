@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { resolve } from 'node:path';
-import { EmulatorAdmin } from '../../../src/emulator/admin-client.ts';
+import { EmulatorAdmin, emulatorClientEnv } from '../../../src/emulator/admin-client.ts';
 import { waitFor } from '../support/wait.ts';
 
 const CPI = resolve(import.meta.dirname, '../../../bin/cpi.js');
@@ -89,14 +89,7 @@ export async function startEmulator(args: string[] = []): Promise<Emulator> {
   return Object.assign(p, {
     url,
     admin: new EmulatorAdmin(url),
-    awsEnv: {
-      AWS_ENDPOINT_URL_CUSTOMER_PROFILES: url,
-      AWS_ENDPOINT_URL_STS: url,
-      AWS_ENDPOINT_URL_APPFLOW: url,
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'AKIDCONTROLLER',
-      AWS_SECRET_ACCESS_KEY: 'controller-secret',
-    },
+    awsEnv: emulatorClientEnv(url, 'AKIDCONTROLLER', 'controller-secret'),
   });
 }
 
