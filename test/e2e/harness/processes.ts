@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { resolve } from 'node:path';
 import { EmulatorAdmin, emulatorClientEnv } from '../../../src/emulator/admin-client.ts';
+import { startWatchdog, type Watchdog } from '../../../src/dev/watchdog.ts';
 import { waitFor } from '../support/wait.ts';
 
 const CPI = resolve(import.meta.dirname, '../../../bin/cpi.js');
@@ -11,6 +12,10 @@ const running = new Set<ChildProcess>();
 process.once('exit', () => {
   for (const p of running) p.kill('SIGKILL');
 });
+// vitest may end a worker without its 'exit' handlers (a timed-out beforeAll left controllers
+// running that way): a guard process kills our children whenever this process dies.
+let watchdog: Watchdog | undefined;
+const guard = () => (watchdog ??= startWatchdog());
 
 export interface Proc {
   proc: ChildProcess;
@@ -28,6 +33,7 @@ export function spawnCpi(args: string[], env: NodeJS.ProcessEnv = {}): Proc {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.add(proc);
+  if (proc.pid) guard().guardPid(proc.pid);
   const output: string[] = [];
   let partial = '';
   const onData = (chunk: Buffer) => {
@@ -41,6 +47,7 @@ export function spawnCpi(args: string[], env: NodeJS.ProcessEnv = {}): Proc {
   proc.stderr!.on('data', onData);
   const exited = once(proc, 'exit').then(([code, signal]) => {
     running.delete(proc);
+    if (proc.pid) guard().forgetPid(proc.pid);
     return (code ?? signal) as number | string;
   });
   const self: Proc = {
