@@ -1,6 +1,5 @@
 // The controller: informer events become queue keys, workers reconcile keys. It knows nothing of
 // leader election, metrics servers or signals: `cpi run` composes those around it.
-import type * as k8s from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { ANNOTATIONS } from '../api/group.ts';
 import type { CustomerProfilesIntegration } from '../api/types.ts';
@@ -181,4 +180,3 @@ export function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-export type { k8s };
