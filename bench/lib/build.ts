@@ -1,5 +1,6 @@
-// The compiled controller as the image ships it (dist/ + bin/, run by plain Node, no type
-// stripping), built into a temporary directory so the checkout's own dist/ is never touched
+// The controller as the image ships it: dist/ compiled by tsc plus the production bundle of
+// `cpi run` (dist/cpi-run.mjs, which bin/cpi.js runs for `cpi run`), run by plain Node with no
+// type stripping. Built into a temporary directory so the checkout's own dist/ is never touched
 // (bin/cpi.js prefers dist/ when present, which would change what everyone else runs).
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
@@ -15,9 +16,11 @@ export interface Build {
   remove(): void;
 }
 
-export function buildToTemp(): Build {
+/** `bundle: false` leaves the bundle out: `cpi run` then runs the tsc output, as before the bundle. */
+export function buildToTemp(o: { bundle?: boolean } = {}): Build {
   const dir = mkdtempSync(join(tmpdir(), 'cpi-bench-build-'));
   execFileSync(join(ROOT, 'node_modules/.bin/tsc'), ['-p', join(ROOT, 'tsconfig.build.json'), '--outDir', join(dir, 'dist'), '--sourceMap', 'false'], { stdio: 'inherit' });
+  if (o.bundle ?? true) execFileSync(process.execPath, [join(ROOT, 'scripts/bundle.ts'), '--out', join(dir, 'dist')], { stdio: 'inherit' });
   mkdirSync(join(dir, 'bin'));
   copyFileSync(join(ROOT, 'bin/cpi.js'), join(dir, 'bin/cpi.js'));
   copyFileSync(join(ROOT, 'package.json'), join(dir, 'package.json'));

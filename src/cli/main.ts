@@ -46,11 +46,15 @@ export async function main(
     io.err(`error: unknown command "${name}"\n\n${usage(opts.asKubectlPlugin)}`);
     return 1;
   }
+  return execute(entry.load, rest, io);
+}
+
+/** Loads and runs one command; bad input gets a clear message and a non-zero exit, never a stack trace. */
+export async function execute(load: () => Promise<CommandModule>, argv: string[], io: CommandIO): Promise<number> {
   try {
-    const mod = await entry.load();
-    return await mod.run(rest, io);
+    const mod = await load();
+    return await mod.run(argv, io);
   } catch (err) {
-    // Bad input gets a clear message and a non-zero exit, never a stack trace.
     if (err instanceof CliError) {
       io.err(`error: ${err.message}`);
       return err.exitCode;
