@@ -1,34 +1,67 @@
-// The controller's memory with 0, 1,000 and 5,000 resources watched, at rest (target: RSS under
-// 150 MB at 5,000).
+// The controller's memory as the image runs it, with 0, 1,000 and 5,000 resources (50 per domain:
+// 100 domains at 5,000), quotas off. Targets (issue J): RSS < 150 MiB settled after the 5,000
+// converge and after a restart, peak RSS < 200 MiB during the creation burst, < 100 MiB idle.
 //
-// At each step the controller is then restarted and measured again once its first reconcile of
-// every resource is done (no AWS or API server write is needed then): the memory of a controller
-// that starts with N converged resources, without the creation burst behind it.
+//   npm run bench:memory [-- --steps 0,1000,5000] [--no-bundle] [--source]
+//                        [--node-options="--max-old-space-size=160"] [--env MALLOC_ARENA_MAX=2] [--no-delete]
 //
-//   npm run bench:memory [-- --steps 0,1000,5000] [--source] [--node-options="--max-semi-space-size=2"] [--env MALLOC_ARENA_MAX=2]
+// By default the controller runs as in the image: dist/ compiled by tsc plus the production bundle
+// (dist/cpi-run.mjs), which bin/cpi.js runs for `cpi run`, with the NODE_OPTIONS of
+// deploy/base/deployment.yaml. --no-bundle runs the tsc output alone (the image before the bundle);
+// --source runs the TypeScript sources through Node's type stripping. --node-options replaces the
+// Deployment's NODE_OPTIONS ("" for none).
 //
-// By default the controller runs compiled (tsc into a temporary dist/, as in the image); --source
-// runs it from the TypeScript sources through Node's type stripping, as `node bin/cpi.js` in a
-// checkout does (that loads the type stripper too, which costs memory of its own).
-// The resources are created by 16 concurrent creators and brought to Ready with the emulator's
-// quotas off and the controller unpaced (Manage mode, real reconciles: finalizer, Put, status).
-// At each step, once every resource is Ready and nothing has changed for 5 s, RSS (VmRSS of
-// /proc/<pid>/status) is sampled once a second for 15 s; the heap figures come from the
-// controller's own /metrics (prom-client's Node.js collectors).
+// RSS (VmRSS of /proc/<pid>/status) is sampled once a second for the whole run. Each step:
+// 1. Burst: the step's new resources are created by 16 concurrent clients; the controller (Manage
+//    mode, unpaced: finalizer, Put, status) brings them to Ready. Peak = the largest sample from
+//    the first create until every resource is Ready and nothing changed for 5 s.
+// 2. Settled: then 15 samples, one a second; the median is reported.
+// 3. Restart: a new controller process with the same resources, until it has reconciled each of
+//    them (its restart cost: seconds, AWS reads, API-server writes, which should be 0), then 5 s,
+//    then 15 samples (median).
+// Finally (unless --no-delete) every resource is deleted (DeleteIntegration, finalizer removed) and
+// the controller's RSS is measured once they are all gone.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { connectResources, domainsFor, inParallel } from './lib/cluster.ts';
-import { machineBusy, percentile, rssBytes } from './lib/measure.ts';
-import { log, printTable, writeResult } from './lib/report.ts';
+import { parse } from 'yaml';
+import { PLURAL } from '../src/api/group.ts';
 import { buildToTemp } from './lib/build.ts';
-import { startScenario, UNPACED, withCluster } from './lib/stack.ts';
+import { connectResources, domainsFor, inParallel } from './lib/cluster.ts';
+import { apiServerMetrics, machineBusy, percentile, sumRequests, WRITE_VERBS } from './lib/measure.ts';
+import type { ControllerProcess } from './lib/processes.ts';
+import { log, printTable, writeResult } from './lib/report.ts';
+import { RssSampler } from './lib/rss-sampler.ts';
+import { callsByOperation, startScenario, UNPACED, withCluster } from './lib/stack.ts';
 import { sleep, waitUntil } from './lib/wait.ts';
 
-const { values } = parseArgs({ options: { steps: { type: 'string', default: '0,1000,5000' }, 'node-options': { type: 'string' }, env: { type: 'string', multiple: true, default: [] }, source: { type: 'boolean', default: false }, out: { type: 'string', default: 'memory' } } });
-const NODE_OPTIONS = values['node-options'];
+const { values } = parseArgs({
+  options: {
+    steps: { type: 'string', default: '0,1000,5000' },
+    'per-domain': { type: 'string', default: '50' },
+    'node-options': { type: 'string' },
+    env: { type: 'string', multiple: true, default: [] },
+    bundle: { type: 'boolean', default: true },
+    source: { type: 'boolean', default: false },
+    delete: { type: 'boolean', default: true },
+    out: { type: 'string', default: 'memory' },
+  },
+  allowNegative: true,
+});
+
+/** NODE_OPTIONS of the controller container in deploy/base/deployment.yaml. */
+function deploymentNodeOptions(): string | undefined {
+  const doc = parse(readFileSync(fileURLToPath(new URL('../deploy/base/deployment.yaml', import.meta.url)), 'utf8'));
+  const container = doc.spec.template.spec.containers.find((c: { name: string }) => c.name === 'controller');
+  return container.env?.find((e: { name: string }) => e.name === 'NODE_OPTIONS')?.value;
+}
+
+const NODE_OPTIONS = values['node-options'] ?? deploymentNodeOptions();
 const ENV: Record<string, string> = Object.fromEntries(values.env.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
 if (NODE_OPTIONS) ENV.NODE_OPTIONS = NODE_OPTIONS;
 const STEPS = values.steps.split(',').map(Number).sort((a, b) => a - b);
 const MIB = 2 ** 20;
+const runs = values.source ? 'from the TypeScript sources' : values.bundle ? 'the production bundle (dist/cpi-run.mjs, as in the image)' : 'compiled dist/ without the bundle';
 
 /** The sum of every sample of a metric on the controller's /metrics, or undefined if absent. */
 async function metricValue(url: string, name: string): Promise<number | undefined> {
@@ -37,28 +70,57 @@ async function metricValue(url: string, name: string): Promise<number | undefine
   return lines.length ? lines.reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0) : undefined;
 }
 
-async function sampleRss(pid: number): Promise<{ median: number; max: number }> {
-  const samples: number[] = [];
-  for (let i = 0; i < 15; i++) {
-    samples.push(rssBytes(pid) / MIB);
-    await sleep(1000);
-  }
-  samples.sort((a, b) => a - b);
-  return { median: percentile(samples, 50), max: samples[samples.length - 1]! };
+async function heap(c: ControllerProcess) {
+  const mib = async (name: string) => ((await metricValue(c.metricsUrl, name)) ?? NaN) / MIB;
+  return { heapUsedMiB: await mib('cpi_nodejs_heap_size_used_bytes'), heapTotalMiB: await mib('cpi_nodejs_heap_size_total_bytes'), externalMiB: await mib('cpi_nodejs_external_memory_bytes') };
+}
+
+/** 15 samples, one a second: the median. */
+async function settledRss(sampler: RssSampler, phase: string): Promise<number> {
+  sampler.phase(phase);
+  await sleep(15_000);
+  sampler.sample();
+  const rss = sampler.samples.filter((s) => s.phase === phase).map((s) => s.rssMiB).sort((a, b) => a - b);
+  sampler.phase('between');
+  return percentile(rss, 50);
+}
+
+interface StepRow {
+  resources: number;
+  domains: number;
+  readySeconds: number;
+  burstPeakMiB: number;
+  rssMiB: number;
+  heapUsedMiB: number;
+  heapTotalMiB: number;
+  externalMiB: number;
+  restart: { seconds: number; peakMiB: number; rssMiB: number; heapUsedMiB: number; listIntegrations: number; getIntegration: number; awsWrites: number; apiServerWrites: number };
 }
 
 await withCluster(async (cluster) => {
   const max = STEPS[STEPS.length - 1]!;
-  const domains = domainsFor(max, 50);
+  const perDomain = Number(values['per-domain']);
+  const domains = domainsFor(max, perDomain);
   const s = await startScenario(cluster, { namespace: 'memory', emulatorArgs: ['--no-quotas'], domains });
-  const build = values.source ? undefined : buildToTemp();
+  const build = values.source ? undefined : buildToTemp({ bundle: values.bundle });
+  let controller = await s.startController(UNPACED, ENV, build?.cli);
+  const sampler = new RssSampler(controller.pid);
   try {
-    let controller = await s.startController(UNPACED, ENV, build?.cli);
     const all = connectResources(max, domains, { prefix: 11 });
-    const rows: Array<{ resources: number; rssMiB: number; rssMaxMiB: number; heapUsedMiB: number | undefined; heapTotalMiB: number | undefined; externalMiB: number | undefined; readySeconds: number; rssAfterRestartMiB: number; heapUsedAfterRestartMiB: number | undefined; restartSettleSeconds: number }> = [];
+    const rows: StepRow[] = [];
     let created = 0;
     const busy = machineBusy(5000);
+    const quiet = async () => {
+      let seen = s.watch.modified;
+      let since = Date.now();
+      await waitUntil(() => {
+        if (s.watch.modified !== seen) [seen, since] = [s.watch.modified, Date.now()];
+        return Date.now() - since >= 5000;
+      }, { what: '5 s without a change', timeoutMs: 600_000, intervalMs: 200 });
+    };
     for (const step of STEPS) {
+      const burst = `burst ${step}`;
+      sampler.phase(burst);
       const t0 = Date.now();
       if (step > created) {
         log(`creating resources ${created}..${step - 1}`);
@@ -67,42 +129,73 @@ await withCluster(async (cluster) => {
       }
       await s.watch.waitAllReady(step, 1_800_000);
       const readySeconds = (Date.now() - t0) / 1000;
-      let seen = s.watch.modified;
-      let quiet = Date.now();
-      await waitUntil(() => {
-        if (s.watch.modified !== seen) [seen, quiet] = [s.watch.modified, Date.now()];
-        return Date.now() - quiet >= 5000;
-      }, { what: '5 s without a change', timeoutMs: 600_000, intervalMs: 200 });
-      const rss = await sampleRss(controller.pid);
-      const heapUsed = await metricValue(controller.metricsUrl, 'cpi_nodejs_heap_size_used_bytes');
-      const heapTotal = await metricValue(controller.metricsUrl, 'cpi_nodejs_heap_size_total_bytes');
-      const external = await metricValue(controller.metricsUrl, 'cpi_nodejs_external_memory_bytes');
-      // A fresh controller with the same resources, once it has reconciled each of them.
+      await quiet();
+      const burstPeakMiB = sampler.peak(burst);
+      const rssMiB = await settledRss(sampler, `settled ${step}`);
+      const h = await heap(controller);
+
+      // A fresh controller with the same resources, until it has reconciled each of them.
+      const counters0 = callsByOperation(await s.emulator.admin.counters());
+      const metrics0 = await apiServerMetrics(cluster.admin);
+      const restart = `restart ${step}`;
+      sampler.phase(restart);
+      await controller.stop();
       const t1 = Date.now();
       controller = await s.startController(UNPACED, ENV, build?.cli);
+      sampler.follow(controller.pid);
       const c = controller;
-      await waitUntil(async () => ((await metricValue(c.metricsUrl, 'cpi_reconcile_total')) ?? 0) >= step && (await metricValue(c.metricsUrl, 'cpi_workqueue_depth')) === 0, { what: `the restarted controller to reconcile ${step} resources`, timeoutMs: 1_800_000, intervalMs: 500 });
-      const restartSettleSeconds = (Date.now() - t1) / 1000;
+      await waitUntil(async () => ((await metricValue(c.metricsUrl, 'cpi_reconcile_total')) ?? 0) >= step && (await metricValue(c.metricsUrl, 'cpi_workqueue_depth')) === 0, { what: `the restarted controller to reconcile ${step} resources`, timeoutMs: 1_800_000, intervalMs: 250 });
+      const restartSeconds = (Date.now() - t1) / 1000;
       await sleep(5000);
-      const after = await sampleRss(c.pid);
-      const heapAfter = await metricValue(c.metricsUrl, 'cpi_nodejs_heap_size_used_bytes');
+      const restartPeakMiB = sampler.peak(restart);
+      const counters1 = callsByOperation(await s.emulator.admin.counters());
+      const metrics1 = await apiServerMetrics(cluster.admin);
+      const calls = (op: string) => (counters1[op] ?? 0) - (counters0[op] ?? 0);
+      const writes = (resource: string) => sumRequests(metrics1, { resource }, WRITE_VERBS) - sumRequests(metrics0, { resource }, WRITE_VERBS);
+      const rssAfter = await settledRss(sampler, `restarted ${step}`);
+      const hAfter = await heap(controller);
       rows.push({
-        rssAfterRestartMiB: after.median, heapUsedAfterRestartMiB: heapAfter === undefined ? undefined : heapAfter / MIB, restartSettleSeconds,
-        resources: step, rssMiB: rss.median, rssMaxMiB: rss.max,
-        heapUsedMiB: heapUsed === undefined ? undefined : heapUsed / MIB, heapTotalMiB: heapTotal === undefined ? undefined : heapTotal / MIB,
-        externalMiB: external === undefined ? undefined : external / MIB,
-        readySeconds,
+        resources: step, domains: Math.min(domains.length, Math.ceil(step / perDomain)), readySeconds, burstPeakMiB, rssMiB, ...h,
+        restart: {
+          seconds: restartSeconds, peakMiB: restartPeakMiB, rssMiB: rssAfter, heapUsedMiB: hAfter.heapUsedMiB,
+          listIntegrations: calls('ListIntegrations'), getIntegration: calls('GetIntegration'),
+          awsWrites: calls('PutIntegration') + calls('DeleteIntegration') + calls('TagResource') + calls('UntagResource'),
+          apiServerWrites: writes(PLURAL) + writes('events'),
+        },
       });
-      log(`${step} resources: RSS ${rss.median.toFixed(0)} MiB; after a restart ${after.median.toFixed(0)} MiB`);
+      log(`${step} resources: burst peak ${burstPeakMiB.toFixed(0)} MiB, settled ${rssMiB.toFixed(0)} MiB; restarted: ${rssAfter.toFixed(0)} MiB after ${restartSeconds.toFixed(1)} s`);
+    }
+
+    let afterDelete: { seconds: number; peakMiB: number; rssMiB: number; heapUsedMiB: number } | undefined;
+    if (values.delete && created > 0) {
+      log(`deleting ${created} resources`);
+      sampler.phase('delete');
+      const t2 = Date.now();
+      await inParallel(all.slice(0, created), 16, (r) => s.user.delete(r.name));
+      await waitUntil(() => s.watch.objects.size === 0, { what: 'every resource gone', timeoutMs: 1_800_000, intervalMs: 500 });
+      const seconds = (Date.now() - t2) / 1000;
+      await sleep(5000);
+      const peakMiB = sampler.peak('delete');
+      const rssMiB = await settledRss(sampler, 'deleted');
+      afterDelete = { seconds, peakMiB, rssMiB, heapUsedMiB: (await heap(controller)).heapUsedMiB };
     }
     const busyShare = await busy;
-    printTable(`memory: controller at rest (MiB), ${values.source ? 'from sources' : 'compiled'}${Object.entries(ENV).map(([k, v]) => `, ${k}=${v}`).join('')}`, rows.map((r) => ({
-      resources: r.resources, 'RSS median': r.rssMiB, 'RSS max': r.rssMaxMiB, 'RSS after restart': r.rssAfterRestartMiB, 'heap used after restart': r.heapUsedAfterRestartMiB ?? 'n/a',
-      'heap used': r.heapUsedMiB ?? 'n/a', 'heap total': r.heapTotalMiB ?? 'n/a', external: r.externalMiB ?? 'n/a',
-      target: r.resources === 5000 ? 'RSS < 150 MB (143 MiB)' : '',
+
+    printTable(`memory (MiB): ${runs}${Object.entries(ENV).map(([k, v]) => `, ${k}=${v}`).join('')}`, rows.map((r) => ({
+      resources: r.resources, domains: r.domains, 'burst peak': r.burstPeakMiB, settled: r.rssMiB, 'heap used': r.heapUsedMiB, 'heap total': r.heapTotalMiB,
+      restarted: r.restart.rssMiB, 'restart peak': r.restart.peakMiB, 'restarted heap used': r.restart.heapUsedMiB, 'Ready after (s)': r.readySeconds,
     })));
-    writeResult(values.out, { steps: rows, controllerFlags: UNPACED, env: ENV, runs: values.source ? 'TypeScript sources (type stripping)' : 'compiled dist/ (as in the image)', mode: 'Manage, quotas off' }, { machineBusyShare: busyShare });
+    printTable('restart cost', rows.map((r) => ({
+      resources: r.resources, 'all re-verified after (s)': r.restart.seconds, ListIntegrations: r.restart.listIntegrations, GetIntegration: r.restart.getIntegration,
+      'AWS writes': r.restart.awsWrites, 'API-server writes': r.restart.apiServerWrites,
+    })));
+    if (afterDelete) printTable(`after deleting all ${created}`, [{ 'all gone after (s)': afterDelete.seconds, 'peak RSS': afterDelete.peakMiB, 'settled RSS': afterDelete.rssMiB, 'heap used': afterDelete.heapUsedMiB }]);
+    writeResult(values.out, {
+      steps: rows, afterDelete, perDomain, controllerFlags: UNPACED, env: ENV, runs, mode: 'Manage, quotas off',
+      samples: sampler.samples.map((x) => ({ t: (x.at - sampler.samples[0]!.at) / 1000, phase: x.phase, rssMiB: Math.round(x.rssMiB * 10) / 10 })),
+    }, { machineBusyShare: busyShare });
   } finally {
+    sampler.stop();
     await s.stop();
     build?.remove();
   }

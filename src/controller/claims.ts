@@ -68,6 +68,11 @@ export class ClaimIndex {
     return [...members.keys()];
   }
 
+  /** Claims held and keys holding one: both 0 once every resource is gone. */
+  size(): { claims: number; keys: number } {
+    return { claims: this.byClaim.size, keys: this.claimByKey.size };
+  }
+
   /** The key of an older resource with the same claim, if there is one. */
   olderClaimant(obj: CustomerProfilesIntegration): string | undefined {
     const claim = claimOf(obj, this.defaultRegion);

@@ -83,14 +83,24 @@ export class Controller {
     this.written.delete(key);
     this.triggers.delete(key);
     this.queue.forget(key);
+    // Replaces its pending poll, which would otherwise hold the key for a whole poll interval: the
+    // key runs once more, finds nothing in the cache and leaves the queue.
+    this.queue.add(key);
     this.o.reconciler.forget(key);
     // A conflicting younger resource may now own the integration.
     for (const peer of this.o.claims.remove(obj)) this.enqueue(peer);
   }
 
+  /** Entries in the controller's per-key maps: none once every resource is gone. */
+  trackedKeys(): { seen: number; written: number; triggers: number } {
+    return { seen: this.seen.size, written: this.written.size, triggers: this.triggers.size };
+  }
+
   /** The writer calls this with what the API server returned for our own writes. */
   recordWrite(written: CustomerProfilesIntegration): void {
-    this.written.set(keyOf(written), written);
+    // The answer to the write that removed the last finalizer can come after the DELETE event:
+    // kept, it would stay forever.
+    if (this.seen.has(keyOf(written))) this.written.set(keyOf(written), written);
   }
 
   private current(key: string): CustomerProfilesIntegration | undefined {
@@ -123,7 +133,10 @@ export class Controller {
 
   private async handle(key: string): Promise<Result> {
     const obj = this.current(key);
-    if (!obj) return {};
+    if (!obj) {
+      this.triggers.delete(key); // set by a reconcile that was still running when it went away
+      return {};
+    }
     const trigger = this.triggers.get(key) ?? 'poll';
     this.triggers.delete(key);
     const log = this.o.log.child({ key, generation: obj.metadata.generation, trigger });
