@@ -63,7 +63,12 @@ class FakeApiServer implements ObjectCache<Obj> {
 class FakeReconciler {
   readonly forgotten = new Set<string>();
   readonly #retried = new Set<string>();
-  constructor(private readonly api: FakeApiServer, private readonly written: (o: Obj) => void) {}
+  private readonly api: FakeApiServer;
+  private readonly written: (o: Obj) => void;
+  constructor(api: FakeApiServer, written: (o: Obj) => void) {
+    this.api = api;
+    this.written = written;
+  }
 
   async reconcile(obj: Obj, _trigger: Trigger): Promise<ReconcileResult> {
     await Promise.resolve();
