@@ -28,7 +28,7 @@ import { parse } from 'yaml';
 import { PLURAL } from '../src/api/group.ts';
 import { buildToTemp } from './lib/build.ts';
 import { connectResources, domainsFor, inParallel } from './lib/cluster.ts';
-import { apiServerMetrics, machineBusy, percentile, sumRequests, WRITE_VERBS } from './lib/measure.ts';
+import { apiServerMetrics, machineBusy, percentile, rssParts, sumRequests, WRITE_VERBS } from './lib/measure.ts';
 import type { ControllerProcess } from './lib/processes.ts';
 import { log, printTable, writeResult } from './lib/report.ts';
 import { RssSampler } from './lib/rss-sampler.ts';
@@ -70,9 +70,10 @@ async function metricValue(url: string, name: string): Promise<number | undefine
   return lines.length ? lines.reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0) : undefined;
 }
 
+/** The V8 heap (the controller's /metrics) and where the RSS is (/proc). */
 async function heap(c: ControllerProcess) {
   const mib = async (name: string) => ((await metricValue(c.metricsUrl, name)) ?? NaN) / MIB;
-  return { heapUsedMiB: await mib('cpi_nodejs_heap_size_used_bytes'), heapTotalMiB: await mib('cpi_nodejs_heap_size_total_bytes'), externalMiB: await mib('cpi_nodejs_external_memory_bytes') };
+  return { heapUsedMiB: await mib('cpi_nodejs_heap_size_used_bytes'), heapTotalMiB: await mib('cpi_nodejs_heap_size_total_bytes'), externalMiB: await mib('cpi_nodejs_external_memory_bytes'), ...rssParts(c.pid) };
 }
 
 /** 15 samples, one a second: the median. */
@@ -94,7 +95,10 @@ interface StepRow {
   heapUsedMiB: number;
   heapTotalMiB: number;
   externalMiB: number;
-  restart: { seconds: number; peakMiB: number; rssMiB: number; heapUsedMiB: number; listIntegrations: number; getIntegration: number; awsWrites: number; apiServerWrites: number };
+  anonMiB: number;
+  fileMiB: number;
+  mallocHeapMiB: number;
+  restart: { seconds: number; peakMiB: number; rssMiB: number; heapUsedMiB: number; mallocHeapMiB: number; listIntegrations: number; getIntegration: number; awsWrites: number; apiServerWrites: number };
 }
 
 await withCluster(async (cluster) => {
@@ -157,7 +161,7 @@ await withCluster(async (cluster) => {
       rows.push({
         resources: step, domains: Math.min(domains.length, Math.ceil(step / perDomain)), readySeconds, burstPeakMiB, rssMiB, ...h,
         restart: {
-          seconds: restartSeconds, peakMiB: restartPeakMiB, rssMiB: rssAfter, heapUsedMiB: hAfter.heapUsedMiB,
+          seconds: restartSeconds, peakMiB: restartPeakMiB, rssMiB: rssAfter, heapUsedMiB: hAfter.heapUsedMiB, mallocHeapMiB: hAfter.mallocHeapMiB,
           listIntegrations: calls('ListIntegrations'), getIntegration: calls('GetIntegration'),
           awsWrites: calls('PutIntegration') + calls('DeleteIntegration') + calls('TagResource') + calls('UntagResource'),
           apiServerWrites: writes(PLURAL) + writes('events'),
@@ -182,7 +186,7 @@ await withCluster(async (cluster) => {
     const busyShare = await busy;
 
     printTable(`memory (MiB): ${runs}${Object.entries(ENV).map(([k, v]) => `, ${k}=${v}`).join('')}`, rows.map((r) => ({
-      resources: r.resources, domains: r.domains, 'burst peak': r.burstPeakMiB, settled: r.rssMiB, 'heap used': r.heapUsedMiB, 'heap total': r.heapTotalMiB,
+      resources: r.resources, domains: r.domains, 'burst peak': r.burstPeakMiB, settled: r.rssMiB, 'heap used': r.heapUsedMiB, 'heap total': r.heapTotalMiB, 'malloc heap': r.mallocHeapMiB, 'file pages': r.fileMiB,
       restarted: r.restart.rssMiB, 'restart peak': r.restart.peakMiB, 'restarted heap used': r.restart.heapUsedMiB, 'Ready after (s)': r.readySeconds,
     })));
     printTable('restart cost', rows.map((r) => ({

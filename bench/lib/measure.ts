@@ -14,6 +14,23 @@ export function rssBytes(pid: number): number {
   return Number(m[1]) * 1024;
 }
 
+/**
+ * Where a process's RSS is (MiB): anonymous memory (the V8 heap, malloc, stacks) and file pages
+ * (the node binary's code and data), and of the anonymous part the malloc heap (the brk area,
+ * where glibc keeps the main thread's allocations).
+ */
+export function rssParts(pid: number): { anonMiB: number; fileMiB: number; mallocHeapMiB: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+) kB`).exec(status)?.[1] ?? NaN);
+  let heapKb = 0;
+  let inHeap = false;
+  for (const line of readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
+    if (/^[0-9a-f]+-[0-9a-f]+ /.test(line)) inHeap = line.endsWith('[heap]');
+    else if (inHeap && line.startsWith('Rss:')) heapKb += Number(/(\d+)/.exec(line)![1]);
+  }
+  return { anonMiB: kb('RssAnon') / 1024, fileMiB: kb('RssFile') / 1024, mallocHeapMiB: heapKb / 1024 };
+}
+
 /** User + system CPU seconds of a process so far (/proc/<pid>/stat fields 14 and 15). */
 export function cpuSeconds(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');

@@ -67,13 +67,26 @@ export class Controller {
     this.queue.add(key, { priority: 'high' });
   }
 
+  /**
+   * A resource met for the first time (start-up, a new leader, a relist). One whose status already
+   * answers its spec only needs a drift check: a poll, served by one ListIntegrations per domain
+   * instead of a GetIntegration each, behind any real change.
+   */
+  private enqueueSeen(obj: CustomerProfilesIntegration): void {
+    const key = keyOf(obj);
+    if (!converged(obj)) return this.enqueue(key);
+    if (this.triggers.get(key) === 'change') return; // already due for a fresh look
+    this.queue.add(key, { priority: 'low' });
+  }
+
   private onUpsert(before: CustomerProfilesIntegration | undefined, obj: CustomerProfilesIntegration): void {
     const key = keyOf(obj);
     this.seen.set(key, obj);
     const mine = this.written.get(key);
     if (mine && !rvOlder(obj.metadata.resourceVersion, mine.metadata.resourceVersion)) this.written.delete(key);
     const peers = this.o.claims.upsert(obj);
-    if (needsReconcile(before, obj)) this.enqueue(key);
+    if (!before) this.enqueueSeen(obj);
+    else if (needsReconcile(before, obj)) this.enqueue(key);
     for (const peer of peers) this.enqueue(peer);
   }
 
@@ -163,7 +176,7 @@ export class Controller {
   /** Runs the workers until the queue is shut down (then drains in-flight reconciles). */
   async run(): Promise<void> {
     // Everything already in the cache is due now: a new leader or a restarted process relists.
-    for (const obj of this.o.informer.list()) this.enqueue(keyOf(obj));
+    for (const obj of this.o.informer.list()) this.enqueueSeen(obj);
     await runWorkers(this.queue, this.o.concurrency, (key) => this.handle(key), {
       drainTimeoutMs: this.o.drainTimeoutMs ?? 20_000,
     });
@@ -172,6 +185,14 @@ export class Controller {
   async stop(drainTimeoutMs = 20_000): Promise<boolean> {
     return this.queue.shutDownWithDrain(drainTimeoutMs);
   }
+}
+
+/** Status answers the current spec: Ready at this generation, no reconcile asked for since, not deleting. */
+export function converged(obj: CustomerProfilesIntegration): boolean {
+  const gen = obj.metadata.generation;
+  const ready = obj.status?.conditions?.find((c) => c.type === 'Ready');
+  const asked = obj.metadata.annotations?.[ANNOTATIONS.reconcileRequestedAt];
+  return !obj.metadata.deletionTimestamp && obj.status?.observedGeneration === gen && ready?.status === 'True' && ready.observedGeneration === gen && (!asked || asked === obj.status?.lastHandledReconcileAt);
 }
 
 /** Whether resourceVersion a is older than b (they are etcd revisions in practice). */
