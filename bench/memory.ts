@@ -7,9 +7,10 @@
 //
 // By default the controller runs as in the image: dist/ compiled by tsc plus the production bundle
 // (dist/cpi-run.mjs), which bin/cpi.js runs for `cpi run`, with the NODE_OPTIONS of
-// deploy/base/deployment.yaml. --no-bundle runs the tsc output alone (the image before the bundle);
-// --source runs the TypeScript sources through Node's type stripping. --node-options replaces the
-// Deployment's NODE_OPTIONS ("" for none).
+// deploy/base/deployment.yaml, and its MALLOC_* settings. --no-bundle runs the tsc output alone
+// (the image before the bundle); --source runs the TypeScript sources through Node's type
+// stripping. --node-options replaces the Deployment's NODE_OPTIONS ("" for none); --env K=V adds
+// or replaces an environment variable (K= for empty).
 //
 // RSS (VmRSS of /proc/<pid>/status) is sampled once a second for the whole run. Each step:
 // 1. Burst: the step's new resources are created by 16 concurrent clients; the controller (Manage
@@ -28,7 +29,7 @@ import { parse } from 'yaml';
 import { PLURAL } from '../src/api/group.ts';
 import { buildToTemp } from './lib/build.ts';
 import { connectResources, domainsFor, inParallel } from './lib/cluster.ts';
-import { apiServerMetrics, machineBusy, percentile, rssParts, sumRequests, WRITE_VERBS } from './lib/measure.ts';
+import { apiServerMetrics, cpuSeconds, machineBusy, percentile, rssParts, sumRequests, WRITE_VERBS } from './lib/measure.ts';
 import type { ControllerProcess } from './lib/processes.ts';
 import { log, printTable, writeResult } from './lib/report.ts';
 import { RssSampler } from './lib/rss-sampler.ts';
@@ -49,16 +50,17 @@ const { values } = parseArgs({
   allowNegative: true,
 });
 
-/** NODE_OPTIONS of the controller container in deploy/base/deployment.yaml. */
-function deploymentNodeOptions(): string | undefined {
+/** The memory settings of the controller container in deploy/base/deployment.yaml: NODE_OPTIONS and MALLOC_*. */
+function deploymentMemoryEnv(): Record<string, string> {
   const doc = parse(readFileSync(fileURLToPath(new URL('../deploy/base/deployment.yaml', import.meta.url)), 'utf8'));
   const container = doc.spec.template.spec.containers.find((c: { name: string }) => c.name === 'controller');
-  return container.env?.find((e: { name: string }) => e.name === 'NODE_OPTIONS')?.value;
+  const env: Array<{ name: string; value?: string }> = container.env ?? [];
+  return Object.fromEntries(env.filter((e) => e.value !== undefined && (e.name === 'NODE_OPTIONS' || e.name.startsWith('MALLOC_'))).map((e) => [e.name, e.value!]));
 }
 
-const NODE_OPTIONS = values['node-options'] ?? deploymentNodeOptions();
-const ENV: Record<string, string> = Object.fromEntries(values.env.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
-if (NODE_OPTIONS) ENV.NODE_OPTIONS = NODE_OPTIONS;
+const ENV: Record<string, string> = { ...deploymentMemoryEnv(), ...Object.fromEntries(values.env.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])) };
+if (values['node-options'] !== undefined) ENV.NODE_OPTIONS = values['node-options'];
+if (!ENV.NODE_OPTIONS) delete ENV.NODE_OPTIONS;
 const STEPS = values.steps.split(',').map(Number).sort((a, b) => a - b);
 const MIB = 2 ** 20;
 const runs = values.source ? 'from the TypeScript sources' : values.bundle ? 'the production bundle (dist/cpi-run.mjs, as in the image)' : 'compiled dist/ without the bundle';
@@ -90,6 +92,8 @@ interface StepRow {
   resources: number;
   domains: number;
   readySeconds: number;
+  /** CPU time the controller spent from the first create until all were Ready and quiet. */
+  burstCpuSeconds: number;
   burstPeakMiB: number;
   rssMiB: number;
   heapUsedMiB: number;
@@ -126,6 +130,7 @@ await withCluster(async (cluster) => {
       const burst = `burst ${step}`;
       sampler.phase(burst);
       const t0 = Date.now();
+      const cpu0 = cpuSeconds(controller.pid);
       if (step > created) {
         log(`creating resources ${created}..${step - 1}`);
         await inParallel(all.slice(created, step), 16, (r) => s.user.create(r));
@@ -135,6 +140,7 @@ await withCluster(async (cluster) => {
       const readySeconds = (Date.now() - t0) / 1000;
       await quiet();
       const burstPeakMiB = sampler.peak(burst);
+      const burstCpuSeconds = cpuSeconds(controller.pid) - cpu0;
       const rssMiB = await settledRss(sampler, `settled ${step}`);
       const h = await heap(controller);
 
@@ -159,7 +165,7 @@ await withCluster(async (cluster) => {
       const rssAfter = await settledRss(sampler, `restarted ${step}`);
       const hAfter = await heap(controller);
       rows.push({
-        resources: step, domains: Math.min(domains.length, Math.ceil(step / perDomain)), readySeconds, burstPeakMiB, rssMiB, ...h,
+        resources: step, domains: Math.min(domains.length, Math.ceil(step / perDomain)), readySeconds, burstCpuSeconds, burstPeakMiB, rssMiB, ...h,
         restart: {
           seconds: restartSeconds, peakMiB: restartPeakMiB, rssMiB: rssAfter, heapUsedMiB: hAfter.heapUsedMiB, mallocHeapMiB: hAfter.mallocHeapMiB,
           listIntegrations: calls('ListIntegrations'), getIntegration: calls('GetIntegration'),
@@ -187,7 +193,7 @@ await withCluster(async (cluster) => {
 
     printTable(`memory (MiB): ${runs}${Object.entries(ENV).map(([k, v]) => `, ${k}=${v}`).join('')}`, rows.map((r) => ({
       resources: r.resources, domains: r.domains, 'burst peak': r.burstPeakMiB, settled: r.rssMiB, 'heap used': r.heapUsedMiB, 'heap total': r.heapTotalMiB, 'malloc heap': r.mallocHeapMiB, 'file pages': r.fileMiB,
-      restarted: r.restart.rssMiB, 'restart peak': r.restart.peakMiB, 'restarted heap used': r.restart.heapUsedMiB, 'Ready after (s)': r.readySeconds,
+      restarted: r.restart.rssMiB, 'restart peak': r.restart.peakMiB, 'restarted heap used': r.restart.heapUsedMiB, 'Ready after (s)': r.readySeconds, 'burst CPU (s)': r.burstCpuSeconds,
     })));
     printTable('restart cost', rows.map((r) => ({
       resources: r.resources, 'all re-verified after (s)': r.restart.seconds, ListIntegrations: r.restart.listIntegrations, GetIntegration: r.restart.getIntegration,
