@@ -46,6 +46,7 @@ const { values } = parseArgs({
     source: { type: 'boolean', default: false },
     delete: { type: 'boolean', default: true },
     out: { type: 'string', default: 'memory' },
+    'heap-snapshots': { type: 'string' },
   },
   allowNegative: true,
 });
@@ -60,6 +61,9 @@ function deploymentMemoryEnv(): Record<string, string> {
 
 const ENV: Record<string, string> = { ...deploymentMemoryEnv(), ...Object.fromEntries(values.env.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])) };
 if (values['node-options'] !== undefined) ENV.NODE_OPTIONS = values['node-options'];
+// --heap-snapshots DIR: a V8 heap snapshot of the controller at each settled measurement, into DIR.
+const SNAPSHOTS = values['heap-snapshots'];
+const RUN_ENV = SNAPSHOTS ? { ...ENV, NODE_OPTIONS: `${ENV.NODE_OPTIONS ?? ''} --heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${SNAPSHOTS}`.trim() } : ENV;
 if (!ENV.NODE_OPTIONS) delete ENV.NODE_OPTIONS;
 const STEPS = values.steps.split(',').map(Number).sort((a, b) => a - b);
 const MIB = 2 ** 20;
@@ -79,8 +83,9 @@ async function heap(c: ControllerProcess) {
 }
 
 /** 15 samples, one a second: the median. */
-async function settledRss(sampler: RssSampler, phase: string): Promise<number> {
+async function settledRss(sampler: RssSampler, phase: string, pid: number): Promise<number> {
   sampler.phase(phase);
+  if (SNAPSHOTS) process.kill(pid, 'SIGUSR2'); // written synchronously, so the samples below follow it
   await sleep(15_000);
   sampler.sample();
   const rss = sampler.samples.filter((s) => s.phase === phase).map((s) => s.rssMiB).sort((a, b) => a - b);
@@ -111,7 +116,7 @@ await withCluster(async (cluster) => {
   const domains = domainsFor(max, perDomain);
   const s = await startScenario(cluster, { namespace: 'memory', emulatorArgs: ['--no-quotas'], domains });
   const build = values.source ? undefined : buildToTemp({ bundle: values.bundle });
-  let controller = await s.startController(UNPACED, ENV, build?.cli);
+  let controller = await s.startController(UNPACED, RUN_ENV, build?.cli);
   const sampler = new RssSampler(controller.pid);
   try {
     const all = connectResources(max, domains, { prefix: 11 });
@@ -141,17 +146,17 @@ await withCluster(async (cluster) => {
       await quiet();
       const burstPeakMiB = sampler.peak(burst);
       const burstCpuSeconds = cpuSeconds(controller.pid) - cpu0;
-      const rssMiB = await settledRss(sampler, `settled ${step}`);
+      const rssMiB = await settledRss(sampler, `settled ${step}`, controller.pid);
       const h = await heap(controller);
 
       // A fresh controller with the same resources, until it has reconciled each of them.
       const counters0 = callsByOperation(await s.emulator.admin.counters());
       const metrics0 = await apiServerMetrics(cluster.admin);
       const restart = `restart ${step}`;
-      sampler.phase(restart);
       await controller.stop();
+      sampler.phase(restart);
       const t1 = Date.now();
-      controller = await s.startController(UNPACED, ENV, build?.cli);
+      controller = await s.startController(UNPACED, RUN_ENV, build?.cli);
       sampler.follow(controller.pid);
       const c = controller;
       await waitUntil(async () => ((await metricValue(c.metricsUrl, 'cpi_reconcile_total')) ?? 0) >= step && (await metricValue(c.metricsUrl, 'cpi_workqueue_depth')) === 0, { what: `the restarted controller to reconcile ${step} resources`, timeoutMs: 1_800_000, intervalMs: 250 });
@@ -162,7 +167,7 @@ await withCluster(async (cluster) => {
       const metrics1 = await apiServerMetrics(cluster.admin);
       const calls = (op: string) => (counters1[op] ?? 0) - (counters0[op] ?? 0);
       const writes = (resource: string) => sumRequests(metrics1, { resource }, WRITE_VERBS) - sumRequests(metrics0, { resource }, WRITE_VERBS);
-      const rssAfter = await settledRss(sampler, `restarted ${step}`);
+      const rssAfter = await settledRss(sampler, `restarted ${step}`, controller.pid);
       const hAfter = await heap(controller);
       rows.push({
         resources: step, domains: Math.min(domains.length, Math.ceil(step / perDomain)), readySeconds, burstCpuSeconds, burstPeakMiB, rssMiB, ...h,
@@ -186,7 +191,7 @@ await withCluster(async (cluster) => {
       const seconds = (Date.now() - t2) / 1000;
       await sleep(5000);
       const peakMiB = sampler.peak('delete');
-      const rssMiB = await settledRss(sampler, 'deleted');
+      const rssMiB = await settledRss(sampler, 'deleted', controller.pid);
       afterDelete = { seconds, peakMiB, rssMiB, heapUsedMiB: (await heap(controller)).heapUsedMiB };
     }
     const busyShare = await busy;

@@ -29,6 +29,13 @@ export interface ControllerOptions {
   drainTimeoutMs?: number;
 }
 
+/** What the controller keeps of its own write until the cache shows it. */
+interface OwnWrite {
+  resourceVersion: string | undefined;
+  finalizers: string[] | undefined;
+  status: CustomerProfilesIntegration['status'];
+}
+
 export const keyOf = (o: { metadata: { namespace?: string; name: string } }) => `${o.metadata.namespace}/${o.metadata.name}`;
 
 function annotationsChanged(a: CustomerProfilesIntegration, b: CustomerProfilesIntegration): boolean {
@@ -51,7 +58,7 @@ export class Controller {
   private readonly o: ControllerOptions;
   private readonly triggers = new Map<string, Trigger>();
   /** What we last wrote per key, until the informer shows it (the cache can lag our own writes). */
-  private readonly written = new Map<string, CustomerProfilesIntegration>();
+  private readonly written = new Map<string, OwnWrite>();
   private readonly seen = new Map<string, CustomerProfilesIntegration>();
 
   constructor(opts: ControllerOptions) {
@@ -83,7 +90,7 @@ export class Controller {
     const key = keyOf(obj);
     this.seen.set(key, obj);
     const mine = this.written.get(key);
-    if (mine && !rvOlder(obj.metadata.resourceVersion, mine.metadata.resourceVersion)) this.written.delete(key);
+    if (mine && !rvOlder(obj.metadata.resourceVersion, mine.resourceVersion)) this.written.delete(key);
     const peers = this.o.claims.upsert(obj);
     if (!before) this.enqueueSeen(obj);
     else if (needsReconcile(before, obj)) this.enqueue(key);
@@ -111,9 +118,14 @@ export class Controller {
 
   /** The writer calls this with what the API server returned for our own writes. */
   recordWrite(written: CustomerProfilesIntegration): void {
-    // The answer to the write that removed the last finalizer can come after the DELETE event:
-    // kept, it would stay forever.
-    if (this.seen.has(keyOf(written))) this.written.set(keyOf(written), written);
+    const key = keyOf(written);
+    const cached = this.seen.get(key);
+    // The watch often delivers our write before its answer arrives (and the DELETE before the
+    // answer to the write that removed the last finalizer): kept then, the entry would never be
+    // cleared, a second copy of the object for as long as it lives.
+    if (!cached || !rvOlder(cached.metadata.resourceVersion, written.metadata.resourceVersion)) return;
+    // Only what current() reads, not the whole answer (managedFields included).
+    this.written.set(key, { resourceVersion: written.metadata.resourceVersion, finalizers: written.metadata.finalizers, status: written.status });
   }
 
   private current(key: string): CustomerProfilesIntegration | undefined {
@@ -122,11 +134,11 @@ export class Controller {
     if (!cached) return undefined;
     const mine = this.written.get(key);
     const obj: CustomerProfilesIntegration = structuredClone(cached);
-    if (mine && rvOlder(cached.metadata.resourceVersion, mine.metadata.resourceVersion)) {
+    if (mine && rvOlder(cached.metadata.resourceVersion, mine.resourceVersion)) {
       // Our write is newer than the cache: trust it for what we own (status, finalizers).
       obj.status = structuredClone(mine.status);
-      obj.metadata.finalizers = mine.metadata.finalizers;
-      obj.metadata.resourceVersion = mine.metadata.resourceVersion;
+      obj.metadata.finalizers = mine.finalizers;
+      obj.metadata.resourceVersion = mine.resourceVersion;
     }
     return obj;
   }
