@@ -5,7 +5,7 @@ import * as k8s from '@kubernetes/client-node';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import { ANNOTATIONS, PLURAL } from '../api/group.ts';
+import { ANNOTATIONS, GROUP, PLURAL } from '../api/group.ts';
 import type { CustomerProfilesIntegration } from '../api/types.ts';
 import { AwsGateway } from '../aws/gateway.ts';
 import { Pacer } from '../aws/pacer.ts';
@@ -15,7 +15,7 @@ import { reuseConnections } from '../kube/connections.ts';
 import { IntegrationReconciler } from '../reconcile/reconciler.ts';
 import { DomainSnapshots } from '../reconcile/snapshots.ts';
 import { metricsRoute, probeRoutes, startHttpServer, type RunningHttpServer } from '../runtime/http-server.ts';
-import { ResilientInformer } from '../runtime/informer.ts';
+import { keepOnly, ResilientInformer } from '../runtime/informer.ts';
 import { integrationCollection, namespaceCollection } from '../runtime/collections.ts';
 import { Metrics } from '../runtime/metrics.ts';
 import { ClaimIndex } from './claims.ts';
@@ -69,7 +69,7 @@ export class Manager {
       ...integrationCollection(kc, ns),
       logger: log.child({ informer: PLURAL }),
       unhealthyAfterMs: this.o.watchUnhealthyAfterMs ?? 60_000,
-      transform: dropManagedFields,
+      transform: cachedIntegration,
     });
     // Watched custom objects are plain JSON (timestamps are strings), whatever client-node's types say.
     const cache = rawInformer as unknown as ObjectCache<CustomerProfilesIntegration>;
@@ -79,7 +79,7 @@ export class Manager {
       kubeConfig: kc,
       ...namespaceCollection(kc),
       logger: log.child({ informer: 'namespaces' }),
-      transform: dropManagedFields,
+      transform: cachedNamespace,
     });
 
     // Loaded only when asked for: local runs and tests without election never pay for it.
@@ -252,10 +252,15 @@ export class Manager {
   }
 }
 
-/** managedFields is often the largest part of an object, and the controller never reads it. */
-function dropManagedFields(obj: k8s.KubernetesObject): void {
-  if (obj.metadata) delete obj.metadata.managedFields;
-}
+/** What reconcile, claims and Events read of a resource: the cache holds nothing else. */
+const cachedIntegration = keepOnly({
+  metadata: ['uid', 'generation', 'creationTimestamp', 'deletionTimestamp', 'finalizers'],
+  annotationPrefix: `${GROUP}/`,
+  topLevel: ['spec', 'status'],
+});
+
+/** Of a Namespace, only our annotations (the role to assume). */
+const cachedNamespace = keepOnly({ metadata: [], annotationPrefix: `${GROUP}/`, topLevel: [] });
 
 function countConditions(objs: readonly CustomerProfilesIntegration[]) {
   const counts: Record<string, Record<string, number>> = {};

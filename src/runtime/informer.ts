@@ -20,6 +20,44 @@ import { describeKubeError, silentLogger, type Logger } from './log.ts';
 
 export type InformerEvent = 'add' | 'update' | 'delete';
 
+/** What a cached object keeps (keepOnly). Everything else is dropped before anyone sees it. */
+export interface CachedFields {
+  /** metadata members, e.g. name, namespace, resourceVersion (the cache's own keys: always kept). */
+  metadata: readonly string[];
+  /** Annotations whose key starts with this prefix (none if absent). */
+  annotationPrefix?: string;
+  /** Other top-level members besides apiVersion, kind and metadata (e.g. spec, status). */
+  topLevel: readonly string[];
+}
+
+/**
+ * A transform for ResilientInformerOptions that keeps only what the controller reads: managedFields,
+ * kubectl's last-applied-configuration (a whole copy of the object), labels and foreign annotations
+ * go. Members are replaced, never deleted: V8 turns an object that loses a property into a slower,
+ * larger dictionary. Reading a member not listed here finds it missing: list it first.
+ */
+export function keepOnly(fields: CachedFields): (obj: k8s.KubernetesObject) => void {
+  const metadataKeys = [...new Set(['name', 'namespace', 'resourceVersion', ...fields.metadata])];
+  return (obj) => {
+    const before = obj.metadata;
+    if (before) {
+      const metadata: Record<string, unknown> = {};
+      for (const k of metadataKeys) {
+        const v = (before as Record<string, unknown>)[k];
+        if (v !== undefined) metadata[k] = v;
+      }
+      const prefix = fields.annotationPrefix;
+      if (prefix !== undefined && before.annotations) {
+        const kept = Object.entries(before.annotations).filter(([k]) => k.startsWith(prefix));
+        if (kept.length) metadata.annotations = Object.fromEntries(kept);
+      }
+      obj.metadata = metadata as k8s.V1ObjectMeta;
+    }
+    const o = obj as unknown as Record<string, unknown>;
+    for (const k of Object.keys(o)) if (k !== 'apiVersion' && k !== 'kind' && k !== 'metadata' && !fields.topLevel.includes(k)) o[k] = undefined;
+  };
+}
+
 export interface ResilientInformerOptions<T extends k8s.KubernetesObject> {
   kubeConfig: k8s.KubeConfig;
   /** The collection path, e.g. `/apis/GROUP/VERSION/PLURAL` or `/api/v1/namespaces`. */
