@@ -11,6 +11,9 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build
+# `cpi run` as one bundle (dist/cpi-run.mjs, which bin/cpi.js runs): far less memory than dist/ + node_modules.
+COPY scripts/bundle.ts ./scripts/
+RUN npm run build:bundle
 
 # 2. Production dependencies only: no compiler, no test tools, no install scripts. Type
 #    declarations and source maps are never loaded at run time (about a third of the size).

@@ -88,7 +88,7 @@ describe('the Dockerfile', () => {
   it('keeps the build context to what it copies (.dockerignore)', () => {
     const ignore = readFileSync(join(root, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim());
     expect(ignore).toContain('*');
-    for (const needed of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'src/', 'bin/']) {
+    for (const needed of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'src/', 'bin/', 'scripts/bundle.ts']) {
       expect(ignore).toContain(`!${needed}`);
     }
   });
@@ -100,6 +100,8 @@ describe('the production stage, without Docker', () => {
     // bin/cpi.js would then prefer over src/ for everyone else's tests).
     expect(stage('build').lines).toContain('RUN npm run build');
     run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', join(stageRoots.build!, 'dist')], root);
+    expect(stage('build').lines).toContain('RUN npm run build:bundle');
+    run(process.execPath, [join(root, 'scripts/bundle.ts'), '--out', join(stageRoots.build!, 'dist')], root);
 
     // Deps stage: its RUN line, verbatim, except `npm cache clean` (this machine's cache is
     // shared) and with npm told to prefer that cache.
@@ -135,6 +137,7 @@ describe('the production stage, without Docker', () => {
 
   it('holds the compiled CLI and production dependencies only', () => {
     expect(existsSync(join(app, 'dist/cli/main.js'))).toBe(true);
+    expect(existsSync(join(app, 'dist/cpi-run.mjs'))).toBe(true); // what bin/cpi.js runs for `cpi run`
     expect(existsSync(join(app, 'bin/cpi.js'))).toBe(true);
     expect(existsSync(join(app, 'src'))).toBe(false);
     expect(existsSync(join(app, 'node_modules/@kubernetes/client-node'))).toBe(true);
