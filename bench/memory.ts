@@ -170,7 +170,7 @@ await withCluster(async (cluster) => {
       const rssAfter = await settledRss(sampler, `restarted ${step}`, controller.pid);
       const hAfter = await heap(controller);
       rows.push({
-        resources: step, domains: Math.min(domains.length, Math.ceil(step / perDomain)), readySeconds, burstCpuSeconds, burstPeakMiB, rssMiB, ...h,
+        resources: step, domains: new Set(all.slice(0, step).map((r) => r.spec.domainName)).size, readySeconds, burstCpuSeconds, burstPeakMiB, rssMiB, ...h,
         restart: {
           seconds: restartSeconds, peakMiB: restartPeakMiB, rssMiB: rssAfter, heapUsedMiB: hAfter.heapUsedMiB, mallocHeapMiB: hAfter.mallocHeapMiB,
           listIntegrations: calls('ListIntegrations'), getIntegration: calls('GetIntegration'),

@@ -52,10 +52,14 @@ if (l) {
 }
 const m = want('memory') ? load('memory') : undefined;
 if (m) {
-  out.push(`Controller ${m.runs}. ${machine(m)}`, '', table(m.steps.map((s: Json) => ({
-    resources: s.resources, 'RSS after creating them (MiB)': s.rssMiB, 'V8 heap used / total (MiB)': `${fmt(s.heapUsedMiB)} / ${fmt(s.heapTotalMiB)}`,
-    'RSS of a restarted controller (MiB)': s.rssAfterRestartMiB ?? '', 'its V8 heap used (MiB)': s.heapUsedAfterRestartMiB ?? '', 'all Ready after (s)': s.readySeconds,
-  }))), '');
+  out.push(`Controller: ${m.runs}, ${Object.entries(m.env ?? {}).map(([k, v]) => `${k}=${v}`).join(', ')}. ${machine(m)}`, '', table(m.steps.map((s: Json) => ({
+    resources: s.resources, domains: s.domains, 'peak RSS during the burst (MiB)': s.burstPeakMiB, 'RSS settled after it (MiB)': s.rssMiB,
+    'V8 heap used / total (MiB)': `${fmt(s.heapUsedMiB)} / ${fmt(s.heapTotalMiB)}`, 'RSS restarted (MiB)': s.restart.rssMiB,
+    'all Ready after (s)': s.readySeconds, 'burst CPU (s)': s.burstCpuSeconds,
+  }))), '', table(m.steps.map((s: Json) => ({
+    resources: s.resources, 'restart: all re-verified after (s)': s.restart.seconds, ListIntegrations: s.restart.listIntegrations, GetIntegration: s.restart.getIntegration,
+    'AWS writes': s.restart.awsWrites, 'API-server writes': s.restart.apiServerWrites,
+  }))), '', ...(m.afterDelete ? [`After deleting all of them (${fmt(m.afterDelete.seconds)} s): RSS ${fmt(m.afterDelete.rssMiB)} MiB, peak ${fmt(m.afterDelete.peakMiB)} MiB.`, ''] : []));
 }
 const s = want('soak') ? load('soak') : undefined;
 if (s) {

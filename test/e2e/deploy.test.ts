@@ -113,7 +113,7 @@ describe('deploy/base applied for real', () => {
     expect(c.livenessProbe.httpGet).toMatchObject({ path: '/healthz', port: 'health' });
     expect(c.readinessProbe.httpGet).toMatchObject({ path: '/readyz', port: 'health' });
     expect(c.ports.map((p: Obj) => [p.name, p.containerPort])).toEqual([['metrics', 8080], ['health', 8081]]);
-    expect(c.resources).toEqual({ requests: { cpu: '50m', memory: '96Mi' }, limits: { cpu: '500m', memory: '256Mi' } });
+    expect(c.resources).toEqual({ requests: { cpu: '50m', memory: '144Mi' }, limits: { cpu: '500m', memory: '192Mi' } });
     expect(c.env).toEqual(expect.arrayContaining([{ name: 'TMPDIR', value: '/tmp' }, { name: 'AWS_REGION', value: 'us-east-1' }]));
 
     const svc = JSON.parse(await kubectlOk(['-n', NS, 'get', 'service', 'cpi-controller-metrics', '-o', 'json']));
