@@ -7,7 +7,9 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { parseDuration } from '../cli/flags.ts';
 import { ANNOTATIONS, API_VERSION, GROUP, KIND } from './group.ts';
+import { conversionProblem } from './convert.ts';
 import { RULES, type Rule } from './rules.ts';
+import type { IntegrationSpec } from './types.ts';
 import { ResourceSchema, RFC3339_PATTERN, type SchemaNode } from './schema.ts';
 
 export interface Problem {
@@ -306,6 +308,11 @@ export function validateResource(doc: unknown, options: ValidateOptions = {}): P
     }
   }
   for (const rule of RULES) problems.push(...applyRule(rule, doc, options.old));
+  // What passes the schema must also convert for AWS, or the controller would stall on it.
+  if (problems.length === 0) {
+    const bad = conversionProblem((doc as { spec: IntegrationSpec }).spec);
+    if (bad) problems.push({ path: bad.path, message: bad.message.slice(bad.path.length + 2) });
+  }
   // ajv can report the same thing twice (e.g. through allErrors on one node).
   const seen = new Set<string>();
   return problems.filter((p) => {

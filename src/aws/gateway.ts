@@ -251,7 +251,7 @@ export class AwsGateway implements IntegrationGateway {
     let next: string | undefined;
     do {
       const out = await this.call(target, 'ListIntegrations', prio, (c) =>
-        c.send(new ListIntegrationsCommand({ DomainName: domain, MaxResults: 100, NextToken: next })),
+        c.send(new ListIntegrationsCommand({ DomainName: domain, MaxResults: 100, NextToken: next, IncludeHidden: true })),
       );
       for (const item of out.Items ?? []) items.push(toObserved(item));
       next = out.NextToken;

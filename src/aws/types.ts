@@ -32,7 +32,7 @@ export interface IntegrationGateway {
   /** The account of the target's credentials (STS GetCallerIdentity, cached). */
   account(target: AwsTarget): Promise<string>;
   getIntegration(target: AwsTarget, domain: string, uri: string, prio: CallPriority): Promise<ObservedIntegration | undefined>;
-  /** Every integration of a domain, all pages. */
+  /** Every integration of a domain, all pages, hidden ones included (IncludeHidden). */
   listIntegrations(target: AwsTarget, domain: string, prio: CallPriority): Promise<ObservedIntegration[]>;
   putIntegration(target: AwsTarget, request: PutIntegrationRequest, prio: CallPriority): Promise<ObservedIntegration>;
   /** Resolves true when deleted, false when it was already gone. */

@@ -107,7 +107,7 @@ export class Manager {
       requestTimeoutMs: this.o.leaderElect ? Math.min(15_000, this.o.leaseDurationMs - this.o.renewDeadlineMs) : 15_000,
       signal: this.stopping.signal,
     });
-    const claims = new ClaimIndex(this.o.region);
+    const claims = new ClaimIndex(this.o.region, (name) => namespaces.get(name)?.metadata?.annotations?.[ANNOTATIONS.roleArn] || undefined);
     let controller!: Controller;
     const writer = new KubeResourceWriter(kc, { onWritten: (_before, written) => controller.recordWrite(written) });
     const events = new EventRecorder(kc, { instance: this.identity, onError: (err) => log.debug({ err: errorText(err) }, 'event not recorded') });
@@ -118,7 +118,10 @@ export class Manager {
       writer,
       events,
       defaultRegion: this.o.region,
-      roleFor: (name) => namespaces.get(name)?.metadata?.annotations?.[ANNOTATIONS.roleArn] || undefined,
+      roleFor: (name) => {
+        const ns = namespaces.get(name);
+        return ns ? { known: true, roleArn: ns.metadata?.annotations?.[ANNOTATIONS.roleArn] || undefined } : { known: false };
+      },
       olderClaimant: (obj) => claims.olderClaimant(obj),
       pollIntervalMs: (obj) => controller.pollIntervalMs(obj),
       now: () => new Date(),
@@ -152,12 +155,21 @@ export class Manager {
     // A namespace that starts or stops naming a role: its resources move to other credentials now.
     const roleOf = (n: k8s.V1Namespace) => n.metadata?.annotations?.[ANNOTATIONS.roleArn] ?? '';
     const roles = new Map<string, string>();
-    namespaces.on('add', (n) => void roles.set(n.metadata!.name!, roleOf(n)));
+    // A resource seen before its Namespace waited (roleFor: known false): its Namespace is here now.
+    namespaces.on('add', (n) => {
+      const name = n.metadata!.name!;
+      roles.set(name, roleOf(n));
+      for (const o of cache.list(name)) controller.queue.add(`${name}/${o.metadata.name}`);
+    });
     namespaces.on('update', (n) => {
       const name = n.metadata!.name!;
       if (roles.get(name) === roleOf(n)) return;
       roles.set(name, roleOf(n));
-      for (const o of cache.list(name)) controller.queue.add(`${name}/${o.metadata.name}`);
+      // Its resources' claims name another account now; peers of the old and new claims are looked at again.
+      for (const o of cache.list(name)) {
+        for (const peer of claims.upsert(o)) controller.queue.add(peer);
+        controller.queue.add(`${name}/${o.metadata.name}`);
+      }
     });
     this.servers = [metricsServer, healthServer].filter((s): s is RunningHttpServer => s !== undefined);
     const url = (s: RunningHttpServer | undefined) => (s ? `http://${s.host.includes(':') ? `[${s.host}]` : s.host}:${s.port}` : 'disabled');

@@ -5,6 +5,7 @@ import deepEqual from 'fast-deep-equal';
 import type { FlowDefinition, IntegrationSpec, IntegrationStatus } from '../api/types.ts';
 import { toPutIntegrationInput } from '../api/convert.ts';
 import { flowDefinitionHash } from '../api/hash.ts';
+import { ANNOTATIONS, RESERVED_TAG_PREFIX } from '../api/group.ts';
 import type { ObservedIntegration, PutIntegrationRequest } from '../aws/types.ts';
 
 export interface FieldChange {
@@ -29,6 +30,8 @@ export interface PlanInput {
   spec: IntegrationSpec;
   observed: ObservedIntegration | undefined;
   status: Pick<IntegrationStatus, 'uri' | 'lastUpdatedAt' | 'appliedFlowDefinitionHash' | 'appliedFlowDefinition'> | undefined;
+  /** The operator's own tags, sent with the creating Put (ownership); never diffed. */
+  ownerTags?: Record<string, string> | undefined;
 }
 
 const isEmpty = (v: unknown) =>
@@ -102,11 +105,37 @@ export function putRequest(spec: IntegrationSpec, uri: string | undefined, withT
   return request;
 }
 
-export function planIntegration({ spec, observed, status }: PlanInput): Plan {
+/** Tag differences, per key. The operator's own tags (its prefix) are neither wanted nor removed. */
+export function tagChanges(spec: IntegrationSpec, observed: ObservedIntegration): FieldChange[] {
+  const theirs = Object.fromEntries(Object.entries(observed.tags ?? {}).filter(([k]) => !k.startsWith(RESERVED_TAG_PREFIX)));
+  const out: FieldChange[] = [];
+  mapChanges('tags', spec.tags, theirs, out);
+  return out;
+}
+
+/** What Observe mode reports as drift: the readable members and the tags, per field and per key. */
+export function observeDrift(spec: IntegrationSpec, observed: ObservedIntegration): FieldChange[] {
+  return [...readableChanges(spec, observed), ...tagChanges(spec, observed)];
+}
+
+/**
+ * The status a plan compares with. `cpi import` records the hash of the flow it read back from
+ * AppFlow (FlowDefinition is write-only in Customer Profiles); on first claim, with no applied
+ * hash in status, that hash stands for what AWS has, so adopting an import writes nothing.
+ */
+export function statusForPlan(obj: { metadata: { annotations?: Record<string, string> | undefined }; status?: IntegrationStatus | undefined }): IntegrationStatus | undefined {
+  const imported = obj.metadata.annotations?.[ANNOTATIONS.observedFlowHash];
+  if (!imported || !/^sha256:[0-9a-f]{64}$/.test(imported) || obj.status?.appliedFlowDefinitionHash) return obj.status;
+  return { ...obj.status, appliedFlowDefinitionHash: imported };
+}
+
+export function planIntegration({ spec, observed, status, ownerTags }: PlanInput): Plan {
   const wantHash = flowDefinitionHash(spec.flowDefinition);
   if (!observed) {
     const changes: FieldChange[] = [{ path: '', kind: 'add', to: 'integration' }];
-    return { put: { request: putRequest(spec, spec.uri ?? status?.uri, true), reason: 'create' }, changes };
+    const request = putRequest(spec, spec.uri ?? status?.uri, true);
+    if (ownerTags && Object.keys(ownerTags).length) request.Tags = { ...request.Tags, ...ownerTags };
+    return { put: { request, reason: 'create' }, changes };
   }
 
   const changes = readableChanges(spec, observed);
@@ -126,12 +155,11 @@ export function planIntegration({ spec, observed, status }: PlanInput): Plan {
     plan.put = { request: putRequest(spec, observed.uri, false), reason };
   }
 
-  const tagChanges: FieldChange[] = [];
-  mapChanges('tags', spec.tags, observed.tags, tagChanges);
-  if (tagChanges.length > 0) {
-    changes.push(...tagChanges);
-    const tag = Object.fromEntries(tagChanges.filter((c) => c.kind !== 'remove').map((c) => [c.path.slice(5), c.to as string]));
-    const untag = tagChanges.filter((c) => c.kind === 'remove').map((c) => c.path.slice(5));
+  const tagDiff = tagChanges(spec, observed);
+  if (tagDiff.length > 0) {
+    changes.push(...tagDiff);
+    const tag = Object.fromEntries(tagDiff.filter((c) => c.kind !== 'remove').map((c) => [c.path.slice(5), c.to as string]));
+    const untag = tagDiff.filter((c) => c.kind === 'remove').map((c) => c.path.slice(5));
     if (Object.keys(tag).length) plan.tag = tag;
     if (untag.length) plan.untag = untag;
   }

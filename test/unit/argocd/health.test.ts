@@ -124,7 +124,7 @@ describe('health.lua on statuses from the controller\'s status builders', () => 
     const creating = statuses.inProgress({}, 1, now, 'Creating', 'creating the integration in domain retail');
     expect(health(resource(1, creating))).toEqual({ ok: true, status: 'Progressing', message: 'Creating: creating the integration in domain retail' });
 
-    const isReady = statuses.ready(creating, 1, now, observed, 'us-east-1', arn);
+    const isReady = statuses.ready(creating, 1, now, observed, { region: 'us-east-1', account: '123456789012', arn });
     expect(health(resource(1, isReady))).toMatchObject({ status: 'Healthy', message: 'Available: integration uri-1 matches the spec' });
 
     // A spec edit the controller has not looked at yet.
@@ -136,7 +136,7 @@ describe('health.lua on statuses from the controller\'s status builders', () => 
     const stuck = statuses.stalled(retrying, 2, now, 'InvalidSpec', 'BadRequestException: no such object type');
     expect(health(resource(2, stuck))).toMatchObject({ status: 'Degraded', message: 'InvalidSpec: BadRequestException: no such object type' });
 
-    const fixed = statuses.ready(stuck, 3, now, observed, 'us-east-1', arn);
+    const fixed = statuses.ready(stuck, 3, now, observed, { region: 'us-east-1', account: '123456789012', arn });
     expect(health(resource(3, fixed))).toMatchObject({ status: 'Healthy' });
 
     const held = statuses.paused(fixed, 3, now);
@@ -145,11 +145,11 @@ describe('health.lua on statuses from the controller\'s status builders', () => 
 
   it('reports Observe mode: Healthy when AWS matches, Degraded on drift or when missing', () => {
     const spec = { managementPolicy: 'Observe' };
-    const matches = statuses.observeOnly({}, 1, now, observed, [], 'us-east-1', arn);
+    const matches = statuses.observeOnly({}, 1, now, observed, [], { region: 'us-east-1', account: '123456789012', arn });
     expect(health(resource(1, matches, { spec }))).toMatchObject({ status: 'Healthy' });
-    const drifted = statuses.observeOnly({}, 1, now, observed, [{ path: 'objectTypeName', kind: 'change', from: 'CTR', to: 'CTR-v2' }], 'us-east-1', arn);
+    const drifted = statuses.observeOnly({}, 1, now, observed, [{ path: 'objectTypeName', kind: 'change', from: 'CTR', to: 'CTR-v2' }], { region: 'us-east-1', account: '123456789012', arn });
     expect(health(resource(1, drifted, { spec }))).toEqual({ ok: true, status: 'Degraded', message: 'Drifted: AWS differs from the spec: objectTypeName: "CTR" -> "CTR-v2"' });
-    const missing = statuses.observeOnly({}, 1, now, undefined, [], 'us-east-1', undefined);
+    const missing = statuses.observeOnly({}, 1, now, undefined, [], { region: 'us-east-1', account: '123456789012', arn: '' });
     expect(health(resource(1, missing, { spec }))).toMatchObject({ status: 'Degraded', message: expect.stringMatching(/^NotFound: /) });
   });
 });
