@@ -11,6 +11,8 @@ import {
   TagResourceCommand,
   UntagResourceCommand,
   type ListIntegrationItem,
+  type ServiceInputTypes,
+  type ServiceOutputTypes,
 } from '@aws-sdk/client-customer-profiles';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
@@ -24,6 +26,7 @@ import type {
   PutIntegrationRequest,
 } from './types.ts';
 import { quietLogger } from './sdk-logger.ts';
+import type { FinalizeRequestMiddleware } from '@smithy/types';
 
 /** The pacer as the gateway needs it (src/aws/pacer.ts implements it). */
 export interface CallPacer {
@@ -159,6 +162,14 @@ export class AwsGateway implements IntegrationGateway {
         profiles: new CustomerProfilesClient({ ...common, ...(credentials ? { credentials } : {}) }),
         sts: new STSClient({ ...common, maxAttempts: 2, ...(credentials ? { credentials } : {}) }),
       };
+      // Resolving credentials (an STS AssumeRole when they expire) happens inside send(), after the
+      // gate in call(): a write is gated once more after signing, right before it goes on the wire.
+      const gate: FinalizeRequestMiddleware<ServiceInputTypes, ServiceOutputTypes> = (next, context) => async (args) => {
+        const operation = context.commandName?.replace(/Command$/, '') ?? '';
+        if (operationClass(operation) !== 'read') this.gateWrite(operation);
+        return next(args);
+      };
+      c.profiles.middlewareStack.addRelativeTo(gate, { name: 'cpiWriteGate', relation: 'after', toMiddleware: 'httpSigningMiddleware' });
       this.clients.set(key, c);
     }
     return c;
