@@ -1,9 +1,10 @@
-// AppFlow DescribeFlow for the flows PutIntegration created from a FlowDefinition. Customer
+// AppFlow DescribeFlow and DeleteFlow for the flows PutIntegration created from a FlowDefinition. Customer
 // Profiles writes the FlowDefinition in PascalCase; AppFlow answers the same tree in camelCase,
 // except that connector-keyed members (`Salesforce`, `ServiceNow`, `Scheduled`) and map keys
 // (TaskProperties) keep their spelling. The shapes walked are the model's, so nothing is missed.
 import { shapes } from './model.generated.ts';
-import type { FlowRecord } from './state.ts';
+import { ApiError } from './errors.ts';
+import { type FlowRecord, type RegionState, flowAttached } from './state.ts';
 
 /** Structures whose member names are connector or trigger keys that AppFlow spells as they are. */
 const KEEP_MEMBER_NAMES = new Set(['SourceConnectorProperties', 'ConnectorOperator', 'TriggerProperties']);
@@ -54,4 +55,26 @@ export function describeFlow(flow: FlowRecord): Record<string, unknown> {
   };
   if (def.description !== undefined) out.description = def.description;
   return out;
+}
+
+/**
+ * DeleteFlow: removes a flow, e.g. one that delete-flow=keep left behind. A flow an integration
+ * still uses is "in use": refused with ConflictException unless forceDelete, which also takes
+ * the flow from its integration (the integration stays, without a flow).
+ */
+export function deleteFlow(rs: RegionState | undefined, name: string, force: boolean): Record<string, unknown> {
+  const flow = rs?.Flows[name];
+  if (!rs || !flow) throw new ApiError('ResourceNotFoundException', `Flow ${name} does not exist.`, 404);
+  if (flowAttached(rs, flow)) {
+    if (!force) {
+      throw new ApiError(
+        'ConflictException',
+        `Flow ${name} is in use by the Customer Profiles integration ${flow.Uri} in domain ${flow.DomainName}; set forceDelete to delete it anyway.`,
+        409,
+      );
+    }
+    delete rs.Domains[flow.DomainName]!.Integrations[flow.Uri]!.FlowName;
+  }
+  delete rs.Flows[name];
+  return {};
 }
