@@ -139,16 +139,17 @@ export class CustomerProfiles {
   }
 
   /**
-   * An integration as a read returns it. A Put under last-updated-after-put=bumps left a workflow
+   * Integrations as a read returns them. A Put under last-updated-after-put=bumps left a workflow
    * run pending: the first read after it shows LastUpdatedAt moved, as if the run had touched it.
    */
-  private observed(rec: IntegrationRecord): Output {
-    if (rec.WorkflowRunPending) {
+  private observed(recs: IntegrationRecord[]): Output[] {
+    const pending = recs.filter((r) => r.WorkflowRunPending);
+    for (const rec of pending) {
       delete rec.WorkflowRunPending;
       rec.LastUpdatedAt = this.later(rec.LastUpdatedAt);
-      this.opts.onChange();
     }
-    return this.view(rec);
+    if (pending.length) this.opts.onChange();
+    return recs.map((r) => this.view(r));
   }
 
   private domain(ctx: CallContext, name: string): DomainRecord {
@@ -170,7 +171,7 @@ export class CustomerProfiles {
       case 'PutIntegration':
         return this.putIntegration(ctx, input);
       case 'GetIntegration':
-        return this.observed(this.integration(ctx, input.DomainName, input.Uri));
+        return this.observed([this.integration(ctx, input.DomainName, input.Uri)])[0]!;
       case 'ListIntegrations':
         return this.listIntegrations(ctx, input);
       case 'DeleteIntegration':
@@ -335,7 +336,7 @@ export class CustomerProfiles {
     const all = Object.values(this.domain(ctx, input.DomainName).Integrations);
     const visible = input.IncludeHidden ? all : all.filter((r) => !r.Hidden);
     const p = page(visible, (r) => r.Uri, input);
-    return { Items: p.Items.map((r) => this.observed(r)), ...(p.NextToken ? { NextToken: p.NextToken } : {}) };
+    return { Items: this.observed(p.Items), ...(p.NextToken ? { NextToken: p.NextToken } : {}) };
   }
 
   private deleteIntegration(ctx: CallContext, domainName: string, uri: string): Output {
@@ -354,7 +355,7 @@ export class CustomerProfiles {
       .map((d) => d.Integrations[input.Uri])
       .filter((r): r is IntegrationRecord => r !== undefined && (input.IncludeHidden || !r.Hidden));
     const p = page(matches, (r) => r.DomainName, input);
-    return { Items: p.Items.map((r) => this.observed(r)), ...(p.NextToken ? { NextToken: p.NextToken } : {}) };
+    return { Items: this.observed(p.Items), ...(p.NextToken ? { NextToken: p.NextToken } : {}) };
   }
 
   /** The tag map of the domain or integration an ARN names, for this caller's account and region. */
