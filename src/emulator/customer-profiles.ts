@@ -1,6 +1,7 @@
 // What the Customer Profiles operations do to the emulator's state, given validated input.
 // Each handler returns the response body (timestamps as epoch seconds) or throws an ApiError.
 import { randomUUID } from 'node:crypto';
+import { pastStartProblem } from './appflow.ts';
 import { ApiError, badRequest, notFound } from './errors.ts';
 import type { Semantics } from './semantics.ts';
 import {
@@ -81,13 +82,6 @@ function domainView(d: DomainRecord, withStats: boolean): Output {
 
 /** The object type every domain has without registering it (IsUnstructured). */
 const UNSTRUCTURED = '_unstructured';
-
-/** The flow's ScheduleStartTime (epoch seconds) if its trigger is Scheduled. */
-function scheduleStartTime(flow: Input): number | undefined {
-  const trigger = flow.TriggerConfig;
-  const start = trigger?.TriggerType === 'Scheduled' ? trigger.TriggerProperties?.Scheduled?.ScheduleStartTime : undefined;
-  return typeof start === 'number' ? start : undefined;
-}
 
 /** Opaque page tokens: the sort key of the last item returned. */
 const encodeToken = (key: string) => Buffer.from(JSON.stringify({ after: key })).toString('base64url');
@@ -316,12 +310,8 @@ export class CustomerProfiles {
       const ours = prev.DomainName === d.DomainName && prev.Uri === uri && flowAttached(rs, prev);
       if (!ours || sem['flow-resend'] === 'reject') throw badRequest(`Flow with name ${flow.FlowName} already exists.`);
     }
-    const start = scheduleStartTime(flow);
-    if (sem['past-start-time'] === 'reject' && start !== undefined && start < this.nowSeconds()) {
-      throw badRequest(
-        `The schedule start time ${new Date(start * 1000).toISOString()} is in the past; a scheduled flow must start in the future.`,
-      );
-    }
+    const problem = sem['past-start-time'] === 'reject' ? pastStartProblem(flow, this.nowSeconds()) : undefined;
+    if (problem) throw badRequest(problem);
   }
 
   /** object-type-check=on: every object type a Put names must exist in the domain. */

@@ -1,5 +1,5 @@
 // The emulator's HTTP server: Customer Profiles (restJson1), STS (awsQuery, POST /) and AppFlow
-// DescribeFlow and DeleteFlow on one port, plus the admin API under /_emulator/. A request goes through
+// DescribeFlow, UpdateFlow and DeleteFlow on one port, plus the admin API under /_emulator/. A request goes through
 // identify -> added latency -> injected fault -> quota -> decode + validate -> handler, and
 // every API request (not admin calls) lands in the request log.
 import { randomUUID } from 'node:crypto';
@@ -7,7 +7,7 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { handleAdmin } from './admin.ts';
-import { deleteFlow, describeFlow } from './appflow.ts';
+import { deleteFlow, describeFlow, updateFlow } from './appflow.ts';
 import { type AccessKey, AuthError, DEFAULT_ACCESS_KEYS, type Identity, identify, parseAuthorization } from './auth.ts';
 import { type CallContext, CustomerProfiles } from './customer-profiles.ts';
 import { ApiError, statusOf } from './errors.ts';
@@ -212,6 +212,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     }
     if (method === 'POST' && x.rawPath === '/describe-flow') return { api: 'appflow', operation: 'DescribeFlow' };
     if (method === 'POST' && x.rawPath === '/delete-flow') return { api: 'appflow', operation: 'DeleteFlow' };
+    if (method === 'POST' && x.rawPath === '/update-flow') return { api: 'appflow', operation: 'UpdateFlow' };
     const match = router.match(method, x.rawPath);
     return { api: 'profiles', operation: match?.operation ?? 'Unknown', match };
   }
@@ -253,8 +254,11 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
       throw new ApiError('ValidationException', "1 validation error detected: Value null at 'flowName' failed to satisfy constraint: Member must not be null");
     }
     const rs = peekRegion(core.state, identity.account, identity.region);
-    if (call.operation === 'DeleteFlow') {
-      const out = deleteFlow(rs, name, body.forceDelete === true);
+    if (call.operation === 'DeleteFlow' || call.operation === 'UpdateFlow') {
+      const out =
+        call.operation === 'DeleteFlow'
+          ? deleteFlow(rs, name, body.forceDelete === true)
+          : updateFlow(rs, body, now() / 1000, core.semantics['past-start-time']);
       core.persist();
       return out;
     }

@@ -11,7 +11,7 @@ import {
   PutIntegrationCommand,
   type PutIntegrationCommandInput,
 } from '@aws-sdk/client-customer-profiles';
-import { DeleteFlowCommand, DescribeFlowCommand } from '@aws-sdk/client-appflow';
+import { DeleteFlowCommand, DescribeFlowCommand, UpdateFlowCommand } from '@aws-sdk/client-appflow';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EmulatorAdmin } from '../../src/emulator/admin-client.ts';
 import type { RunningEmulator } from '../../src/emulator/server.ts';
@@ -87,6 +87,60 @@ describe('flow-resend', () => {
     expect(updated.ObjectTypeName).toBe('Account2');
     expect(updated.WorkflowId).toBe(first.WorkflowId);
     expect((await describeFlow('sf')).destinationFlowConfigList![0]!.destinationConnectorProperties!.CustomerProfiles!.objectTypeName).toBe('Account');
+  });
+});
+
+describe('AppFlow UpdateFlow (a way to change a flow when flow-resend=reject)', () => {
+  it('replaces the definition of a flow Customer Profiles created; DescribeFlow shows it; kmsArn and the integration stay', async () => {
+    await admin.setSemantics({ 'flow-resend': 'reject' });
+    const created = await put({ ObjectTypeName: 'Account', FlowDefinition: salesforceFlow('sf') });
+    const before = await describeFlow('sf');
+    const extraTask = { taskType: 'Map' as const, sourceFields: ['Phone'], destinationField: 'Phone', connectorOperator: { Salesforce: 'NO_OP' as const }, taskProperties: { DATA_TYPE: 'string' } };
+    const updated = await c.appflow.send(
+      new UpdateFlowCommand({
+        flowName: 'sf',
+        description: 'now with phones',
+        triggerConfig: before.triggerConfig,
+        sourceFlowConfig: before.sourceFlowConfig,
+        destinationFlowConfigList: [
+          { connectorType: 'CustomerProfiles', destinationConnectorProperties: { CustomerProfiles: { domainName: 'retail', objectTypeName: 'Account2' } } },
+        ],
+        tasks: [...before.tasks!, extraTask],
+      }),
+    );
+    expect(updated.flowStatus).toBe('Active');
+    const after = await describeFlow('sf');
+    expect(after.tasks).toEqual([...before.tasks!, extraTask]);
+    expect(after.description).toBe('now with phones');
+    expect(after.kmsArn).toBe(before.kmsArn);
+    expect(after.sourceFlowConfig).toEqual(before.sourceFlowConfig);
+    expect(after.triggerConfig).toEqual(before.triggerConfig);
+    expect(after.destinationFlowConfigList![0]!.destinationConnectorProperties!.CustomerProfiles!.objectTypeName).toBe('Account2');
+    expect(after.lastUpdatedAt!.getTime()).toBeGreaterThan(before.lastUpdatedAt!.getTime());
+    expect((await get(created.Uri!)).ObjectTypeName).toBe('Account');
+  });
+
+  it('refuses an unknown flow (404), a missing member or a lost CustomerProfiles destination (ValidationException), and a past start under past-start-time=reject', async () => {
+    await put({ ObjectTypeName: 'Account', FlowDefinition: salesforceFlow('sf') });
+    const d = await describeFlow('sf');
+    const input = { flowName: 'sf', triggerConfig: d.triggerConfig, sourceFlowConfig: d.sourceFlowConfig, destinationFlowConfigList: d.destinationFlowConfigList, tasks: d.tasks };
+    expect((await failure(c.appflow.send(new UpdateFlowCommand({ ...input, flowName: 'nope' })))).name).toBe('ResourceNotFoundException');
+    const noTasks = await failure(c.appflow.send(new UpdateFlowCommand({ ...input, tasks: undefined })));
+    expect(noTasks.name).toBe('ValidationException');
+    expect(noTasks.message).toMatch(/'tasks'/);
+    const elsewhere = await failure(
+      c.appflow.send(new UpdateFlowCommand({ ...input, destinationFlowConfigList: [{ connectorType: 'S3', destinationConnectorProperties: { S3: { bucketName: 'b' } } }] })),
+    );
+    expect(elsewhere.name).toBe('ValidationException');
+    expect(elsewhere.message).toMatch(/CustomerProfiles destination/);
+
+    const pastTrigger = { triggerType: 'Scheduled' as const, triggerProperties: { Scheduled: { scheduleExpression: 'rate(1hours)', scheduleStartTime: new Date(Date.now() - 60_000) } } };
+    await c.appflow.send(new UpdateFlowCommand({ ...input, triggerConfig: pastTrigger })); // accept
+    await admin.setSemantics({ 'past-start-time': 'reject' });
+    const past = await failure(c.appflow.send(new UpdateFlowCommand({ ...input, triggerConfig: pastTrigger })));
+    expect(past.name).toBe('ValidationException');
+    expect(past.$metadata.httpStatusCode).toBe(400);
+    expect(past.message).toMatch(/is in the past/);
   });
 });
 

@@ -11,7 +11,7 @@ import { parseDuration, parseFlags, parsePositiveInt } from '../flags.ts';
 import { CliError, type CommandIO } from '../io.ts';
 
 const DEFAULT_PORT = 4566;
-const FAULT_OPERATIONS = [...Object.keys(operations), 'GetCallerIdentity', 'AssumeRole', 'AssumeRoleWithWebIdentity', 'DescribeFlow', 'DeleteFlow'];
+const FAULT_OPERATIONS = [...Object.keys(operations), 'GetCallerIdentity', 'AssumeRole', 'AssumeRoleWithWebIdentity', 'DescribeFlow', 'UpdateFlow', 'DeleteFlow'];
 
 export const HELP = `Usage: cpi emulator [flags]
 
