@@ -1,4 +1,4 @@
-// `cpi emulator`: the Customer Profiles API (plus STS and AppFlow DescribeFlow) on localhost,
+// `cpi emulator`: the Customer Profiles API (plus STS and AppFlow DescribeFlow, UpdateFlow and DeleteFlow) on localhost,
 // in the foreground until SIGTERM/SIGINT. See docs/emulator.md.
 import type { AccessKey } from '../../emulator/auth.ts';
 import type { ErrorRate, FaultSettings } from '../../emulator/faults.ts';
@@ -18,8 +18,8 @@ export const HELP = `Usage: cpi emulator [flags]
 Runs the Amazon Connect Customer Profiles API on this machine, faithful enough to test against:
 the model's routes and validation, AWS's error format, default quotas, fault injection, and an
 admin API under /_emulator/. STS (GetCallerIdentity, AssumeRole, AssumeRoleWithWebIdentity) and
-AppFlow DescribeFlow are served on the same port. Point the AWS SDK or CLI at it with the env
-lines it prints.
+AppFlow (DescribeFlow, UpdateFlow, DeleteFlow) are served on the same port. Point the AWS SDK or
+CLI at it with the env lines it prints. --semantics answers the API's open points either way.
 
 Flags:
   --host HOST              interface to bind (default 127.0.0.1; 0.0.0.0 to reach it from kind)
