@@ -4,7 +4,7 @@
 #   docker build -t cpi:dev .
 # NODE_IMAGE builds (Node 24 and npm). RUNTIME_IMAGE runs: only the C and C++ runtime libraries
 # the node binary links (no shell, no npm); node itself is copied from the build stage.
-ARG NODE_IMAGE=node:24-bookworm-slim
+ARG NODE_IMAGE=docker.io/library/node:24-bookworm-slim
 ARG RUNTIME_IMAGE=gcr.io/distroless/cc-debian12:nonroot
 
 # 1. Compile TypeScript to dist/ with the full toolchain.

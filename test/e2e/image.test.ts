@@ -91,7 +91,7 @@ describe('the Dockerfile', () => {
     expect(stage('deps').base).toBe('${NODE_IMAGE}');
     expect(final.base).toBe('${RUNTIME_IMAGE}');
     const text = readFileSync(join(root, 'Dockerfile'), 'utf8');
-    expect(text).toMatch(/^ARG NODE_IMAGE=node:24-bookworm-slim$/m);
+    expect(text).toMatch(/^ARG NODE_IMAGE=docker\.io\/library\/node:24-bookworm-slim$/m);
     expect(text).toMatch(/^ARG RUNTIME_IMAGE=gcr\.io\/distroless\/cc-debian12:nonroot$/m);
     // No RUN in the final stage: it needs no shell.
     expect(final.lines.filter((l) => l.startsWith('RUN '))).toEqual([]);
