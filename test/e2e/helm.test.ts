@@ -3,6 +3,7 @@
 // the run's API server as a server-side dry run (admission, schemas and pod security all run), and
 // the rendered Deployment and RBAC compared field by field with deploy/base's.
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +13,7 @@ import { parse, parseAllDocuments } from 'yaml';
 import { CHART_CRD_PATH, SOURCE_CRD_PATH, renderDeployCrd } from '../../scripts/sync-deploy-crd.ts';
 import { HELM_VERSION, ensureGoTool } from '../../src/dev/go-tools.ts';
 import { K8S_VERSION } from '../../src/dev/k8s-binaries.ts';
-import { freshNamespace, kubectl, kubectlOk } from './support/index.ts';
+import { e2eContext, freshNamespace, kubectl, kubectlOk } from './support/index.ts';
 
 type Obj = Record<string, any>;
 
@@ -125,6 +126,30 @@ describe('helm template | kubectl apply --dry-run=server', () => {
     const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { ...d.spec.template.metadata, name: 'cpi-helm-psa-check', namespace: ns }, spec: d.spec.template.spec };
     const admitted = await kubectl(['create', '--dry-run=server', '-o', 'name', '-f', '-'], { input: JSON.stringify(pod) });
     expect(admitted.code, admitted.stderr).toBe(0);
+  });
+});
+
+describe('helm install and uninstall against the API server', () => {
+  it('installs a release (CRD already there, skipped as Helm does), then removes every object it made', async () => {
+    const ns = await freshNamespace('cpi-helm-install');
+    await kubectlOk(['label', 'namespace', ns, 'pod-security.kubernetes.io/enforce=restricted']);
+    const release = `cpi-${randomBytes(3).toString('hex')}`;
+    const kubeconfig = ['--kubeconfig', e2eContext().adminKubeconfig, '--namespace', ns];
+    const installed = helm(['install', release, chart, ...kubeconfig, '--set', 'aws.region=eu-west-2', '--wait=false']);
+    expect(installed.code, installed.stderr).toBe(0);
+    expect(installed.stdout).toMatch(/STATUS: deployed/);
+    const fullname = `${release}-customer-profiles-operator`;
+    const d = JSON.parse(await kubectlOk(['-n', ns, 'get', 'deployment', fullname, '-o', 'json']));
+    expect(d.spec.template.spec.containers[0].image).toBe(`ghcr.io/customer-profiles-operator/cpi:${pkgVersion}`);
+    expect(d.spec.template.spec.containers[0].env).toContainEqual({ name: 'AWS_REGION', value: 'eu-west-2' });
+    await kubectlOk(['get', 'clusterrole', fullname]);
+
+    const removed = helm(['uninstall', release, ...kubeconfig, '--wait=false']);
+    expect(removed.code, removed.stderr).toBe(0);
+    expect((await kubectl(['-n', ns, 'get', 'deployment', fullname])).code).not.toBe(0);
+    expect((await kubectl(['get', 'clusterrole', fullname])).code).not.toBe(0);
+    // Helm never deletes CRDs: the one every other test uses is still there.
+    await kubectlOk(['get', 'crd', 'customerprofilesintegrations.customerprofiles.gitops.dev']);
   });
 });
 
