@@ -39,6 +39,10 @@ export interface IntegrationGateway {
   deleteIntegration(target: AwsTarget, domain: string, uri: string, prio: CallPriority): Promise<boolean>;
   tagResource(target: AwsTarget, arn: string, tags: Record<string, string>, prio: CallPriority): Promise<void>;
   untagResource(target: AwsTarget, arn: string, keys: string[], prio: CallPriority): Promise<void>;
+  /** Whether the AppFlow flow exists (DescribeFlow). */
+  flowExists(target: AwsTarget, flowName: string, prio: CallPriority): Promise<boolean>;
+  /** Deletes an AppFlow flow (one Customer Profiles left behind); false when already gone. */
+  deleteFlow(target: AwsTarget, flowName: string, prio: CallPriority): Promise<boolean>;
   /** Whether credentials for the default target resolve (readiness). */
   checkCredentials(target: AwsTarget): Promise<void>;
 }

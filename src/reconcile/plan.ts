@@ -32,6 +32,8 @@ export interface PlanInput {
   status: Pick<IntegrationStatus, 'uri' | 'lastUpdatedAt' | 'appliedFlowDefinitionHash' | 'appliedFlowDefinition'> | undefined;
   /** The operator's own tags, sent with the creating Put (ownership); never diffed. */
   ownerTags?: Record<string, string> | undefined;
+  /** For a past scheduleStartTime (left out of the request). Default: the current time. */
+  now?: Date | undefined;
 }
 
 const isEmpty = (v: unknown) =>
@@ -95,13 +97,23 @@ export function flowDefinitionChanges(before: FlowDefinition | undefined, after:
   return out;
 }
 
-/** The request that creates or updates the integration: exactly the spec's AWS members. */
-export function putRequest(spec: IntegrationSpec, uri: string | undefined, withTags: boolean): PutIntegrationRequest {
+/**
+ * The request that creates or updates the integration: the spec's AWS members, with
+ * - Tags only when creating (afterwards TagResource/UntagResource change them);
+ * - FlowDefinition only when creating or when its hash changed, never otherwise: AWS's own
+ *   CloudFormation handler never re-sends it, and AWS may refuse a re-sent definition of a flow
+ *   that exists (docs/aws-behaviour.md);
+ * - a scheduleStartTime that is already past left out: the schedule then starts when the flow is
+ *   created or updated, which is what a past start means, and AWS may refuse a past one.
+ */
+export function putRequest(spec: IntegrationSpec, uri: string | undefined, o: { tags: boolean; flow: boolean; now: Date }): PutIntegrationRequest {
   const request = toPutIntegrationInput(spec);
   // A flow-based integration is addressed by the Uri AWS generated once we know it.
   if (!request.Uri && uri) request.Uri = uri;
-  // Tags apply at creation only; afterwards they change through TagResource/UntagResource.
-  if (!withTags) delete request.Tags;
+  if (!o.tags) delete request.Tags;
+  if (!o.flow) delete request.FlowDefinition;
+  const scheduled = request.FlowDefinition?.TriggerConfig?.TriggerProperties?.Scheduled;
+  if (scheduled?.ScheduleStartTime && scheduled.ScheduleStartTime.getTime() <= o.now.getTime()) delete scheduled.ScheduleStartTime;
   return request;
 }
 
@@ -129,11 +141,11 @@ export function statusForPlan(obj: { metadata: { annotations?: Record<string, st
   return { ...obj.status, appliedFlowDefinitionHash: imported };
 }
 
-export function planIntegration({ spec, observed, status, ownerTags }: PlanInput): Plan {
+export function planIntegration({ spec, observed, status, ownerTags, now = new Date() }: PlanInput): Plan {
   const wantHash = flowDefinitionHash(spec.flowDefinition);
   if (!observed) {
     const changes: FieldChange[] = [{ path: '', kind: 'add', to: 'integration' }];
-    const request = putRequest(spec, spec.uri ?? status?.uri, true);
+    const request = putRequest(spec, spec.uri ?? status?.uri, { tags: true, flow: true, now });
     if (ownerTags && Object.keys(ownerTags).length) request.Tags = { ...request.Tags, ...ownerTags };
     return { put: { request, reason: 'create' }, changes };
   }
@@ -145,14 +157,15 @@ export function planIntegration({ spec, observed, status, ownerTags }: PlanInput
     if (status?.appliedFlowDefinition) changes.push(...flowDefinitionChanges(status.appliedFlowDefinition, spec.flowDefinition));
     else changes.push({ path: 'flowDefinition', kind: 'change', from: status?.appliedFlowDefinitionHash, to: wantHash });
   }
-  // Someone changed it out of band (console, CLI): what they changed may be unreadable, so re-apply.
+  // AWS moved since our last look. A readable difference is re-applied above; a move with nothing
+  // readable to correct is no reason to write: a Put without FlowDefinition would restore nothing,
+  // re-sending FlowDefinition may be refused, and a flow's own workflow runs move it too.
   const movedOutOfBand = !firstClaim && observed.lastUpdatedAt.getTime() > Date.parse(status!.lastUpdatedAt!);
-  if (movedOutOfBand) changes.push({ path: 'lastUpdatedAt', kind: 'change', from: status!.lastUpdatedAt, to: observed.lastUpdatedAt.toISOString() });
 
   const plan: Plan = { changes };
   if (changes.length > 0) {
-    const reason: PutReason = firstClaim ? 'adopt' : changes.length === 1 && movedOutOfBand ? 'drift' : 'update';
-    plan.put = { request: putRequest(spec, observed.uri, false), reason };
+    const reason: PutReason = firstClaim ? 'adopt' : movedOutOfBand && !flowChanged ? 'drift' : 'update';
+    plan.put = { request: putRequest(spec, observed.uri, { tags: false, flow: flowChanged, now }), reason };
   }
 
   const tagDiff = tagChanges(spec, observed);

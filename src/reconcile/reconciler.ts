@@ -7,11 +7,11 @@ import { ANNOTATIONS, FINALIZER } from '../api/group.ts';
 import { parseDuration } from '../cli/flags.ts';
 import { conversionProblem } from '../api/convert.ts';
 import { flowDefinitionHash } from '../api/hash.ts';
-import { integrationArn } from '../aws/arn.ts';
+import { flowNameOfUri, integrationArn } from '../aws/arn.ts';
 import { AwsFailure, classifyAwsError } from '../aws/errors.ts';
 import type { AwsTarget, CallPriority, IntegrationGateway, ObservedIntegration } from '../aws/types.ts';
 import { Reason, terminalReasons, type ReasonName } from './conditions.ts';
-import { observeDrift, planIntegration, planIsEmpty, statusForPlan, type Plan } from './plan.ts';
+import { observeDrift, planIntegration, planIsEmpty, readableChanges, statusForPlan, tagChanges, type FieldChange, type Plan } from './plan.ts';
 import type { DomainSnapshots } from './snapshots.ts';
 import { observeIntegration } from './observe.ts';
 import { decideOwnership, ownerTags, type Ownership } from './ownership.ts';
@@ -66,6 +66,17 @@ export const NAMESPACE_WAIT_MS = 2_000;
 
 /** A stalled resource waits for a spec change, with a slow retry (a role or key may appear later). */
 export const STALLED_RETRY_MS = 30 * 60_000;
+
+/** An answer of AWS that needs a person, not a retry: the reconcile ends Stalled with it. */
+class Refusal extends Error {
+  readonly reason: ReasonName;
+  constructor(reason: ReasonName, message: string) {
+    super(message);
+    this.reason = reason;
+  }
+}
+
+const FLOW_EXISTS = /flow with name .* already exists/i;
 
 /** One reconcile's resource, where it acts, and its keyed logger. */
 interface Ctx {
@@ -134,6 +145,7 @@ export class IntegrationReconciler {
       if (spec.managementPolicy === 'Observe') return await this.observeOnly(ctx, base, place);
       return await this.manage(ctx, base, place);
     } catch (err) {
+      if (err instanceof Refusal) return this.stall(ctx, base, err.reason, err.message);
       return this.fail(ctx, base, err);
     }
   }
@@ -187,6 +199,9 @@ export class IntegrationReconciler {
     const pending = withHandled(base, obj.status?.lastHandledReconcileAt);
     await this.writeStatus(obj, inProgress(pending, this.gen(obj), this.d.now(), progressReason, describeChanges(plan.changes)));
     const result = await this.act(ctx, where.account, plan, observed);
+    // What AWS reports after the write must be the spec: a member it did not take is said, never Ready.
+    const left: FieldChange[] = [...readableChanges(spec, result), ...(plan.tag || plan.untag ? tagChanges(spec, result) : [])];
+    if (left.length) return this.notConverged(ctx, base, result, left);
     const now = this.d.now();
     // From the status just written (Ready=False), so Ready's transition time moves forward, never back.
     const current = { ...obj.status, lastHandledReconcileAt: base.lastHandledReconcileAt };
@@ -203,6 +218,18 @@ export class IntegrationReconciler {
     return { requeueAfterMs: this.d.pollIntervalMs(obj) };
   }
 
+  /** The write went through, AWS does not show it: Ready=False NotConverged, retried with backoff. */
+  private async notConverged(ctx: Ctx, base: IntegrationStatus, result: ObservedIntegration, left: FieldChange[]): Promise<ReconcileResult> {
+    const message =
+      `AWS accepted the write but reports ${describeChanges(left)} (AWS -> spec) for integration ${result.uri}; ` +
+      'AWS may keep members a PutIntegration leaves out: set them in the spec, or clear them in AWS';
+    const pending = withHandled(base, ctx.obj.status?.lastHandledReconcileAt);
+    await this.writeStatus(ctx.obj, failed(pending, this.gen(ctx.obj), this.d.now(), Reason.NotConverged, message, Reason.NotConverged));
+    this.d.events.emit(ctx.obj, 'Warning', Reason.NotConverged, 'PutIntegration', message);
+    ctx.log.warn({ reason: Reason.NotConverged, uri: result.uri, fields: left.map((c) => c.path) }, 'not converged');
+    return { retry: true };
+  }
+
   /** Executes a plan: Put first (it may create the integration the tags belong to), then tags. */
   private async act(ctx: Ctx, account: string, plan: Plan, observed: ObservedIntegration | undefined): Promise<ObservedIntegration> {
     const { obj, target, prio, log } = ctx;
@@ -210,7 +237,9 @@ export class IntegrationReconciler {
     let current = observed;
     this.d.snapshots.invalidate(target, spec.domainName);
     if (plan.put) {
-      current = await this.d.gateway.putIntegration(target, plan.put.request, prio);
+      current = await this.d.gateway.putIntegration(target, plan.put.request, prio).catch((err: unknown) => {
+        throw refusalFor(err, plan, spec.flowDefinition?.flowName) ?? err;
+      });
       const verb = { create: 'Created', adopt: 'Adopted', update: 'Updated', drift: 'Updated' }[plan.put.reason];
       const why = plan.put.reason === 'drift' ? 'corrected an out-of-band change' : describeChanges(plan.changes);
       this.d.events.emit(obj, 'Normal', verb, 'PutIntegration', `${verb} integration ${current.uri} in ${spec.domainName}: ${why}`);
@@ -281,7 +310,18 @@ export class IntegrationReconciler {
           const existed = await this.d.gateway.deleteIntegration(target, spec.domainName, observed.uri, 'high');
           log.info({ uri: observed.uri, account, outcome: existed ? 'deleted' : 'already gone' }, 'DeleteIntegration');
           if (existed) this.d.events.emit(obj, 'Normal', 'Deleted', 'DeleteIntegration', `Deleted integration ${observed.uri} from ${spec.domainName}`);
-        } else if (observed) {
+        }
+        // The flow of an integration this resource owned: AWS may leave it behind (docs/aws-behaviour.md),
+        // and a flow name left taken would keep the resource from ever being created again.
+        // Only when no integration of someone else uses it now (DeleteFlow without force also refuses a flow in use).
+        const ownedUri = observed ? (decision?.owned ? observed.uri : undefined) : obj.status?.ownership ? obj.status.uri : undefined;
+        const flowName = flowNameOfUri(ownedUri);
+        if (flowName && (await this.d.gateway.flowExists(target, flowName, 'high'))) {
+          await this.d.gateway.deleteFlow(target, flowName, 'high');
+          log.info({ flowName, account, outcome: 'deleted' }, 'DeleteFlow');
+          this.d.events.emit(obj, 'Normal', 'Deleted', 'DeleteFlow', `Deleted AppFlow flow ${flowName}, left behind by its deleted integration`);
+        }
+        if (observed && !decision?.owned) {
           log.info({ uri: observed.uri, account }, 'not deleting an integration this resource does not own');
           this.d.events.emit(obj, 'Normal', 'Retained', 'DeleteIntegration', `Left integration ${observed.uri} in ${spec.domainName} alone: this resource did not create or adopt it`);
         }
@@ -352,6 +392,24 @@ function withHandled(status: IntegrationStatus, handled: string | undefined): In
   const out = { ...status, lastHandledReconcileAt: handled };
   if (handled === undefined) delete out.lastHandledReconcileAt;
   return out;
+}
+
+/** AWS refusing a flow by name: an existing flow cannot be re-sent, or a new one's name is taken. */
+function refusalFor(err: unknown, plan: Plan, flowName: string | undefined): Refusal | undefined {
+  if (!(err instanceof AwsFailure) || err.kind !== 'InvalidSpec' || !plan.put?.request.FlowDefinition || !FLOW_EXISTS.test(err.message)) return undefined;
+  if (plan.put.reason === 'create') {
+    return new Refusal(
+      Reason.AlreadyExists,
+      `${err.message} An AppFlow flow named ${flowName} exists without an integration (left behind by a deleted integration, or made elsewhere): ` +
+        `delete it in AppFlow (aws appflow delete-flow --flow-name ${flowName}) if it is not needed, or choose another flowDefinition.flowName`,
+    );
+  }
+  return new Refusal(
+    Reason.FlowImmutable,
+    `${err.message} AWS does not take a changed flowDefinition for the existing flow ${flowName} through PutIntegration. ` +
+      'To apply it, recreate the integration: set deletionPolicy: Delete, delete this resource (its integration and flow go) and apply it again; ' +
+      'or revert spec.flowDefinition to status.appliedFlowDefinition. Other fields keep converging once the flow is back as applied',
+  );
 }
 
 export function reasonFor(failure: AwsFailure): ReasonName {

@@ -49,6 +49,15 @@ class FakeAws implements IntegrationGateway {
     this.calls.push(`DeleteIntegration ${this.where(t)}`);
     return this.integrations.delete(this.key(t, uri));
   }
+  readonly flows = new Set<string>();
+  async flowExists(t: AwsTarget, name: string) {
+    this.calls.push(`DescribeFlow ${this.where(t)}`);
+    return this.flows.has(`${this.where(t)}|${name}`);
+  }
+  async deleteFlow(t: AwsTarget, name: string) {
+    this.calls.push(`DeleteFlow ${this.where(t)}`);
+    return this.flows.delete(`${this.where(t)}|${name}`);
+  }
   async tagResource(t: AwsTarget) {
     this.calls.push(`TagResource ${this.where(t)}`);
   }
@@ -56,7 +65,7 @@ class FakeAws implements IntegrationGateway {
     this.calls.push(`UntagResource ${this.where(t)}`);
   }
   writes() {
-    return this.calls.filter((c) => !/^(Get|List)/.test(c));
+    return this.calls.filter((c) => !/^(Get|List|Describe)/.test(c));
   }
 }
 
