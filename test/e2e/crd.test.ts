@@ -154,6 +154,9 @@ const ruleCases: Record<string, string> = {
   tagKeysShape: 'tag key with a space',
   objectTypeNamesKeys: 'objectTypeNames with an empty key',
   taskPropertiesKeys: 'taskProperties key not an operator property',
+  tagKeysNotOperators: 'tag key with the operator prefix',
+  tagsRoomForOwner: "50 tags (one is the operator's)",
+  integrationArnLength: 'integration ARN over 256 characters (long flowName)',
 };
 
 describe('CEL rules', () => {
