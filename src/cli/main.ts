@@ -36,7 +36,8 @@ export async function main(
   argv: string[],
   opts: { asKubectlPlugin?: boolean; io?: CommandIO } = {},
 ): Promise<number> {
-  const io = opts.io ?? defaultIO();
+  const base = opts.io ?? defaultIO();
+  const io: CommandIO = opts.asKubectlPlugin ? { out: (l) => base.out(l), err: (l) => base.err(l), prog: 'kubectl cpi' } : base;
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.out(usage(opts.asKubectlPlugin));
