@@ -1,0 +1,55 @@
+// Issue 19 point 1, the controller's own lines (the reconciler's are the lead's, issue 12): what a
+// person reading the real JSON log sees when AWS credentials stop resolving and come back. Once when
+// readiness starts failing, with the reason /readyz gives; once when it ends; never once per probe.
+// harness/logs.ts reads the log; extend this file for the per-resource lines.
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { freshNamespace, waitFor } from './support/index.ts';
+import { startController, startEmulator, type Emulator, type Proc } from './harness/processes.ts';
+import { LEVEL, logsMatching, waitForLog } from './harness/logs.ts';
+
+describe('controller logs: readiness', () => {
+  let emulator: Emulator;
+  let controller: Proc;
+  let ns: string;
+
+  beforeAll(async () => {
+    ns = await freshNamespace('logs');
+    emulator = await startEmulator();
+    // STS answers 500 to every GetCallerIdentity: credentials do not resolve.
+    await emulator.admin.setFaults({ errorRates: { GetCallerIdentity: { rate: 1, status: 500 } } });
+    controller = await startController({ kubeconfig: inject('e2e').controllerKubeconfig, emulator, namespace: ns });
+  });
+  afterAll(async () => {
+    await controller?.stop();
+    await emulator?.stop();
+  });
+
+  it('says what it watches when it starts', () => {
+    const [start] = logsMatching(controller, { msg: 'starting' });
+    expect(start).toMatchObject({ level: LEVEL.info, namespace: ns, region: 'us-east-1', leaderElect: false });
+  });
+
+  it('logs a readiness failure once, with the reason, however often /readyz is asked', async () => {
+    const line = await waitForLog(controller, { msg: 'not ready' });
+    expect(line).toMatchObject({ level: LEVEL.warn, region: 'us-east-1' });
+    expect(String(line.reason)).toMatch(/^AWS credentials do not resolve: /);
+    const health = (await controller.waitForOutput(/"health":"(http:\/\/[^"]+)"/))[1]!;
+    for (let i = 0; i < 3; i++) {
+      const r = await fetch(`${health}/readyz`);
+      expect(r.status).toBe(500);
+      expect(await r.text()).toContain('AWS credentials do not resolve');
+    }
+    expect(logsMatching(controller, { msg: 'not ready' })).toHaveLength(1);
+  });
+
+  it('logs once that it is ready again when STS answers, without a probe asking', async () => {
+    await emulator.admin.clearFaults();
+    const line = await waitForLog(controller, { msg: 'ready again' }, 30_000);
+    expect(line.level).toBe(LEVEL.info);
+    expect(line.notReadyForSeconds).toEqual(expect.any(Number));
+    const health = (await controller.waitForOutput(/"health":"(http:\/\/[^"]+)"/))[1]!;
+    await waitFor(async () => (await fetch(`${health}/readyz`)).status === 200, { what: '/readyz 200' });
+    expect(logsMatching(controller, { msg: 'ready again' })).toHaveLength(1);
+    expect(logsMatching(controller, { msg: 'not ready' })).toHaveLength(1);
+  });
+});
