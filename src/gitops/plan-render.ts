@@ -39,9 +39,10 @@ function heading(p: ResourcePlan): string {
 function notInClusterLine(p: ResourcePlan): string | undefined {
   if (p.statusSource !== 'not-in-cluster') return undefined;
   const base = `! ${p.namespace}/${p.name} is not in the cluster: this is what applying the manifest would do, judged from AWS and the manifest alone`;
-  if (!p.inOtherNamespaces?.length) return base;
-  const list = p.inOtherNamespaces.join(', ');
-  return `${base}; a resource named ${p.name} is in namespace ${list}: to plan against it, pass -n ${p.inOtherNamespaces[0]}`;
+  const parts = [base];
+  if (p.inOtherNamespaces?.length) parts.push(`a resource named ${p.name} is in namespace ${p.inOtherNamespaces.join(', ')}: to plan against it, pass -n ${p.inOtherNamespaces[0]}`);
+  if (p.claimedBy) parts.push(`${p.claimedBy} already manages this integration, so this one would be Stalled with a Conflict and write nothing`);
+  return parts.join('; ');
 }
 
 export interface PlanSummary {

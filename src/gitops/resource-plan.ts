@@ -39,6 +39,8 @@ export interface ResourcePlan {
   statusSource: 'cluster' | 'not-in-cluster' | 'no-cluster';
   /** Not in the cluster in `namespace`, but one of the same name is in these namespaces. */
   inOtherNamespaces?: string[] | undefined;
+  /** Not in the cluster, and this resource there already manages the same integration. */
+  claimedBy?: string | undefined;
   error?: string | undefined;
 }
 

@@ -6,6 +6,8 @@ import { Pacer } from '../../aws/pacer.ts';
 import { findKubeConfig, liveStatusSource, type LiveStatusSource } from '../../gitops/live-status.ts';
 import { readResources } from '../../gitops/manifests.ts';
 import { renderJson, renderText } from '../../gitops/plan-render.ts';
+import type { CustomerProfilesIntegration } from '../../api/types.ts';
+import { claimOf } from '../../controller/claims.ts';
 import { hasChanges, planResource, type PlanDeps, type ResourcePlan } from '../../gitops/resource-plan.ts';
 import { DomainSnapshots } from '../../reconcile/snapshots.ts';
 import { parseFlags } from '../flags.ts';
@@ -130,7 +132,7 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     };
     // At most 8 resources in flight (cluster GETs); the pacer keeps AWS reads under the quota.
     const plans = await mapInOrder(read.resources, 8, (r) => planResource(r.object, deps, { file: r.file, doc: r.doc }));
-    if (cluster) await noteElsewhere(plans, cluster);
+    if (cluster) await noteElsewhere(plans, read.resources.map((r) => r.object), cluster, defaultRegion);
     if (output === 'json') io.out(renderJson(plans));
     else for (const line of renderText(plans)) io.out(line);
     if (plans.some((p) => p.action === 'error')) return 1;
@@ -142,22 +144,31 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
 
 /**
  * For resources not in the cluster: the namespaces where one of the same name is (planned in
- * `default`, they were probably applied with -n elsewhere). Best effort: a context that may not
- * list cluster-wide just gets no hint.
+ * `default`, they were probably applied with -n elsewhere), and the resource that already claims
+ * the same integration (applying a second one makes it a Conflict). Best effort: a context that
+ * may not list cluster-wide just gets no hint.
  */
-async function noteElsewhere(plans: ResourcePlan[], cluster: LiveStatusSource): Promise<void> {
-  const missing = plans.filter((p) => p.statusSource === 'not-in-cluster');
-  if (!missing.length) return;
-  let items;
+async function noteElsewhere(plans: ResourcePlan[], objects: CustomerProfilesIntegration[], cluster: LiveStatusSource, defaultRegion: string): Promise<void> {
+  if (!plans.some((p) => p.statusSource === 'not-in-cluster')) return;
+  let items: CustomerProfilesIntegration[];
   try {
     items = (await cluster.list()).items;
   } catch {
     return;
   }
-  for (const p of missing) {
+  const owners = new Map<string, string>();
+  for (const o of [...items].sort((a, b) => (Date.parse(a.metadata.creationTimestamp ?? '') || 0) - (Date.parse(b.metadata.creationTimestamp ?? '') || 0))) {
+    const claim = claimOf(o, defaultRegion);
+    if (claim && !owners.has(claim)) owners.set(claim, `${o.metadata.namespace}/${o.metadata.name}`);
+  }
+  plans.forEach((p, i) => {
+    if (p.statusSource !== 'not-in-cluster') return;
     const found = items.filter((o) => o.metadata.name === p.name && o.metadata.namespace !== p.namespace).map((o) => o.metadata.namespace!);
     if (found.length) p.inOtherNamespaces = found.sort();
-  }
+    const claim = claimOf({ ...objects[i]!, metadata: { ...objects[i]!.metadata, namespace: p.namespace } }, defaultRegion);
+    const owner = claim ? owners.get(claim) : undefined;
+    if (owner) p.claimedBy = owner;
+  });
 }
 
 /** `fn` over `items` with at most `limit` in flight; results in the order of `items`. */
