@@ -10,7 +10,7 @@ import { type Document, LineCounter, parseAllDocuments, type Tags } from 'yaml';
 import { uriRegionWarning } from '../../api/uri-region.ts';
 import { isOurDocument, validateResource } from '../../api/validate.ts';
 import { parseFlags } from '../flags.ts';
-import { CliError, type CommandIO } from '../io.ts';
+import { CliError, inProgForm, progOf, type CommandIO } from '../io.ts';
 
 const HELP = `Usage: cpi validate [--format text|github|json] PATH...
        kustomize build overlays/prod | cpi validate -
@@ -251,12 +251,13 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     true,
   );
   if (values.help) {
-    io.out(HELP);
+    io.out(inProgForm(HELP, io));
     return 0;
   }
+  const cpi = `${progOf(io)} validate`;
   const format = values.format as string;
   if (!['text', 'github', 'json'].includes(format)) throw new CliError(`--format: "${format}" is not a format; use text, github or json`);
-  if (positionals.length === 0) throw new CliError('give at least one file or directory, e.g. cpi validate manifests/ (see --help)');
+  if (positionals.length === 0) throw new CliError(`give at least one file or directory, e.g. ${cpi} manifests/ (see --help)`);
 
   const report = await validatePaths(positionals);
   // Problems and warnings in file order, as a reader goes through the files.
@@ -280,7 +281,7 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
         : `${report.resources} CustomerProfilesIntegration resource${report.resources === 1 ? '' : 's'} in ${report.files} file${report.files === 1 ? '' : 's'}: ${
             report.problems.length ? `${report.problems.length} problem${report.problems.length === 1 ? '' : 's'}` : 'all valid'
           }${report.warnings.length ? `, ${report.warnings.length} warning${report.warnings.length === 1 ? '' : 's'}` : ''}`;
-    io.err(`cpi validate: ${summary}`);
+    io.err(`${cpi}: ${summary}`);
   }
   return report.problems.length ? 1 : 0;
 }
