@@ -3,7 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { freshNamespace, waitFor } from './support/index.ts';
+import { parseAllDocuments } from 'yaml';
+import { freshNamespace, kubectlOk, waitFor } from './support/index.ts';
 import { startController, startEmulator, type Emulator, type Proc } from './harness/processes.ts';
 import { Resources } from './harness/resources.ts';
 import { dashboardQueries, declaredMetrics, documentedQueries, evaluate, isInstant, parseScrape, selectorProblems, selectorsOf, shippedAlerts, type Series } from './harness/promql.ts';
@@ -61,6 +62,16 @@ describe('metrics and the shipped alerts, against a real controller', () => {
     expect(problems).toEqual([]);
     // The docs list exactly the shipped alerts, with the same expressions.
     expect(Object.fromEntries(alerts)).toEqual(Object.fromEntries(shipped.map((r) => [r.alert, r.expr])));
+  });
+
+  it('deploy/monitoring builds with kustomize: the rule, the ServiceMonitor, and the dashboard as a ConfigMap Grafana picks up', async () => {
+    const built = await kubectlOk(['kustomize', 'deploy/monitoring']);
+    const docs = parseAllDocuments(built).map((d) => d.toJS() as { kind: string; metadata: { name: string; namespace: string; labels?: Record<string, string> }; data?: Record<string, string> });
+    expect(docs.map((d) => d.kind).sort()).toEqual(['ConfigMap', 'PrometheusRule', 'ServiceMonitor']);
+    expect(docs.every((d) => d.metadata.namespace === 'cpi-system')).toBe(true);
+    const dashboard = docs.find((d) => d.kind === 'ConfigMap')!;
+    expect(dashboard.metadata.labels?.grafana_dashboard).toBe('1');
+    expect(JSON.parse(dashboard.data!['grafana-dashboard.json']!).uid).toBe('cpi-controller');
   });
 
   it('on a healthy controller no instant alert fires; a Stalled resource fires CpiResourcesStalled and counts as requeue_after_error', async () => {
