@@ -1,4 +1,4 @@
-// Issue 19 point 3: on a Node too old to strip types (checked down to Node 12), `cpi` and `kubectl cpi` say what to install and
+// Issue 19 point 3: on a Node too old to strip types, `cpi` and `kubectl cpi` say what to install and
 // exit 1, with no stack trace; one minimum version everywhere it is written down.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
