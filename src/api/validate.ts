@@ -7,8 +7,10 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { parseDuration } from '../cli/flags.ts';
 import { ANNOTATIONS, API_VERSION, GROUP, KIND } from './group.ts';
+import { conversionProblem } from './convert.ts';
 import { RULES, type Rule } from './rules.ts';
-import { ResourceSchema, type SchemaNode } from './schema.ts';
+import type { IntegrationSpec } from './types.ts';
+import { ResourceSchema, RFC3339_PATTERN, type SchemaNode } from './schema.ts';
 
 export interface Problem {
   /** Field path, e.g. `spec.flowDefinition.tasks[2].connectorOperator`; '' for the whole document. */
@@ -109,6 +111,7 @@ const patternWords: Record<string, string> = {
   '[\\w/!@#+=.-]+': 'letters, digits and / ! @ # + = . - _',
   '^[a-z]{2,3}(-[a-z]+)+-[0-9]{1,2}$': 'an AWS region such as us-east-1',
   '^sha256:[0-9a-f]{64}$': 'sha256: and 64 hex digits',
+  [RFC3339_PATTERN]: 'an RFC 3339 date-time such as 2026-12-01T00:00:00Z, offsets from -23:59 to +23:59',
 };
 
 function editDistance(a: string, b: string): number {
@@ -305,6 +308,11 @@ export function validateResource(doc: unknown, options: ValidateOptions = {}): P
     }
   }
   for (const rule of RULES) problems.push(...applyRule(rule, doc, options.old));
+  // What passes the schema must also convert for AWS, or the controller would stall on it.
+  if (problems.length === 0) {
+    const bad = conversionProblem((doc as { spec: IntegrationSpec }).spec);
+    if (bad) problems.push({ path: bad.path, message: bad.message.slice(bad.path.length + 2) });
+  }
   // ajv can report the same thing twice (e.g. through allErrors on one node).
   const seen = new Set<string>();
   return problems.filter((p) => {

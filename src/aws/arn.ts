@@ -28,3 +28,8 @@ export function isFlowUriFor(uri: string, flowName: string): boolean {
 export function flowNameOfUri(uri: string | undefined): string | undefined {
   return uri?.match(/^arn:[^:]+:appflow:[^:]*:[^:]*:flow\/(.+)$/)?.[1];
 }
+
+/** The Uri AWS gives the integration of a flow it created: the AppFlow flow's ARN. */
+export function flowUri(region: string, account: string, flowName: string): string {
+  return `arn:${partitionOf(region)}:appflow:${region}:${account}:flow/${flowName}`;
+}

@@ -12,6 +12,7 @@ import {
   UntagResourceCommand,
   type ListIntegrationItem,
 } from '@aws-sdk/client-customer-profiles';
+import { AppflowClient, DeleteFlowCommand, DescribeFlowCommand } from '@aws-sdk/client-appflow';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { AwsFailure, classifyAwsError } from './errors.ts';
@@ -24,6 +25,7 @@ import type {
   PutIntegrationRequest,
 } from './types.ts';
 import { quietLogger } from './sdk-logger.ts';
+import type { FinalizeRequestMiddleware, RelativeMiddlewareOptions } from '@smithy/types';
 
 /** The pacer as the gateway needs it (src/aws/pacer.ts implements it). */
 export interface CallPacer {
@@ -124,7 +126,7 @@ function toObserved(item: ListIntegrationItem): ObservedIntegration {
 }
 
 export class AwsGateway implements IntegrationGateway {
-  private readonly clients = new Map<string, { profiles: CustomerProfilesClient; sts: STSClient }>();
+  private readonly clients = new Map<string, { profiles: CustomerProfilesClient; sts: STSClient; appflow: () => AppflowClient; appflowMade?: AppflowClient }>();
   private readonly accounts = new Map<string, Promise<string>>();
   private readonly opts: GatewayOptions;
   private readonly spacing = new WriteSpacing();
@@ -155,13 +157,30 @@ export class AwsGateway implements IntegrationGateway {
             logger: quietLogger,
           })
         : undefined;
-      c = {
-        profiles: new CustomerProfilesClient({ ...common, ...(credentials ? { credentials } : {}) }),
+      const made: { profiles: CustomerProfilesClient; sts: STSClient; appflow: () => AppflowClient; appflowMade?: AppflowClient } = {
+        profiles: this.gatedAfterSigning(new CustomerProfilesClient({ ...common, ...(credentials ? { credentials } : {}) })),
         sts: new STSClient({ ...common, maxAttempts: 2, ...(credentials ? { credentials } : {}) }),
+        // Only deletions of flow integrations need AppFlow: made on first use.
+        appflow: () => (made.appflowMade ??= this.gatedAfterSigning(new AppflowClient({ ...common, ...(credentials ? { credentials } : {}) }))),
       };
+      c = made;
       this.clients.set(key, c);
     }
     return c;
+  }
+
+  /**
+   * Resolving credentials (an STS AssumeRole when they expire) happens inside send(), after the
+   * gate in call(): a write is gated once more after signing, right before it goes on the wire.
+   */
+  private gatedAfterSigning<C extends { middlewareStack: { addRelativeTo(m: FinalizeRequestMiddleware<any, any>, o: RelativeMiddlewareOptions): void } }>(client: C): C {
+    const gate: FinalizeRequestMiddleware<any, any> = (next, context) => async (args) => {
+      const operation = context.commandName?.replace(/Command$/, '') ?? '';
+      if (operationClass(operation) !== 'read') this.gateWrite(operation);
+      return next(args);
+    };
+    client.middlewareStack.addRelativeTo(gate, { name: 'cpiWriteGate', relation: 'after', toMiddleware: 'httpSigningMiddleware' });
+    return client;
   }
 
   account(target: AwsTarget): Promise<string> {
@@ -251,7 +270,7 @@ export class AwsGateway implements IntegrationGateway {
     let next: string | undefined;
     do {
       const out = await this.call(target, 'ListIntegrations', prio, (c) =>
-        c.send(new ListIntegrationsCommand({ DomainName: domain, MaxResults: 100, NextToken: next })),
+        c.send(new ListIntegrationsCommand({ DomainName: domain, MaxResults: 100, NextToken: next, IncludeHidden: true })),
       );
       for (const item of out.Items ?? []) items.push(toObserved(item));
       next = out.NextToken;
@@ -286,10 +305,33 @@ export class AwsGateway implements IntegrationGateway {
     );
   }
 
+  /** Whether the AppFlow flow exists (DescribeFlow). */
+  async flowExists(target: AwsTarget, flowName: string, prio: CallPriority): Promise<boolean> {
+    try {
+      await this.call(target, 'DescribeFlow', prio, () => this.clientsFor(target).appflow().send(new DescribeFlowCommand({ flowName })));
+      return true;
+    } catch (err) {
+      if (err instanceof AwsFailure && err.kind === 'NotFound') return false;
+      throw err;
+    }
+  }
+
+  /** Deletes an AppFlow flow; resolves false when it was already gone. */
+  async deleteFlow(target: AwsTarget, flowName: string, prio: CallPriority): Promise<boolean> {
+    try {
+      await this.call(target, 'DeleteFlow', prio, () => this.clientsFor(target).appflow().send(new DeleteFlowCommand({ flowName, forceDelete: false })));
+      return true;
+    } catch (err) {
+      if (err instanceof AwsFailure && err.kind === 'NotFound') return false;
+      throw err;
+    }
+  }
+
   destroy(): void {
     for (const c of this.clients.values()) {
       c.profiles.destroy();
       c.sts.destroy();
+      c.appflowMade?.destroy();
     }
     this.clients.clear();
   }

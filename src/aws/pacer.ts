@@ -38,6 +38,9 @@ export const OPERATION_CLASS: Readonly<Record<string, OpClass>> = {
   TagResource: 'tag', // 5 TPS
   UntagResource: 'tag',
   ListTagsForResource: 'tag',
+  // AppFlow, for the flows Customer Profiles made for integrations (paced as conservatively).
+  DescribeFlow: 'read',
+  DeleteFlow: 'write',
 };
 
 /** The class of an operation; unknown operations are paced as reads. */

@@ -6,7 +6,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { ANNOTATIONS, PLURAL } from '../api/group.ts';
-import type { CustomerProfilesIntegration } from '../api/types.ts';
+import type { CustomerProfilesIntegration, IntegrationStatus } from '../api/types.ts';
 import { AwsGateway } from '../aws/gateway.ts';
 import { Pacer } from '../aws/pacer.ts';
 import { EventRecorder } from '../kube/events.ts';
@@ -112,7 +112,7 @@ export class Manager {
       requestTimeoutMs: this.o.leaderElect ? Math.min(15_000, this.o.leaseDurationMs - this.o.renewDeadlineMs) : 15_000,
       signal: this.stopping.signal,
     });
-    const claims = new ClaimIndex(this.o.region);
+    const claims = new ClaimIndex(this.o.region, (name) => namespaces.get(name)?.metadata?.annotations?.[ANNOTATIONS.roleArn] || undefined);
     let controller!: Controller;
     const writer = new KubeResourceWriter(kc, { onWritten: (_before, written) => controller.recordWrite(written) });
     const events = new EventRecorder(kc, { instance: this.identity, onError: (err) => log.debug({ err: errorText(err) }, 'event not recorded') });
@@ -123,7 +123,10 @@ export class Manager {
       writer,
       events,
       defaultRegion: this.o.region,
-      roleFor: (name) => namespaces.get(name)?.metadata?.annotations?.[ANNOTATIONS.roleArn] || undefined,
+      roleFor: (name) => {
+        const ns = namespaces.get(name);
+        return ns ? { known: true, roleArn: ns.metadata?.annotations?.[ANNOTATIONS.roleArn] || undefined } : { known: false };
+      },
       olderClaimant: (obj) => claims.olderClaimant(obj),
       pollIntervalMs: (obj) => controller.pollIntervalMs(obj),
       now: () => new Date(),
@@ -157,12 +160,21 @@ export class Manager {
     // A namespace that starts or stops naming a role: its resources move to other credentials now.
     const roleOf = (n: k8s.V1Namespace) => n.metadata?.annotations?.[ANNOTATIONS.roleArn] ?? '';
     const roles = new Map<string, string>();
-    namespaces.on('add', (n) => void roles.set(n.metadata!.name!, roleOf(n)));
+    // A resource seen before its Namespace waited (roleFor: known false): its Namespace is here now.
+    namespaces.on('add', (n) => {
+      const name = n.metadata!.name!;
+      roles.set(name, roleOf(n));
+      for (const o of cache.list(name)) controller.queue.add(`${name}/${o.metadata.name}`);
+    });
     namespaces.on('update', (n) => {
       const name = n.metadata!.name!;
       if (roles.get(name) === roleOf(n)) return;
       roles.set(name, roleOf(n));
-      for (const o of cache.list(name)) controller.queue.add(`${name}/${o.metadata.name}`);
+      // Its resources' claims name another account now; peers of the old and new claims are looked at again.
+      for (const o of cache.list(name)) {
+        for (const peer of claims.upsert(o)) controller.queue.add(peer);
+        controller.queue.add(`${name}/${o.metadata.name}`);
+      }
     });
     this.servers = [metricsServer, healthServer].filter((s): s is RunningHttpServer => s !== undefined);
     const url = (s: RunningHttpServer | undefined) => (s ? `http://${s.host.includes(':') ? `[${s.host}]` : s.host}:${s.port}` : 'disabled');
@@ -294,25 +306,43 @@ function countConditions(objs: readonly CustomerProfilesIntegration[]) {
  * sees only "come back later" in both.
  */
 class MeasuredReconciler extends IntegrationReconciler {
-  // A JS private field: no clash with the base class's own members.
+  // JS private fields: no clash with the base class's own members.
   readonly #count: (result: ResultLabel, seconds: number) => void;
+  /** The last status each reconcile wrote, by key (one reconcile per key at a time). */
+  readonly #written: Map<string, IntegrationStatus>;
+
   constructor(count: (result: ResultLabel, seconds: number) => void, deps: ReconcilerDeps) {
-    super(deps);
+    const written = new Map<string, IntegrationStatus>();
+    // The reconciler may swap its object (after a finalizer write): watch what it writes instead.
+    const writer: ReconcilerDeps['writer'] = {
+      patchStatus: async (obj, status) => {
+        await deps.writer.patchStatus(obj, status);
+        written.set(`${obj.metadata.namespace}/${obj.metadata.name}`, status);
+      },
+      setFinalizers: (obj, finalizers) => deps.writer.setFinalizers(obj, finalizers),
+    };
+    super({ ...deps, writer });
     this.#count = count;
+    this.#written = written;
   }
 
   override async reconcile(obj: CustomerProfilesIntegration, trigger: Trigger): Promise<ReconcileResult> {
+    const key = `${obj.metadata.namespace}/${obj.metadata.name}`;
+    this.#written.delete(key);
     const started = performance.now();
     const seconds = () => (performance.now() - started) / 1000;
     let ended: ReconcileResult;
     try {
       ended = await super.reconcile(obj, trigger);
     } catch (err) {
+      this.#written.delete(key);
       this.#count(reconcileResultOf(undefined, false, true), seconds());
       throw err;
     }
-    // The reconciler leaves obj.status as it wrote it.
-    const stalled = !!obj.status?.conditions?.some((c) => c.type === 'Stalled' && c.status === 'True');
+    // No status write means the stored one still holds (an unchanged Stalled stays Stalled).
+    const status = this.#written.get(key) ?? obj.status;
+    this.#written.delete(key);
+    const stalled = !!status?.conditions?.some((c) => c.type === 'Stalled' && c.status === 'True');
     this.#count(reconcileResultOf(ended, stalled), seconds());
     return ended;
   }

@@ -7,8 +7,7 @@ import type { CustomerProfilesIntegration, IntegrationSpec, IntegrationStatus } 
 import { OPERATOR_FIELDS } from '../api/convert.ts';
 import type { AwsTarget, IntegrationGateway } from '../aws/types.ts';
 import { observeIntegration } from '../reconcile/observe.ts';
-import { planIntegration, readableChanges, type FieldChange, type PutReason } from '../reconcile/plan.ts';
-import { statusForPlan } from '../reconcile/reconciler.ts';
+import { observeDrift, planIntegration, statusForPlan, type FieldChange, type PutReason } from '../reconcile/plan.ts';
 import type { DomainSnapshots } from '../reconcile/snapshots.ts';
 
 /**
@@ -97,10 +96,8 @@ export async function planResource(obj: CustomerProfilesIntegration, deps: PlanD
     if (mode === 'Observe') {
       result.action = 'read-only';
       // What the reconciler reports as drift in Observe mode: readable fields and tags.
-      if (observed) {
-        const tags = planIntegration({ spec, observed, status: current.status }).changes.filter((c) => c.path.startsWith('tags.'));
-        result.changes = [...readableChanges(spec, observed), ...tags];
-      } else result.changes = [{ path: '', kind: 'add', to: 'integration' }];
+      if (observed) result.changes = observeDrift(spec, observed);
+      else result.changes = [{ path: '', kind: 'add', to: 'integration' }];
       return result;
     }
 

@@ -2,7 +2,7 @@
 // process) and the real AWS SDK clients pointed at it.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { CustomerProfilesClient } from '@aws-sdk/client-customer-profiles';
+import { CustomerProfilesClient, type PutIntegrationCommandInput } from '@aws-sdk/client-customer-profiles';
 import { STSClient } from '@aws-sdk/client-sts';
 import { AppflowClient } from '@aws-sdk/client-appflow';
 import { type EmulatorOptions, type RunningEmulator, startEmulator } from '../../src/emulator/server.ts';
@@ -103,4 +103,23 @@ export function runCli(args: string[]): Promise<{ code: number | null; stdout: s
     proc.stderr.on('data', (d) => (stderr += d));
     proc.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+type FlowDefinition = NonNullable<PutIntegrationCommandInput['FlowDefinition']>;
+
+/** A Salesforce FlowDefinition; scheduled (hourly from `start`) unless `start` is null (on demand). */
+export function salesforceFlow(flowName: string, start: Date | null = new Date(Date.now() + 3_600_000)): FlowDefinition {
+  return {
+    FlowName: flowName,
+    KmsArn: 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+    SourceFlowConfig: {
+      ConnectorType: 'Salesforce',
+      ConnectorProfileName: 'sf-prod',
+      SourceConnectorProperties: { Salesforce: { Object: 'Account' } },
+    },
+    Tasks: [{ TaskType: 'Filter', SourceFields: ['Name'], ConnectorOperator: { Salesforce: 'PROJECTION' } }],
+    TriggerConfig: start
+      ? { TriggerType: 'Scheduled', TriggerProperties: { Scheduled: { ScheduleExpression: 'rate(1hours)', ScheduleStartTime: start } } }
+      : { TriggerType: 'OnDemand' },
+  };
 }

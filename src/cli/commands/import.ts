@@ -16,7 +16,9 @@ const HELP = `Usage: cpi import --domain D [flags]
 Prints a CustomerProfilesIntegration resource (multi-document YAML) for every integration of
 the Customer Profiles domain D, ready for Git and 'kubectl apply'. Applying them adopts the
 integrations: with zero AWS writes in Observe mode, and in Manage mode with no write unless
-you change the spec.
+you change the spec (Manage resources carry the customerprofiles.gitops.dev/adopt: "true"
+annotation, the explicit opt-in without which the controller never takes over an integration
+it did not create).
 
 Names come from the integration's Uri (DNS-1123, unique). FlowDefinition is write-only in
 Customer Profiles: for AppFlow-backed integrations it is read back with AppFlow DescribeFlow;
@@ -33,7 +35,8 @@ Flags:
                                       (default: $AWS_REGION, then $AWS_DEFAULT_REGION, not written)
   --namespace NS                      metadata.namespace of the resources (default: none)
   --management-policy Observe|Manage  default Observe: report drift, never write
-  --deletion-policy Delete|Retain     written to spec.deletionPolicy when given
+  --deletion-policy Delete|Retain     spec.deletionPolicy (default Retain: deleting the resource
+                                      keeps the integration)
   --include-managed                   also print integrations a cluster resource manages
   --kubeconfig PATH                   the cluster to check (default: $KUBECONFIG, ~/.kube/config)
   --no-cluster                        do not read the cluster; import every integration

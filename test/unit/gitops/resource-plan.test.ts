@@ -28,6 +28,8 @@ function readOnlyGateway(items: ObservedIntegration[]): IntegrationGateway & { r
     deleteIntegration: write,
     tagResource: write,
     untagResource: write,
+    flowExists: write,
+    deleteFlow: write,
   };
 }
 
