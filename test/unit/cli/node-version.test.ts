@@ -51,7 +51,7 @@ describe('the Node.js version check', () => {
     expect(pkg.engines.node).toBe('^22.18.0 || >=23.6.0');
     expect(JSON.parse(read('package-lock.json')).packages[''].engines.node).toBe(pkg.engines.node);
     expect(read('bin/cpi.js')).toContain('Node >= 22.18');
-    for (const doc of ['README.md', 'docs/resource.md', 'docs/quickstart.md']) {
+    for (const doc of ['README.md', 'CONTRIBUTING.md', 'docs/resource.md', 'docs/quickstart.md']) {
       const text = read(doc);
       const mentions = [...text.matchAll(/Node(?:\.js)? (?:v|version )?(\d+(?:\.\d+)*) or newer/g)].map((m) => m[1]);
       expect(mentions.length, `${doc} names the minimum Node`).toBeGreaterThan(0);
