@@ -3,7 +3,7 @@
 // keeps the integration, even when the copy is Observe), so these are skipped, or, when asked
 // for, kept with a comment that names the owner.
 import type { CustomerProfilesIntegration } from '../api/types.ts';
-import { claimOf } from '../controller/claims.ts';
+import { claimOf, type RoleOf } from '../controller/claims.ts';
 import type { ImportedResource } from './import-resources.ts';
 
 export interface ManagedIntegration {
@@ -15,22 +15,24 @@ export interface ManagedIntegration {
 }
 
 /**
- * Splits imported resources into those no resource in the cluster claims and those one does.
- * `region`: the import's region, also the region of cluster resources without spec.region (the
- * controller's default is not known here; the domain was just read there).
+ * Splits imported resources into those no resource in the cluster claims and those one does, by
+ * the controller's own rule (claimOf): the same claim once applied is a Conflict. `region`: the
+ * import's region, also the region of cluster resources without spec.region (the controller's
+ * default is not known here; the domain was just read there). `roleOf`: the role ARN a Namespace
+ * names, whose account holds its resources' integrations.
  */
-export function splitManaged(imported: ImportedResource[], inCluster: readonly CustomerProfilesIntegration[], region: string): { free: ImportedResource[]; managed: ManagedIntegration[] } {
+export function splitManaged(imported: ImportedResource[], inCluster: readonly CustomerProfilesIntegration[], region: string, roleOf: RoleOf = () => undefined): { free: ImportedResource[]; managed: ManagedIntegration[] } {
   const owners = new Map<string, string>();
   // Oldest first, as the controller decides who owns a claim.
   const byAge = [...inCluster].sort((a, b) => (Date.parse(a.metadata.creationTimestamp ?? '') || 0) - (Date.parse(b.metadata.creationTimestamp ?? '') || 0));
   for (const o of byAge) {
-    const claim = claimOf(o, region);
+    const claim = claimOf(o, region, roleOf);
     if (claim && !owners.has(claim)) owners.set(claim, `${o.metadata.namespace}/${o.metadata.name}`);
   }
   const free: ImportedResource[] = [];
   const managed: ManagedIntegration[] = [];
   for (const r of imported) {
-    const claim = claimOf(r.object, region);
+    const claim = claimOf(r.object, region, roleOf);
     const owner = claim ? owners.get(claim) : undefined;
     if (!owner) free.push(r);
     else managed.push({ resource: r, owner, same: owner === `${r.object.metadata.namespace ?? ''}/${r.object.metadata.name}` });

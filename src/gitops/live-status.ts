@@ -6,7 +6,7 @@ import * as k8s from '@kubernetes/client-node';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { GROUP, PLURAL, VERSION } from '../api/group.ts';
+import { ANNOTATIONS, GROUP, PLURAL, VERSION } from '../api/group.ts';
 import type { CustomerProfilesIntegration, IntegrationStatus } from '../api/types.ts';
 import { loadKubeConfig } from '../cli/commands/run.ts';
 import { CliError } from '../cli/io.ts';
@@ -22,6 +22,8 @@ export interface LiveStatusSource {
    * `fallbackNamespace`. `scope` says which was read.
    */
   list(fallbackNamespace?: string): Promise<{ items: CustomerProfilesIntegration[]; scope: 'cluster' | { namespace: string } }>;
+  /** The IAM role each Namespace names for its resources (the controller assumes it); empty when Namespaces may not be listed. */
+  namespaceRoles(): Promise<Map<string, string>>;
 }
 
 /**
@@ -50,6 +52,19 @@ export function liveStatusSource(kc: k8s.KubeConfig): LiveStatusSource {
         if (code === 404) return undefined;
         const why = code ? `HTTP ${code}` : (err as Error).message;
         throw new CliError(`cannot read ${ns}/${name} from the cluster (kubeconfig context "${context}"): ${why}; fix the kubeconfig or pass --no-cluster to plan from AWS alone`);
+      }
+    },
+    async namespaceRoles() {
+      try {
+        const list = await kc.makeApiClient(k8s.CoreV1Api).listNamespace();
+        const roles = new Map<string, string>();
+        for (const n of list.items) {
+          const role = n.metadata?.annotations?.[ANNOTATIONS.roleArn];
+          if (role && n.metadata?.name) roles.set(n.metadata.name, role);
+        }
+        return roles;
+      } catch {
+        return new Map(); // best effort: every namespace then counts as the controller's own account
       }
     },
     async list(fallbackNamespace) {

@@ -82,7 +82,8 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
   // The cluster first: a bad kubeconfig fails before any AWS call.
   const kc = values['no-cluster'] ? undefined : findKubeConfig(values.kubeconfig as string | undefined);
   if (!values['no-cluster'] && !kc) io.err(`${cpi}: no kubeconfig found; not checking which integrations the cluster already manages`);
-  const inCluster = kc ? await liveStatusSource(kc).list(namespace) : undefined;
+  const live = kc ? liveStatusSource(kc) : undefined;
+  const inCluster = live ? await live.list(namespace) : undefined;
   if (inCluster && inCluster.scope !== 'cluster') io.err(`${cpi}: may not list resources in all namespaces; checked namespace ${inCluster.scope.namespace} only`);
 
   const gateway = new AwsGateway({ pacer: new Pacer(), userAgent: 'cpi-import' });
@@ -103,7 +104,9 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
       deletionPolicy: deletion as 'Delete' | 'Retain' | undefined,
       describeFlow: (name) => flows.describeFlow(region, name),
     });
-    const { free, managed } = splitManaged(all, inCluster?.items ?? [], region);
+    // Claims are per account: a Namespace that names a role keeps its resources in that role's account.
+    const roles = live && inCluster?.items.length ? await live.namespaceRoles() : new Map<string, string>();
+    const { free, managed } = splitManaged(all, inCluster?.items ?? [], region, (ns) => roles.get(ns));
     const includeManaged = values['include-managed'] === true;
     for (const m of managed) if (includeManaged) m.resource.notes.unshift(...managedNote(m));
     const resources = includeManaged ? all : free;

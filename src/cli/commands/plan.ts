@@ -156,16 +156,18 @@ async function noteElsewhere(plans: ResourcePlan[], objects: CustomerProfilesInt
   } catch {
     return;
   }
+  const roles = await cluster.namespaceRoles();
+  const roleOf = (ns: string) => roles.get(ns);
   const owners = new Map<string, string>();
   for (const o of [...items].sort((a, b) => (Date.parse(a.metadata.creationTimestamp ?? '') || 0) - (Date.parse(b.metadata.creationTimestamp ?? '') || 0))) {
-    const claim = claimOf(o, defaultRegion);
+    const claim = claimOf(o, defaultRegion, roleOf);
     if (claim && !owners.has(claim)) owners.set(claim, `${o.metadata.namespace}/${o.metadata.name}`);
   }
   plans.forEach((p, i) => {
     if (p.statusSource !== 'not-in-cluster') return;
     const found = items.filter((o) => o.metadata.name === p.name && o.metadata.namespace !== p.namespace).map((o) => o.metadata.namespace!);
     if (found.length) p.inOtherNamespaces = found.sort();
-    const claim = claimOf({ ...objects[i]!, metadata: { ...objects[i]!.metadata, namespace: p.namespace } }, defaultRegion);
+    const claim = claimOf({ ...objects[i]!, metadata: { ...objects[i]!.metadata, namespace: p.namespace } }, defaultRegion, roleOf);
     const owner = claim ? owners.get(claim) : undefined;
     if (owner) p.claimedBy = owner;
   });

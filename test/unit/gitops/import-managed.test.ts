@@ -34,6 +34,14 @@ describe('splitManaged: what the cluster already manages', () => {
     expect(free.map((r) => r.object.metadata.name)).toEqual(['x']); // the cluster's is in another region
   });
 
+  it('claims are per account: a resource in a namespace whose role is in another account manages another integration', () => {
+    const cluster = [obj('other-account', 'connect', { domainName: 'retail', uri: CONNECT })];
+    const roles = new Map([['other-account', 'arn:aws:iam::999999999999:role/profiles']]);
+    const into = (ns: string) => splitManaged([imported('connect-1', { domainName: 'retail', uri: CONNECT }, ns)], cluster, 'us-east-1', (n) => roles.get(n));
+    expect(into('crm').managed).toEqual([]);
+    expect(into('other-account').managed.map((m) => m.owner)).toEqual(['other-account/connect']);
+  });
+
   it('names the oldest claimant, and says when the import is that very resource', () => {
     const cluster = [
       obj('b', 'young', { domainName: 'retail', uri: CONNECT }, '2026-02-01T00:00:00Z'),
