@@ -191,7 +191,7 @@ export class Manager {
     }, 15_000);
     conditionsTimer.unref();
 
-    log.info({ identity: this.identity, namespace: ns ?? '(all)', region: this.o.region, leaderElect: this.o.leaderElect }, 'starting');
+    log.info({ identity: this.identity, namespace: ns ?? '(all)', region: this.o.region, leaderElect: this.o.leaderElect, version: this.o.version ?? 'unknown' }, 'starting');
     // A SIGTERM before the first sync must not wait for an API server that may never answer.
     const synced = Promise.all([namespaces.start(), informer.start()]).then(() => true);
     if (!(await Promise.race([synced, this.stopped().then(() => false)]))) {

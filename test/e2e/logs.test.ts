@@ -2,11 +2,15 @@
 // person reading the real JSON log sees when AWS credentials stop resolving and come back. Once when
 // readiness starts failing, with the reason /readyz gives; once when it ends; never once per probe.
 // harness/logs.ts reads the log; extend this file for the per-resource lines.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freshNamespace, waitFor } from './support/index.ts';
 import { Resources } from './harness/resources.ts';
 import { startController, startEmulator, type Emulator, type Proc } from './harness/processes.ts';
 import { LEVEL, logLines, logsMatching, waitForLog } from './harness/logs.ts';
+
+const { version } = JSON.parse(readFileSync(resolve(import.meta.dirname, '../../package.json'), 'utf8')) as { version: string };
 
 describe('controller logs: readiness', () => {
   let emulator: Emulator;
@@ -27,7 +31,7 @@ describe('controller logs: readiness', () => {
 
   it('says what it watches when it starts', () => {
     const [start] = logsMatching(controller, { msg: 'starting' });
-    expect(start).toMatchObject({ level: LEVEL.info, namespace: ns, region: 'us-east-1', leaderElect: false });
+    expect(start).toMatchObject({ level: LEVEL.info, namespace: ns, region: 'us-east-1', leaderElect: false, version });
   });
 
   it('logs a readiness failure once, with the reason, however often /readyz is asked', async () => {
