@@ -1,8 +1,7 @@
 #!/usr/bin/env node
-// Runs the built CLI when present (the package and the image), else the TypeScript
-// sources directly (a git checkout; Node >= 22.18 strips types natively).
-import { existsSync } from 'node:fs';
-const built = new URL('../dist/cli/main.js', import.meta.url);
-const entry = existsSync(built) ? built : new URL('../src/cli/main.ts', import.meta.url);
-const { main } = await import(entry.href);
-process.exitCode = await main(process.argv.slice(2));
+// The `cpi` command. The Node version is checked first, in syntax any ESM-capable Node parses
+// (no top-level await): on an older Node the sources would fail with an unreadable
+// ERR_UNKNOWN_FILE_EXTENSION. Then ./launch.js runs the built CLI or the sources (Node >= 22.18).
+import { requireNode } from './node-check.js';
+requireNode('cpi');
+import('./launch.js').then((m) => m.launch({}));

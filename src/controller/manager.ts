@@ -6,18 +6,18 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { ANNOTATIONS, PLURAL } from '../api/group.ts';
-import type { CustomerProfilesIntegration } from '../api/types.ts';
+import type { CustomerProfilesIntegration, IntegrationStatus } from '../api/types.ts';
 import { AwsGateway } from '../aws/gateway.ts';
 import { Pacer } from '../aws/pacer.ts';
 import { EventRecorder } from '../kube/events.ts';
 import { KubeResourceWriter } from '../kube/resources.ts';
 import { reuseConnections } from '../kube/connections.ts';
-import { IntegrationReconciler } from '../reconcile/reconciler.ts';
+import { IntegrationReconciler, type ReconcilerDeps, type ReconcileResult, type Trigger } from '../reconcile/reconciler.ts';
 import { DomainSnapshots } from '../reconcile/snapshots.ts';
 import { metricsRoute, probeRoutes, startHttpServer, type RunningHttpServer } from '../runtime/http-server.ts';
 import { ResilientInformer } from '../runtime/informer.ts';
 import { integrationCollection, namespaceCollection } from '../runtime/collections.ts';
-import { Metrics } from '../runtime/metrics.ts';
+import { Metrics, reconcileResultOf, type ReconcileResult as ResultLabel } from '../runtime/metrics.ts';
 import { ClaimIndex } from './claims.ts';
 import { Controller, errorText, type ObjectCache } from './controller.ts';
 
@@ -41,19 +41,24 @@ export interface ManagerOptions {
   shutdownTimeoutMs: number;
   /** Liveness: how long list/watch may fail with no success before /healthz fails. */
   watchUnhealthyAfterMs?: number;
+  /** The package version, for cpi_build_info. */
+  version?: string;
   log: Logger;
 }
 
 export class Manager {
   private readonly o: ManagerOptions;
   readonly identity = `${hostname()}_${randomBytes(4).toString('hex')}`;
-  private readonly metrics = new Metrics();
+  private readonly metrics: Metrics;
   private readonly stopping = new AbortController();
   private servers: RunningHttpServer[] = [];
   private credentialsOk: { ok: boolean; reason?: string; at: number } = { ok: false, reason: 'not checked yet', at: 0 };
+  /** When readiness started failing after the first sync (logged once then, and once when it ends). */
+  private notReadySince: number | undefined;
 
   constructor(opts: ManagerOptions) {
     this.o = opts;
+    this.metrics = new Metrics({ version: opts.version });
   }
 
   /** Runs until stop() (SIGTERM) or lost leadership; resolves with the process exit code. */
@@ -112,7 +117,7 @@ export class Manager {
     const writer = new KubeResourceWriter(kc, { onWritten: (_before, written) => controller.recordWrite(written) });
     const events = new EventRecorder(kc, { instance: this.identity, onError: (err) => log.debug({ err: errorText(err) }, 'event not recorded') });
     const snapshots = new DomainSnapshots(gateway, Math.min(30_000, this.o.pollIntervalMs / 4));
-    const reconciler = new IntegrationReconciler({
+    const reconciler = new MeasuredReconciler((r, s) => this.metrics.observeReconcile(r, s), {
       gateway,
       snapshots,
       writer,
@@ -135,7 +140,7 @@ export class Manager {
       pollIntervalMs: this.o.pollIntervalMs,
       log,
       queueMetrics: this.metrics.queueMetrics(),
-      observeReconcile: (r, s) => this.metrics.observeReconcile(r, s),
+      // Reconciles are counted by MeasuredReconciler, which sees how each one ended.
       drainTimeoutMs: this.o.shutdownTimeoutMs,
     });
 
@@ -147,7 +152,7 @@ export class Manager {
             live: () => (informer.isHealthy() ? { ok: true } : { ok: false, reason: 'the watch on CustomerProfilesIntegrations keeps failing' }),
             ready: async () => {
               if (!informer.hasSynced()) return { ok: false, reason: 'informer not synced yet' };
-              return this.checkCredentials(gateway);
+              return this.checkCredentials(gateway, log);
             },
           }),
         }),
@@ -181,10 +186,12 @@ export class Manager {
       snapshots.prune(); // a domain's expired snapshot would otherwise stay until its next poll
       const restarts = informer.status().restarts;
       for (; restartsSeen < restarts; restartsSeen++) this.metrics.informerRestarted();
+      // Without a kubelet probing /readyz, this is what notices that readiness came back.
+      if (this.notReadySince !== undefined) void this.checkCredentials(gateway, log);
     }, 15_000);
     conditionsTimer.unref();
 
-    log.info({ identity: this.identity, namespace: ns ?? '(all)', region: this.o.region, leaderElect: this.o.leaderElect }, 'starting');
+    log.info({ identity: this.identity, namespace: ns ?? '(all)', region: this.o.region, leaderElect: this.o.leaderElect, version: this.o.version ?? 'unknown' }, 'starting');
     // A SIGTERM before the first sync must not wait for an API server that may never answer.
     const synced = Promise.all([namespaces.start(), informer.start()]).then(() => true);
     if (!(await Promise.race([synced, this.stopped().then(() => false)]))) {
@@ -195,10 +202,11 @@ export class Manager {
       return 0;
     }
     this.metrics.setInformerSynced(true);
-    void this.checkCredentials(gateway);
+    void this.checkCredentials(gateway, log);
 
     let exitCode = 0;
     if (!leader) {
+      this.metrics.setLeader(true); // the only replica that reconciles: the alert sum(cpi_leader) != 1 holds
       const running = controller.run();
       await this.stopped();
       await controller.stop(this.o.shutdownTimeoutMs);
@@ -251,7 +259,7 @@ export class Manager {
     this.stopping.abort(new Error('shutting down'));
   }
 
-  private async checkCredentials(gateway: AwsGateway) {
+  private async checkCredentials(gateway: AwsGateway, log: Logger) {
     // Cached for 30 s: probes come every few seconds and STS is not free.
     if (Date.now() - this.credentialsOk.at < 30_000 && this.credentialsOk.ok) return this.credentialsOk;
     try {
@@ -260,7 +268,19 @@ export class Manager {
     } catch (err) {
       this.credentialsOk = { ok: false, reason: `AWS credentials do not resolve: ${(err as Error).message}`, at: Date.now() };
     }
+    this.logReadiness(this.credentialsOk, log);
     return this.credentialsOk;
+  }
+
+  /** Readiness failures in the log too, not only in /readyz: once when they start, once when they end. */
+  private logReadiness(r: { ok: boolean; reason?: string }, log: Logger): void {
+    if (!r.ok && this.notReadySince === undefined) {
+      this.notReadySince = Date.now();
+      log.warn({ reason: r.reason, region: this.o.region }, 'not ready');
+    } else if (r.ok && this.notReadySince !== undefined) {
+      log.info({ notReadyForSeconds: Math.round((Date.now() - this.notReadySince) / 1000) }, 'ready again');
+      this.notReadySince = undefined;
+    }
   }
 }
 
@@ -278,4 +298,52 @@ function countConditions(objs: readonly CustomerProfilesIntegration[]) {
     }
   }
   return counts;
+}
+
+/**
+ * The reconciler, counted by how each reconcile ended (cpi_reconcile_total{result}): a scheduled
+ * drift check is a success, a Stalled resource a requeue after an error. The controller alone
+ * sees only "come back later" in both.
+ */
+class MeasuredReconciler extends IntegrationReconciler {
+  // JS private fields: no clash with the base class's own members.
+  readonly #count: (result: ResultLabel, seconds: number) => void;
+  /** The last status each reconcile wrote, by key (one reconcile per key at a time). */
+  readonly #written: Map<string, IntegrationStatus>;
+
+  constructor(count: (result: ResultLabel, seconds: number) => void, deps: ReconcilerDeps) {
+    const written = new Map<string, IntegrationStatus>();
+    // The reconciler may swap its object (after a finalizer write): watch what it writes instead.
+    const writer: ReconcilerDeps['writer'] = {
+      patchStatus: async (obj, status) => {
+        await deps.writer.patchStatus(obj, status);
+        written.set(`${obj.metadata.namespace}/${obj.metadata.name}`, status);
+      },
+      setFinalizers: (obj, finalizers) => deps.writer.setFinalizers(obj, finalizers),
+    };
+    super({ ...deps, writer });
+    this.#count = count;
+    this.#written = written;
+  }
+
+  override async reconcile(obj: CustomerProfilesIntegration, trigger: Trigger): Promise<ReconcileResult> {
+    const key = `${obj.metadata.namespace}/${obj.metadata.name}`;
+    this.#written.delete(key);
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
+    let ended: ReconcileResult;
+    try {
+      ended = await super.reconcile(obj, trigger);
+    } catch (err) {
+      this.#written.delete(key);
+      this.#count(reconcileResultOf(undefined, false, true), seconds());
+      throw err;
+    }
+    // No status write means the stored one still holds (an unchanged Stalled stays Stalled).
+    const status = this.#written.get(key) ?? obj.status;
+    this.#written.delete(key);
+    const stalled = !!status?.conditions?.some((c) => c.type === 'Stalled' && c.status === 'True');
+    this.#count(reconcileResultOf(ended, stalled), seconds());
+    return ended;
+  }
 }

@@ -35,6 +35,16 @@ function heading(p: ResourcePlan): string {
   }
 }
 
+/** What a resource not in the cluster means, and where one of that name is. */
+function notInClusterLine(p: ResourcePlan): string | undefined {
+  if (p.statusSource !== 'not-in-cluster') return undefined;
+  const base = `! ${p.namespace}/${p.name} is not in the cluster: this is what applying the manifest would do, judged from AWS and the manifest alone`;
+  const parts = [base];
+  if (p.inOtherNamespaces?.length) parts.push(`a resource named ${p.name} is in namespace ${p.inOtherNamespaces.join(', ')}: to plan against it, pass -n ${p.inOtherNamespaces[0]}`);
+  if (p.claimedBy) parts.push(`${p.claimedBy} already manages this integration, so this one would be Stalled with a Conflict and write nothing`);
+  return parts.join('; ');
+}
+
 export interface PlanSummary {
   create: number;
   update: number;
@@ -42,15 +52,23 @@ export interface PlanSummary {
   readOnly: number;
   paused: number;
   errors: number;
+  /** Planned as if applied now: the cluster has no such resource. */
+  notInCluster?: number;
 }
 
 export function summarize(plans: ResourcePlan[]): PlanSummary {
   const n = (a: ResourcePlan['action']) => plans.filter((p) => p.action === a).length;
-  return { create: n('create'), update: n('update'), unchanged: n('none'), readOnly: n('read-only'), paused: n('paused'), errors: n('error') };
+  return {
+    create: n('create'), update: n('update'), unchanged: n('none'), readOnly: n('read-only'), paused: n('paused'), errors: n('error'),
+    notInCluster: plans.filter((p) => p.statusSource === 'not-in-cluster').length,
+  };
 }
 
 export function summaryLine(s: PlanSummary): string {
-  const extra = [s.readOnly && `${s.readOnly} read-only`, s.paused && `${s.paused} paused`, s.errors && `${s.errors} failed`].filter(Boolean).join(', ');
+  const extra = [
+    s.readOnly && `${s.readOnly} read-only`, s.paused && `${s.paused} paused`, s.errors && `${s.errors} failed`,
+    s.notInCluster && `${s.notInCluster} not in the cluster yet`,
+  ].filter(Boolean).join(', ');
   if (s.errors) {
     return `Error: ${s.errors} resource${s.errors === 1 ? '' : 's'} could not be planned; the plan is incomplete (${s.create} to create, ${s.update} to update, ${s.unchanged} unchanged${extra ? `, ${extra}` : ''}).`;
   }
@@ -64,6 +82,8 @@ export function renderText(plans: ResourcePlan[]): string[] {
   const lines: string[] = [];
   for (const p of plans) {
     lines.push(heading(p));
+    const missing = notInClusterLine(p);
+    if (missing) lines.push(`  ${missing}`);
     const missingReadOnly = p.action === 'read-only' && p.changes.some((c) => c.path === ''); // Observe never creates: nothing to list
     if (p.action !== 'none' && p.action !== 'error' && !missingReadOnly) for (const c of p.changes) lines.push(`  ${changeLine(c, p.flowCompared)}`);
     lines.push('');

@@ -36,6 +36,10 @@ export interface ResourcePlan {
   flowCompared?: 'fields' | 'hash' | undefined;
   /** Where the operator's memory came from: the live object in the cluster, or none. */
   statusSource: 'cluster' | 'not-in-cluster' | 'no-cluster';
+  /** Not in the cluster in `namespace`, but one of the same name is in these namespaces. */
+  inOtherNamespaces?: string[] | undefined;
+  /** Not in the cluster, and this resource there already manages the same integration. */
+  claimedBy?: string | undefined;
   error?: string | undefined;
 }
 

@@ -182,6 +182,13 @@ describe('the production stage, without Docker', () => {
     }
   });
 
+  it('`cpi --version` prints the package version from the compiled CLI (what cpi_build_info reports)', () => {
+    const res = spawnSync(process.execPath, [...entrypoint(), '--version'], { cwd: app, encoding: 'utf8', env: imageEnv(), timeout: 30_000 });
+    expect(res.status, res.stderr).toBe(0);
+    const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+    expect(res.stdout.trim()).toBe(`cpi ${version} (Node.js ${process.version})`);
+  });
+
   it('starts `cpi emulator --port 0`, which answers on the port it prints', async () => {
     const child = spawn(process.execPath, [...entrypoint(), 'emulator', '--port', '0'], { cwd: app, env: imageEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
     children.push(child);

@@ -120,6 +120,24 @@ describe('cpi import: adopt existing integrations through Git', () => {
     expect((await opsSince(before)).filter((o) => WRITES.has(o))).toEqual([]);
   });
 
+  it('a second import reads the cluster: what resources already manage is skipped and named, or printed marked', async () => {
+    const env = { ...emulator.awsEnv, KUBECONFIG: inject('e2e').adminKubeconfig };
+    // The resources applied by the Observe test above manage all three integrations of retail.
+    const again = await cpi(['import', '--domain', 'retail', '--namespace', 'elsewhere'], env);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).not.toContain('kind: CustomerProfilesIntegration');
+    expect(again.stdout).toMatch(/^# skipped 3 integrations already managed in the cluster: /m);
+    for (const name of ['connect-22222222-2222-3333-4444-000000000001', 'retail-legacy', 'retail-orders']) expect(again.stdout).toContain(`(by ${ns}/${name})`);
+    expect(again.stderr).toContain('cpi import: 0 resources for domain retail; skipped 3 already managed in the cluster');
+    // Into the same namespace, marked: applying would rewrite those very resources.
+    const marked = await cpi(['import', '--domain', 'retail', '--namespace', ns, '--include-managed'], env);
+    expect(parseAllDocuments(marked.stdout).length).toBe(3);
+    expect(marked.stdout).toContain(`# already in the cluster as ${ns}/retail-orders: applying this replaces that resource's spec with what AWS has now.`);
+    // --no-cluster: the old behaviour, everything printed.
+    const blind = await cpi(['import', '--domain', 'retail', '--no-cluster'], env);
+    expect(parseAllDocuments(blind.stdout).length).toBe(3);
+  });
+
   it('Manage: the flow comes back from AppFlow; adoption writes nothing, a spec edit makes one Put', async () => {
     await existing('shop', 2);
     const before = await lastSeq();

@@ -57,7 +57,9 @@ describe('metrics and probes', () => {
       const s = parseExposition(text);
       return (s.get('cpi_aws_requests_total{operation="PutIntegration",outcome="ok"}') ?? 0) >= 1 ? s : undefined;
     }, { what: 'a PutIntegration counted in /metrics', timeoutMs: 15_000 });
-    expect(samples.get('cpi_reconcile_total{result="requeue_after"}')).toBeGreaterThanOrEqual(1);
+    // A converged reconcile that schedules its next drift check is a success (issue 19).
+    expect(samples.get('cpi_reconcile_total{result="success"}')).toBeGreaterThanOrEqual(1);
+    expect(samples.get('cpi_reconcile_total{result="requeue_after"}')).toBe(0);
     expect(samples.get('cpi_reconcile_total{result="error"}')).toBe(0);
     expect([...samples.keys()].some((k) => k.startsWith('cpi_reconcile_duration_seconds_bucket'))).toBe(true);
     expect([...samples.keys()].some((k) => k.startsWith('cpi_aws_request_duration_seconds_bucket{'))).toBe(true);

@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import pino from 'pino';
 import { CliError, type CommandIO } from '../io.ts';
 import { parseDuration, parseFlags, parsePositiveInt, parsePositiveNumber } from '../flags.ts';
+import { packageVersion } from '../version.ts';
 
 const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 
@@ -145,7 +146,7 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
 
   const log = pino({ level: logLevel, base: { component: 'cpi-controller' }, redact: { paths: ['*.authorization', '*.token', '*.secretAccessKey', '*.sessionToken'], censor: '[redacted]' } });
   const { Manager } = await import('../../controller/manager.ts');
-  const manager = new Manager({ ...config, log });
+  const manager = new Manager({ ...config, version: packageVersion(), log });
   const onSignal = (sig: string) => {
     log.info({ signal: sig }, 'shutting down');
     manager.stop();

@@ -1,14 +1,16 @@
 // `cpi validate PATH...`: offline validation of CustomerProfilesIntegration manifests, for CI
 // before merge. Files and directories (recursively *.yaml, *.yml, *.json), multi-document YAML,
-// List objects; documents of other kinds are skipped. One line per problem:
-//   file:docIndex: spec.flowDefinition.tasks[2].connectorOperator: <what is wrong and what is allowed>
-// Exit 0 when every resource is valid, 1 otherwise.
+// List objects; documents of other kinds are skipped. One line per problem, as compilers write them:
+//   file:line:column: spec.flowDefinition.tasks[2].connectorOperator: <what is wrong and what is allowed>
+// with ` (document 2 of 3)` added when a file holds several documents. Warnings (a Uri in another
+// region) are printed too but do not fail. Exit 0 when every resource is valid, 1 otherwise.
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { type Document, LineCounter, parseAllDocuments, type Tags } from 'yaml';
+import { uriRegionWarning } from '../../api/uri-region.ts';
 import { isOurDocument, validateResource } from '../../api/validate.ts';
 import { parseFlags } from '../flags.ts';
-import { CliError, type CommandIO } from '../io.ts';
+import { CliError, inProgForm, progOf, type CommandIO } from '../io.ts';
 
 const HELP = `Usage: cpi validate [--format text|github|json] PATH...
        kustomize build overlays/prod | cpi validate -
@@ -22,9 +24,13 @@ for standard input. Documents of other kinds are skipped. Exit status: 0 all val
 1 problems found.
 
 Flags:
-  --format text    file:doc: field: message (default)
-  --format github  GitHub Actions annotations (::error file=...,line=...::...)
-  --format json    a JSON array of {file, doc, line, path, message}
+  --format text    file:line:column: field: message (default), and (document N of M)
+                   when a file holds several YAML documents
+  --format github  GitHub Actions annotations (::error file=...,line=...,col=...::...)
+  --format json    a JSON array of {file, doc, line, column, path, message, severity};
+                   doc counts from 0, severity is error or warning
+
+Warnings (exit status unchanged): spec.uri is an ARN in another region than spec.region.
   -q, --quiet      no summary line on stderr`;
 
 const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
@@ -36,14 +42,22 @@ export interface FileProblem {
   doc?: number;
   /** 1-based line of the field (or of the closest enclosing one), when known. */
   line?: number;
+  /** 1-based column on that line, when known. */
+  column?: number;
+  /** How many YAML documents the file holds (the text output names the document when several). */
+  documents?: number;
   path: string;
   message: string;
+  /** Warnings are printed but do not fail validation. Default: error. */
+  severity?: 'error' | 'warning';
 }
 
 export interface ValidationReport {
   files: number;
   resources: number;
   problems: FileProblem[];
+  /** Worth a look, not wrong: printed, never a failure. */
+  warnings: FileProblem[];
   /** Every CustomerProfilesIntegration read, in file and document order (`cpi plan` acts on them). */
   objects: Array<{ file: string; doc: number; object: unknown }>;
 }
@@ -105,15 +119,46 @@ function pathSegments(path: string): Array<string | number> {
   return segs;
 }
 
-function lineOf(doc: Document, lines: LineCounter, prefix: Array<string | number>, path: string): number | undefined {
+function positionOf(doc: Document, lines: LineCounter, prefix: Array<string | number>, path: string): { line?: number; column?: number } {
   const segs = [...prefix, ...pathSegments(path)];
   // The field itself, or the closest parent that exists (a missing field's parent).
   for (let n = segs.length; n >= 0; n--) {
     const node = n === 0 ? doc.contents : doc.getIn(segs.slice(0, n), true);
     const range = (node as { range?: [number, number, number] } | null | undefined)?.range;
-    if (range) return lines.linePos(range[0]).line;
+    if (range) {
+      const pos = lines.linePos(range[0]);
+      return { line: pos.line, column: pos.col };
+    }
   }
-  return undefined;
+  return {};
+}
+
+// A key indented more than its siblings: the parser blames the line before it.
+const INDENTATION_ERRORS = new Set(['BLOCK_AS_IMPLICIT_KEY', 'MULTILINE_IMPLICIT_KEY']);
+
+/**
+ * One line per YAML syntax error. The parser often reports one mistake several times at the same
+ * place (a mis-indented key is both a "nested mapping" and a "multiline implicit key"): those
+ * become one problem, and its message loses the parser's trailing "at line L, column C:".
+ */
+function yamlProblems(file: string, doc: number, documents: number, errors: Document['errors']): FileProblem[] {
+  const byStart = new Map<string, { e: (typeof errors)[number]; endLine: number }>();
+  for (const e of errors) {
+    const start = e.linePos?.[0];
+    const key = start ? `${start.line}:${start.col}` : e.message;
+    const endLine = e.linePos?.[1]?.line ?? start?.line ?? 0;
+    const seen = byStart.get(key);
+    if (seen) seen.endLine = Math.max(seen.endLine, endLine);
+    else byStart.set(key, { e, endLine });
+  }
+  return [...byStart.values()].map(({ e, endLine }) => {
+    const start = e.linePos?.[0];
+    let message = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?\s*$/, '').replace(/:\s*$/, '');
+    if (INDENTATION_ERRORS.has(e.code) && start && endLine > start.line) message += ` (check the indentation of line ${endLine})`;
+    const problem: FileProblem = { file, doc, documents, path: '', message: `malformed YAML: ${message}` };
+    if (start) Object.assign(problem, { line: start.line, column: start.col });
+    return problem;
+  });
 }
 
 export const STDIN = '-';
@@ -128,6 +173,7 @@ async function readStdin(): Promise<string> {
 /** Validates files, directories and `-` (read with `stdin`, by default the process's). */
 export async function validatePaths(paths: string[], stdin: () => Promise<string> = readStdin): Promise<ValidationReport> {
   const problems: FileProblem[] = [];
+  const warnings: FileProblem[] = [];
   const files: string[] = [];
   for (const p of paths) {
     if (p === STDIN) files.push(STDIN_NAME);
@@ -146,18 +192,17 @@ export async function validatePaths(paths: string[], stdin: () => Promise<string
     const lines = new LineCounter();
     const docs = parseAllDocuments(text, { ...parseOptions, lineCounter: lines });
     if (!Array.isArray(docs)) continue; // an empty stream
+    const documents = docs.length;
     docs.forEach((doc, index) => {
       if (doc.errors.length) {
-        for (const e of doc.errors) {
-          problems.push({ file, doc: index, line: e.linePos?.[0]?.line, path: '', message: `malformed YAML: ${e.message.split('\n')[0]}` });
-        }
+        problems.push(...yamlProblems(file, index, documents, doc.errors));
         return;
       }
       let value: unknown;
       try {
         value = doc.toJS({ maxAliasCount: 1000 });
       } catch (err) {
-        problems.push({ file, doc: index, path: '', message: `malformed YAML: ${(err as Error).message.split('\n')[0]}` });
+        problems.push({ file, doc: index, documents, path: '', message: `malformed YAML: ${(err as Error).message.split('\n')[0]}` });
         return;
       }
       // `kubectl get -o yaml` writes a List; check its items as the resources they are.
@@ -170,19 +215,29 @@ export async function validatePaths(paths: string[], stdin: () => Promise<string
         resources++;
         objects.push({ file, doc: index, object: c.value });
         const where = c.prefix.length ? `items[${c.prefix[1]}]` : '';
-        for (const p of validateResource(c.value)) {
-          const path = where ? (p.path ? `${where}.${p.path}` : where) : p.path;
-          problems.push({ file, doc: index, line: lineOf(doc, lines, c.prefix, p.path), path, message: p.message });
+        const within = (path: string) => (where ? (path ? `${where}.${path}` : where) : path);
+        const found = validateResource(c.value);
+        for (const p of found) {
+          problems.push({ file, doc: index, documents, ...positionOf(doc, lines, c.prefix, p.path), path: within(p.path), message: p.message });
+        }
+        // Only a resource that is otherwise valid gets warnings: an error already needs a look.
+        const spec = (c.value as { spec?: { uri?: string; region?: string } }).spec;
+        const warning = found.length === 0 && spec ? uriRegionWarning(spec) : undefined;
+        if (warning) {
+          warnings.push({ file, doc: index, documents, ...positionOf(doc, lines, c.prefix, warning.path), path: within(warning.path), message: warning.message, severity: 'warning' });
         }
       }
     });
   }
-  return { files: files.length, resources, problems, objects };
+  return { files: files.length, resources, problems, warnings, objects };
 }
 
+/** `file:line:column: [warning: ]field: message[ (document N of M)]`, as editors and CI logs link it. */
 export function formatProblem(p: FileProblem): string {
-  const where = p.doc === undefined ? p.file : `${p.file}:${p.doc}`;
-  return p.path ? `${where}: ${p.path}: ${p.message}` : `${where}: ${p.message}`;
+  const where = p.line ? `${p.file}:${p.line}${p.column ? `:${p.column}` : ''}` : p.file;
+  const body = `${p.severity === 'warning' ? 'warning: ' : ''}${p.path ? `${p.path}: ` : ''}${p.message}`;
+  const doc = p.doc !== undefined && (p.documents ?? 1) > 1 ? ` (document ${p.doc + 1} of ${p.documents})` : '';
+  return `${where}: ${body}${doc}`;
 }
 
 // GitHub workflow commands: properties and data need their own escaping.
@@ -196,21 +251,24 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     true,
   );
   if (values.help) {
-    io.out(HELP);
+    io.out(inProgForm(HELP, io));
     return 0;
   }
+  const cpi = `${progOf(io)} validate`;
   const format = values.format as string;
   if (!['text', 'github', 'json'].includes(format)) throw new CliError(`--format: "${format}" is not a format; use text, github or json`);
-  if (positionals.length === 0) throw new CliError('give at least one file or directory, e.g. cpi validate manifests/ (see --help)');
+  if (positionals.length === 0) throw new CliError(`give at least one file or directory, e.g. ${cpi} manifests/ (see --help)`);
 
   const report = await validatePaths(positionals);
+  // Problems and warnings in file order, as a reader goes through the files.
+  const all = [...report.problems, ...report.warnings].sort((a, b) => (a.file === b.file ? (a.doc ?? -1) - (b.doc ?? -1) || (a.line ?? 0) - (b.line ?? 0) : 0));
   if (format === 'json') {
-    io.out(JSON.stringify(report.problems, null, 2));
+    io.out(JSON.stringify(all.map(({ documents: _documents, ...p }) => ({ ...p, severity: p.severity ?? 'error' })), null, 2));
   } else {
-    for (const p of report.problems) {
+    for (const p of all) {
       if (format === 'github') {
-        const props = [`file=${ghProp(p.file)}`, ...(p.line ? [`line=${p.line}`] : []), `title=${ghProp('cpi validate')}`].join(',');
-        io.out(`::error ${props}::${ghData(p.path ? `${p.path}: ${p.message}` : p.message)}`);
+        const props = [`file=${ghProp(p.file)}`, ...(p.line ? [`line=${p.line}`] : []), ...(p.column ? [`col=${p.column}`] : []), `title=${ghProp('cpi validate')}`].join(',');
+        io.out(`::${p.severity === 'warning' ? 'warning' : 'error'} ${props}::${ghData(p.path ? `${p.path}: ${p.message}` : p.message)}`);
       } else {
         io.out(formatProblem(p));
       }
@@ -222,8 +280,8 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
         ? 'no YAML or JSON files found'
         : `${report.resources} CustomerProfilesIntegration resource${report.resources === 1 ? '' : 's'} in ${report.files} file${report.files === 1 ? '' : 's'}: ${
             report.problems.length ? `${report.problems.length} problem${report.problems.length === 1 ? '' : 's'}` : 'all valid'
-          }`;
-    io.err(`cpi validate: ${summary}`);
+          }${report.warnings.length ? `, ${report.warnings.length} warning${report.warnings.length === 1 ? '' : 's'}` : ''}`;
+    io.err(`${cpi}: ${summary}`);
   }
   return report.problems.length ? 1 : 0;
 }

@@ -100,7 +100,11 @@ describe('planResource: what a reconcile would do, read-only', () => {
     expect(p.changes.map((c) => changeLine(c))).toEqual(['~ objectTypeName: "Other" -> "CTR"', '- tags.a: "1"']);
     expect(hasChanges([p])).toBe(false);
     const missing = await planResource(resource('gone', { domainName: 'retail', uri: `${CONNECT}9`, managementPolicy: 'Observe' }), deps(gw));
-    expect(renderText([missing]).slice(0, 2)).toEqual([`# team/gone is Observe (read-only) (domain retail, ${CONNECT}9): no calls; the integration does not exist`, '']);
+    expect(renderText([missing]).slice(0, 3)).toEqual([
+      `# team/gone is Observe (read-only) (domain retail, ${CONNECT}9): no calls; the integration does not exist`,
+      '  ! team/gone is not in the cluster: this is what applying the manifest would do, judged from AWS and the manifest alone',
+      '',
+    ]);
   });
 
   it('paused resources make no calls; failures are reported per resource', async () => {
@@ -127,6 +131,13 @@ describe('planResource: domains with several resources', () => {
 });
 
 describe('plan rendering', () => {
+  it('names the namespaces where a resource missing from its own is, and the -n to plan it there', async () => {
+    const gw = readOnlyGateway([observed({ uri: CONNECT, objectTypeName: 'CTR' })]);
+    const p = await planResource(resource('accounts', { domainName: 'retail', uri: CONNECT, objectTypeName: 'CTR2' }), deps(gw));
+    p.inOtherNamespaces = ['crm', 'sales'];
+    expect(renderText([p])[1]).toBe('  ! team/accounts is not in the cluster: this is what applying the manifest would do, judged from AWS and the manifest alone; a resource named accounts is in namespace crm, sales: to plan against it, pass -n crm');
+  });
+
   it('summarizes like terraform and says when nothing changes', () => {
     expect(summaryLine({ create: 1, update: 2, unchanged: 3, readOnly: 1, paused: 0, errors: 0 })).toBe('Plan: 1 to create, 2 to update, 3 unchanged, 1 read-only.');
     expect(summaryLine({ create: 0, update: 0, unchanged: 2, readOnly: 0, paused: 0, errors: 0 })).toBe('No changes. AWS matches the manifests (2 up to date).');
@@ -142,7 +153,9 @@ describe('plan rendering', () => {
     const text = renderText(plans);
     expect(text[0]).toBe(`# team/same is up to date (domain retail, ${CONNECT})`);
     expect(text).toContain(`# team/new will be created (domain retail, ${CONNECT}0): PutIntegration`);
-    expect(text.at(-1)).toBe('Plan: 1 to create, 0 to update, 1 unchanged.');
+    expect(text.at(-1)).toBe('Plan: 1 to create, 0 to update, 1 unchanged, 1 not in the cluster yet.');
+    // Only the resource the cluster lacks is flagged, right under its heading.
+    expect(text.filter((l) => l.includes('is not in the cluster'))).toEqual(['  ! team/new is not in the cluster: this is what applying the manifest would do, judged from AWS and the manifest alone']);
     const json = JSON.parse(renderJson(plans));
     expect(json).toMatchObject({ changes: true, summary: summarize(plans) });
     expect(json.resources.map((r: { name: string; action: string }) => [r.name, r.action])).toEqual([['same', 'none'], ['new', 'create']]);
