@@ -41,8 +41,9 @@ export function decideOwnership(obj: CustomerProfilesIntegration, observed: Obse
   const sameIntegration = status?.uri === observed.uri;
   if (sameIntegration && status?.ownership) return { owned: true, ownership: status.ownership, because: 'status' };
   if (wantsAdoption(obj)) return { owned: true, ownership: 'Adopted', because: 'adopt-annotation' };
-  // Status written by a version before owner tags: that resource has been managing it all along.
-  if (sameIntegration && status?.createdAt && !status.ownership) return { owned: true, ownership: 'Adopted', because: 'managed-before-owner-tags' };
+  // Status written by 0.1, before owner tags (it has no account either): that resource has been
+  // managing it all along. A status of Observe mode today has an account, and adopts nothing.
+  if (sameIntegration && status?.createdAt && !status.ownership && !status.account) return { owned: true, ownership: 'Adopted', because: 'managed-before-owner-tags' };
   const by = ownerTag ? `it was created by another resource (${readableOwner(ownerTag)}, owner tag ${OWNER_TAG})` : 'this resource did not create it';
   return {
     owned: false,

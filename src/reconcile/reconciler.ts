@@ -6,6 +6,7 @@ import deepEqual from 'fast-deep-equal';
 import { ANNOTATIONS, FINALIZER } from '../api/group.ts';
 import { parseDuration } from '../cli/flags.ts';
 import { conversionProblem } from '../api/convert.ts';
+import { uriRegionWarning } from '../api/uri-region.ts';
 import { flowDefinitionHash } from '../api/hash.ts';
 import { flowNameOfUri, integrationArn } from '../aws/arn.ts';
 import { AwsFailure, classifyAwsError } from '../aws/errors.ts';
@@ -118,7 +119,11 @@ export class IntegrationReconciler {
     const ctx: Ctx = { obj, target, prio, trigger, log };
 
     if (obj.metadata.deletionTimestamp) return this.finalize(ctx, isPaused);
-    if (trigger === 'change') this.checkAnnotations(obj);
+    if (trigger === 'change') {
+      this.checkAnnotations(obj);
+      const mismatch = uriRegionWarning(spec, this.d.defaultRegion);
+      if (mismatch) this.d.events.emit(obj, 'Warning', 'UriRegionMismatch', 'Reconcile', `${mismatch.path}: ${mismatch.message}`);
+    }
 
     const base: IntegrationStatus = { ...(obj.status ?? {}), lastHandledReconcileAt: annotations[ANNOTATIONS.reconcileRequestedAt] ?? obj.status?.lastHandledReconcileAt };
     if (base.lastHandledReconcileAt === undefined) delete base.lastHandledReconcileAt;
@@ -265,7 +270,7 @@ export class IntegrationReconciler {
     const observed = await this.observe(ctx, where.account);
     const drift = observed ? observeDrift(spec, observed) : [];
     const arn = observed ? integrationArn(where.region, where.account, spec.domainName, observed.uri) : '';
-    await this.writeStatus(obj, observeOnly(base, this.gen(obj), this.d.now(), observed, drift, { ...where, arn }));
+    await this.writeStatus(obj, observeOnly(base, this.gen(obj), this.d.now(), observed, drift, { ...where, arn }, spec.uri));
     return { requeueAfterMs: this.d.pollIntervalMs(obj) };
   }
 

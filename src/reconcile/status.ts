@@ -96,8 +96,11 @@ export function paused(base: IntegrationStatus, gen: number, now: Date): Integra
 }
 
 /** Observe mode: Ready=True when AWS matches, else Drifted or NotFound. Never Stalled. */
-export function observeOnly(base: IntegrationStatus, gen: number, now: Date, observed: ObservedIntegration | undefined, drift: FieldChange[], place: Placement): IntegrationStatus {
-  const s: IntegrationStatus = observed ? withoutStale({ ...base, ...observedFields(observed, { ...place, ownership: undefined }), observedGeneration: gen }, place, observed) : { ...base, observedGeneration: gen };
+export function observeOnly(base: IntegrationStatus, gen: number, now: Date, observed: ObservedIntegration | undefined, drift: FieldChange[], place: Placement, specUri?: string): IntegrationStatus {
+  // Not found: the region looked in, and the spec's uri, so `kubectl get` says where it looked.
+  const s: IntegrationStatus = observed
+    ? withoutStale({ ...base, ...observedFields(observed, { ...place, ownership: undefined }), observedGeneration: gen }, place, observed)
+    : { ...base, region: place.region, ...(specUri ? { uri: specUri } : {}), observedGeneration: gen };
   delete s.ownership; // Observe owns nothing
   return withConditions(s, (c) => {
     if (!observed) c = setCondition(c, { type: T.Ready, status: 'False', reason: Reason.NotFound, message: 'the integration does not exist in AWS (Observe mode never creates it)' }, gen, now);

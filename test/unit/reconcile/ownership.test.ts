@@ -25,6 +25,7 @@ describe('decideOwnership', () => {
     ['adopt annotation, no owner tag', resource({ uid: 'u-1', annotations: adopt }), aws({ env: 'prod' }), 'Adopted/adopt-annotation'],
     ['adopt annotation over another resource\'s owner tag (a person asked)', resource({ uid: 'u-1', annotations: adopt }), aws({ [OWNER_TAG]: 'u-9 other/x' }), 'Adopted/adopt-annotation'],
     ['status from before owner tags (createdAt, no ownership)', resource({ uid: 'u-1', status: { uri: URI, createdAt: '2026-01-01T00:00:00Z' } }), aws({}), 'Adopted/managed-before-owner-tags'],
+    ['an Observe resource switched to Manage (its status has an account): no silent adoption', resource({ uid: 'u-1', status: { uri: URI, createdAt: '2026-01-01T00:00:00Z', account: '123456789012' } }), aws({}), false],
     ['made in the console: no tag, no annotation, no status', resource({ uid: 'u-1' }), aws({ env: 'prod' }), false],
     ['another resource\'s owner tag', resource({ uid: 'u-1' }), aws({ [OWNER_TAG]: 'u-2 other/ctr' }), false],
     ['adopt annotation set to something else than "true"', resource({ uid: 'u-1', annotations: { [ANNOTATIONS.adopt]: 'yes' } }), aws({}), false],
