@@ -17,6 +17,8 @@ export interface LiveStatusSource {
   /** The context's namespace, or `default`. */
   namespace: string;
   status(namespace: string, name: string): Promise<IntegrationStatus | undefined>;
+  /** The resource's uid in the cluster (one GET shared with status()). */
+  uid(namespace: string, name: string): Promise<string | undefined>;
   /**
    * Every resource the context may list: cluster-wide, else (list forbidden there) in
    * `fallbackNamespace`. `scope` says which was read.
@@ -40,20 +42,30 @@ export function liveStatusSource(kc: k8s.KubeConfig): LiveStatusSource {
   const api = kc.makeApiClient(k8s.CustomObjectsApi);
   const context = kc.getCurrentContext();
   const namespace = kc.getContextObject(context)?.namespace || 'default';
+  const objects = new Map<string, Promise<CustomerProfilesIntegration | undefined>>();
+  const object = (ns: string, name: string) => {
+    let p = objects.get(`${ns}/${name}`);
+    if (!p) objects.set(`${ns}/${name}`, (p = get(ns, name)));
+    return p;
+  };
+  const get = async (ns: string, name: string): Promise<CustomerProfilesIntegration | undefined> => {
+    try {
+      return (await api.getNamespacedCustomObject({ group: GROUP, version: VERSION, plural: PLURAL, namespace: ns, name })) as CustomerProfilesIntegration;
+    } catch (err) {
+      const code = (err as { code?: number }).code;
+      if (code === 404) return undefined;
+      const why = code ? `HTTP ${code}` : (err as Error).message;
+      throw new CliError(`cannot read ${ns}/${name} from the cluster (kubeconfig context "${context}"): ${why}; fix the kubeconfig or pass --no-cluster to plan from AWS alone`);
+    }
+  };
   return {
     context,
     namespace,
-    async status(ns, name) {
-      try {
-        const obj = (await api.getNamespacedCustomObject({ group: GROUP, version: VERSION, plural: PLURAL, namespace: ns, name })) as CustomerProfilesIntegration;
-        return obj.status ?? {};
-      } catch (err) {
-        const code = (err as { code?: number }).code;
-        if (code === 404) return undefined;
-        const why = code ? `HTTP ${code}` : (err as Error).message;
-        throw new CliError(`cannot read ${ns}/${name} from the cluster (kubeconfig context "${context}"): ${why}; fix the kubeconfig or pass --no-cluster to plan from AWS alone`);
-      }
+    status: async (ns, name) => {
+      const obj = await object(ns, name);
+      return obj ? (obj.status ?? {}) : undefined;
     },
+    uid: async (ns, name) => (await object(ns, name))?.metadata.uid,
     async namespaceRoles() {
       try {
         const list = await kc.makeApiClient(k8s.CoreV1Api).listNamespace();

@@ -8,14 +8,16 @@ import { OPERATOR_FIELDS } from '../api/convert.ts';
 import type { AwsTarget, IntegrationGateway } from '../aws/types.ts';
 import { observeIntegration } from '../reconcile/observe.ts';
 import { observeDrift, planIntegration, statusForPlan, type FieldChange, type PutReason } from '../reconcile/plan.ts';
+import { decideOwnership } from '../reconcile/ownership.ts';
 import type { DomainSnapshots } from '../reconcile/snapshots.ts';
+import { pinnedTarget, targetChange } from '../reconcile/target.ts';
 
 /**
  * create/update: the reconcile writes (the calls say which). none: AWS matches. read-only: an
  * Observe resource, never written (changes are the drift it would report). paused: the paused
  * annotation keeps the controller away (changes are what it would do once unpaused).
  */
-export type PlanAction = 'create' | 'update' | 'none' | 'read-only' | 'paused' | 'error';
+export type PlanAction = 'create' | 'update' | 'none' | 'read-only' | 'paused' | 'refused' | 'error';
 
 export interface ResourcePlan {
   file?: string | undefined;
@@ -41,6 +43,8 @@ export interface ResourcePlan {
   /** Not in the cluster, and this resource there already manages the same integration. */
   claimedBy?: string | undefined;
   error?: string | undefined;
+  /** refused: why the controller would write nothing and stall (AlreadyExists, TargetChanged), and what to do. */
+  refusal?: { reason: 'AlreadyExists' | 'TargetChanged'; message: string } | undefined;
 }
 
 export interface PlanDeps {
@@ -51,6 +55,10 @@ export interface PlanDeps {
   defaultNamespace: string;
   /** The resource's status in the cluster: undefined when it is not there; null when no cluster is used. */
   liveStatus(namespace: string, name: string): Promise<IntegrationStatus | undefined | null>;
+  /** The resource's uid in the cluster, when it is there (the owner tag names it). */
+  liveUid?(namespace: string, name: string): Promise<string | undefined>;
+  /** The IAM role the controller assumes for a namespace's resources (its role-arn annotation). */
+  roleFor?(namespace: string): Promise<string | undefined>;
   /**
    * Domains with several resources are read as the controller's drift checks read them: one
    * paged ListIntegrations per domain (shared snapshot) instead of one GetIntegration each.
@@ -88,9 +96,17 @@ export async function planResource(obj: CustomerProfilesIntegration, deps: PlanD
     // The manifest's metadata with the cluster's status: what the controller sees after the apply.
     const current: CustomerProfilesIntegration = { ...obj, ...(live ? { status: live } : {}) };
     if (!live) delete current.status;
-    const target: AwsTarget = { region };
+    // The controller's identity for the namespace: a preview with local credentials would look
+    // at another account than the merge will write to.
+    const roleArn = await deps.roleFor?.(namespace);
+    const target: AwsTarget = { region, roleArn };
+    const uid = live ? await deps.liveUid?.(namespace, obj.metadata.name) : undefined;
+    if (uid) current.metadata = { ...current.metadata, uid };
+    const account = await deps.gateway.account(target);
+    const moved = targetChange(pinnedTarget(current.status), { account, region, roleArn }, spec);
+    if (moved) return refuse(result, 'TargetChanged', moved);
     const fromSnapshot = !!deps.snapshots && !!deps.batched?.(region, spec.domainName);
-    const observed = await observeIntegration(target, spec, current.status, { gateway: deps.gateway, snapshots: deps.snapshots, fromSnapshot, prio: 'high' });
+    const observed = await observeIntegration(target, spec, current.status, { gateway: deps.gateway, snapshots: deps.snapshots, fromSnapshot, account, prio: 'high' });
     result.uri = observed?.uri ?? current.status?.uri ?? spec.uri;
 
     if (mode === 'Observe') {
@@ -101,6 +117,10 @@ export async function planResource(obj: CustomerProfilesIntegration, deps: PlanD
       return result;
     }
 
+    if (observed) {
+      const decision = decideOwnership(current, observed);
+      if (!decision.owned) return refuse(result, 'AlreadyExists', decision.message);
+    }
     const applied = statusForPlan(current);
     const plan = planIntegration({ spec, observed, status: applied });
     result.changes = plan.put?.reason === 'create' ? createChanges(spec) : plan.changes;
@@ -118,6 +138,12 @@ export async function planResource(obj: CustomerProfilesIntegration, deps: PlanD
     result.action = 'error';
     result.error = err instanceof Error ? err.message : String(err);
   }
+  return result;
+}
+
+function refuse(result: ResourcePlan, reason: 'AlreadyExists' | 'TargetChanged', message: string): ResourcePlan {
+  result.action = 'refused';
+  result.refusal = { reason, message };
   return result;
 }
 

@@ -44,12 +44,15 @@ Flags:
 
 Exit status (as terraform plan -detailed-exitcode):
   0  no changes: AWS matches every resource
-  1  error (invalid manifests, AWS or cluster unreachable, ...)
+  1  error (invalid manifests, AWS or cluster unreachable, ...), or a resource the
+     controller would refuse: an existing integration it does not own (AlreadyExists:
+     add the adopt annotation) or a moved target (TargetChanged)
   2  changes: a reconcile would write to AWS
 
 AWS credentials and endpoints come from the standard SDK environment (AWS_PROFILE,
 AWS_ACCESS_KEY_ID, AWS_ENDPOINT_URL_CUSTOMER_PROFILES, ...). Read permissions suffice:
-profile:GetIntegration, profile:ListIntegrations, sts:GetCallerIdentity.`;
+profile:GetIntegration, profile:ListIntegrations, sts:GetCallerIdentity, and sts:AssumeRole
+for the roles namespaces name (plan assumes them, as the controller does).`;
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
@@ -122,11 +125,13 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
       const key = domainKey(r.object.spec.region || defaultRegion, r.object.spec.domainName);
       perDomain.set(key, (perDomain.get(key) ?? 0) + 1);
     }
+    let roles: Promise<Map<string, string>> | undefined;
     const deps: PlanDeps = {
       gateway,
       defaultRegion,
       defaultNamespace: namespaceFlag ?? cluster?.namespace ?? 'default',
       liveStatus: cluster ? (ns: string, name: string) => cluster.status(ns, name) : async () => null,
+      ...(cluster ? { liveUid: (ns: string, name: string) => cluster.uid(ns, name), roleFor: async (ns: string) => (await (roles ??= cluster.namespaceRoles())).get(ns) } : {}),
       snapshots: new DomainSnapshots(gateway, Number.MAX_SAFE_INTEGER), // one point in time for the whole plan
       batched: (region, domain) => (perDomain.get(domainKey(region, domain)) ?? 0) > 1,
     };
@@ -135,7 +140,8 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     if (cluster) await noteElsewhere(plans, read.resources.map((r) => r.object), cluster, defaultRegion);
     if (output === 'json') io.out(renderJson(plans));
     else for (const line of renderText(plans)) io.out(line);
-    if (plans.some((p) => p.action === 'error')) return 1;
+    // A refusal is a merge that would stall and write nothing: worth failing a pull request for.
+    if (plans.some((p) => p.action === 'error' || p.action === 'refused')) return 1;
     return hasChanges(plans) ? 2 : 0;
   } finally {
     gateway.destroy();

@@ -43,7 +43,7 @@ const resource = (name: string, spec: IntegrationSpec, annotations?: Record<stri
 function deps(gateway: IntegrationGateway, live: Record<string, IntegrationStatus> | null = {}): PlanDeps {
   return { gateway, defaultRegion: 'us-east-1', defaultNamespace: 'team', liveStatus: async (_ns, name) => (live === null ? null : live[name]) };
 }
-const claimed = (uri: string, extra: Partial<IntegrationStatus> = {}): IntegrationStatus => ({ uri, lastUpdatedAt: T0.toISOString(), ...extra });
+const claimed = (uri: string, extra: Partial<IntegrationStatus> = {}): IntegrationStatus => ({ uri, lastUpdatedAt: T0.toISOString(), ownership: 'Created', ...extra });
 
 describe('planResource: what a reconcile would do, read-only', () => {
   it('a resource AWS does not have: create, with every field it sends', async () => {
@@ -60,6 +60,24 @@ describe('planResource: what a reconcile would do, read-only', () => {
     expect(p.calls).toEqual(['PutIntegration', 'TagResource', 'UntagResource']);
     expect(p.changes.map((c) => changeLine(c))).toEqual(['~ objectTypeName: "CTR" -> "CTR2"', '~ tags.team: "ops" -> "crm"', '+ tags.env: "prod"', '- tags.old: "x"']);
     expect(gw.reads).toEqual(['GetIntegration']);
+  });
+
+  it('an existing integration the resource does not own: refused (AlreadyExists), unless the adopt annotation asks', async () => {
+    const gw = readOnlyGateway([observed({ uri: CONNECT, objectTypeName: 'CTR', tags: { env: 'prod' } })]);
+    const typo = await planResource(resource('typo', { domainName: 'retail', uri: CONNECT, objectTypeName: 'CTRX' }), deps(gw));
+    expect(typo).toMatchObject({ action: 'refused', calls: [], refusal: { reason: 'AlreadyExists' } });
+    expect(renderText([typo])[0]).toContain('would be refused');
+    expect(renderText([typo]).at(-1)).toMatch(/^Refused: 1 resource would be Stalled and write nothing/);
+    const asked = resource('typo', { domainName: 'retail', uri: CONNECT, objectTypeName: 'CTRX' });
+    asked.metadata.annotations = { 'customerprofiles.gitops.dev/adopt': 'true' };
+    expect(await planResource(asked, deps(gw))).toMatchObject({ action: 'update', reason: 'adopt', calls: ['PutIntegration', 'UntagResource'] });
+  });
+
+  it('a pinned target the resource now points away from: refused (TargetChanged)', async () => {
+    const gw = readOnlyGateway([observed({ uri: CONNECT, objectTypeName: 'CTR' })]);
+    const p = await planResource(resource('moved', { domainName: 'retail', uri: CONNECT, objectTypeName: 'CTR' }), deps(gw, { moved: claimed(CONNECT, { region: 'us-west-2' }) }));
+    expect(p).toMatchObject({ action: 'refused', refusal: { reason: 'TargetChanged' } });
+    expect(p.refusal!.message).toContain('region us-west-2 -> us-east-1');
   });
 
   it('an unchanged resource: no calls', async () => {
@@ -88,7 +106,8 @@ describe('planResource: what a reconcile would do, read-only', () => {
   it('an import annotation stands for the applied flow: no calls when the spec matches it', async () => {
     const fd = salesforceFlow();
     const gw = readOnlyGateway([observed({ uri: FLOW_URI })]);
-    const p = await planResource(resource('imported', { domainName: 'retail', flowDefinition: fd }, { [ANNOTATIONS.observedFlowHash]: flowDefinitionHash(fd)! }), deps(gw, null));
+    // As `cpi import` writes it: the flow's hash and the adopt annotation.
+    const p = await planResource(resource('imported', { domainName: 'retail', flowDefinition: fd }, { [ANNOTATIONS.observedFlowHash]: flowDefinitionHash(fd)!, [ANNOTATIONS.adopt]: 'true' }), deps(gw, null));
     expect(p).toMatchObject({ action: 'none', statusSource: 'no-cluster', uri: FLOW_URI });
     expect(gw.reads).toEqual(['ListIntegrations']); // a flow without a known Uri is found by listing
   });
@@ -121,9 +140,10 @@ describe('planResource: domains with several resources', () => {
   it('reads one ListIntegrations snapshot instead of a GetIntegration per resource', async () => {
     const gw = readOnlyGateway([observed({ uri: CONNECT, objectTypeName: 'CTR' }), observed({ uri: `${CONNECT}0`, objectTypeName: 'CTR' })]);
     const d: PlanDeps = { ...deps(gw), snapshots: new DomainSnapshots(gw, Number.MAX_SAFE_INTEGER), batched: (region, domain) => region === 'us-east-1' && domain === 'retail' };
+    const adopt = { [ANNOTATIONS.adopt]: 'true' };
     const plans = await Promise.all([
-      planResource(resource('a', { domainName: 'retail', uri: CONNECT, objectTypeName: 'CTR' }), d),
-      planResource(resource('b', { domainName: 'retail', uri: `${CONNECT}0`, objectTypeName: 'CTR2' }), d),
+      planResource(resource('a', { domainName: 'retail', uri: CONNECT, objectTypeName: 'CTR' }, adopt), d),
+      planResource(resource('b', { domainName: 'retail', uri: `${CONNECT}0`, objectTypeName: 'CTR2' }, adopt), d),
     ]);
     expect(plans.map((p) => p.action)).toEqual(['none', 'update']); // a first claim that matches is no write
     expect(gw.reads).toEqual(['ListIntegrations']);
