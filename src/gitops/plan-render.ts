@@ -8,7 +8,6 @@ const show = (v: unknown) => (v === undefined ? '(none)' : typeof v === 'string'
 
 export function changeLine(c: FieldChange, flowCompared?: 'fields' | 'hash'): string {
   if (c.path === '') return c.kind === 'add' ? '+ create integration' : '- delete integration';
-  if (c.path === 'lastUpdatedAt') return `~ changed out of band: AWS LastUpdatedAt ${show(c.to)} is after the last write seen ${show(c.from)} (re-applied)`;
   if (c.path === 'flowDefinition' && flowCompared === 'hash') {
     return `~ flowDefinition: ${show(c.from)} -> ${show(c.to)} (by hash: the last applied definition is unknown${c.from === undefined ? ', nothing recorded as applied' : ''})`;
   }

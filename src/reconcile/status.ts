@@ -117,7 +117,7 @@ const show = (v: unknown) => (v === undefined ? '(none)' : JSON.stringify(v));
 export function describeChanges(changes: FieldChange[]): string {
   if (changes.some((c) => c.path === '')) return 'the integration does not exist yet';
   const parts = changes.map((c) =>
-    c.kind === 'add' ? `+${c.path}` : c.kind === 'remove' ? `-${c.path}` : c.path === 'lastUpdatedAt' ? 'changed out of band' : `${c.path}: ${show(c.from)} -> ${show(c.to)}`,
+    c.kind === 'add' ? `+${c.path}` : c.kind === 'remove' ? `-${c.path}` : `${c.path}: ${show(c.from)} -> ${show(c.to)}`,
   );
   const text = parts.slice(0, 8).join('; ') + (parts.length > 8 ? `; and ${parts.length - 8} more` : '');
   return text.length > 900 ? `${text.slice(0, 897)}...` : text;
