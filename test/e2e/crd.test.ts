@@ -294,6 +294,11 @@ const notForApiServer: Record<string, string> = {
   'deploy/argocd/application.yaml': "an Argo CD Application: needs Argo CD's CRD, which a bare control plane lacks",
 };
 
+/** Kustomizations of objects whose CRDs a bare control plane lacks, and where they are checked. */
+const needsOtherCrds: Record<string, string> = {
+  'deploy/monitoring': "PrometheusRule and ServiceMonitor need the Prometheus Operator's CRDs; test/e2e/monitoring.test.ts builds it and checks every expression",
+};
+
 describe('deploy/', () => {
   test('kubectl apply --dry-run=server of everything in deploy/ succeeds', async () => {
     const deploy = join(root(), 'deploy');
@@ -302,7 +307,7 @@ describe('deploy/', () => {
     const inKustomization = (f: string) => kustomizeDirs.some((d) => f.startsWith(`${d}/`));
     expect(kustomizeDirs.length).toBeGreaterThan(0);
 
-    for (const dir of kustomizeDirs) {
+    for (const dir of kustomizeDirs.filter((d) => !(d in needsOtherCrds))) {
       const r = await kubectl(['apply', '--dry-run=server', '-k', dir]);
       expect(r.code, `${dir}: ${r.stderr}`).toBe(0);
     }

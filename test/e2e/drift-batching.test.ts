@@ -27,7 +27,8 @@ describe('drift checks at rest: one paged ListIntegrations per domain and interv
     // Integrations that already exist and match their resources: adoption costs reads only.
     for (let i = 0; i < N; i++) await emulator.admin.putIntegrationOutOfBand(DOMAIN, uri(i), { ObjectTypeName: 'CTR' });
     controller = await startController({ kubeconfig: inject('e2e').controllerKubeconfig, emulator, namespace: ns, args: ['--poll-interval', `${INTERVAL_MS / 1000}s`] });
-    for (let i = 0; i < N; i++) await res.create(`r${i}`, { domainName: DOMAIN, uri: uri(i), objectTypeName: 'CTR' });
+    // Adopted on request (the annotation), as `cpi import` writes them.
+    for (let i = 0; i < N; i++) await res.create(`r${i}`, { domainName: DOMAIN, uri: uri(i), objectTypeName: 'CTR' }, { 'customerprofiles.gitops.dev/adopt': 'true' });
     await waitFor(
       async () => {
         const all = await res.list();
