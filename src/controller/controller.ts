@@ -30,6 +30,7 @@ export interface ControllerOptions {
 }
 
 export const keyOf = (o: { metadata: { namespace?: string; name: string } }) => `${o.metadata.namespace}/${o.metadata.name}`;
+const namespaceOf = (key: string) => key.slice(0, key.indexOf('/'));
 
 function annotationsChanged(a: CustomerProfilesIntegration, b: CustomerProfilesIntegration): boolean {
   const x = a.metadata.annotations ?? {};
@@ -153,6 +154,9 @@ export class Controller {
     for (const obj of this.o.informer.list()) this.enqueue(keyOf(obj));
     await runWorkers(this.queue, this.o.concurrency, (key) => this.handle(key), {
       drainTimeoutMs: this.o.drainTimeoutMs ?? 20_000,
+      // Namespaces are the tenants that take turns for AWS quota (a team's burst never queues
+      // in front of another team's change); the gateway reads this through the work context.
+      flowOf: namespaceOf,
     });
   }
 
