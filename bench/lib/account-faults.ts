@@ -1,7 +1,7 @@
 // A proxy in front of the emulator that makes one AWS account misbehave, as AWS can for one
 // account (a noisy neighbour on its quota, a regional incident): a share of that account's
-// Customer Profiles calls is answered 429 ThrottlingException by the proxy itself, the rest pass
-// through. The emulator's faults are global; this is per account. The account of a call is read
+// Customer Profiles calls is answered 429 ThrottlingException by the proxy itself, and the rest
+// may be held for a while before they pass through (slow answers). The emulator's faults are global; this is per account. The account of a call is read
 // from its SigV4 access key: the proxy notes which role (and so which account) each AssumeRole
 // session was issued for, as the answers pass through it.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
@@ -11,6 +11,8 @@ export interface AccountFaults {
   url: string;
   /** Fail this share (0..1) of `account`'s Customer Profiles calls with ThrottlingException. */
   throttle(account: string, rate: number): void;
+  /** Hold each of `account`'s Customer Profiles calls this long before passing it on. */
+  slow(account: string, ms: number): void;
   /** Calls answered with an injected 429, by account. */
   readonly injected: Map<string, number>;
   /** Calls passed through, by account. */
@@ -31,6 +33,7 @@ const count = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 
 
 export async function startAccountFaults(target: string, random: () => number = Math.random): Promise<AccountFaults> {
   const rates = new Map<string, number>();
+  const delays = new Map<string, number>();
   const accountOfKey = new Map<string, string>();
   const injected = new Map<string, number>();
   const passed = new Map<string, number>();
@@ -49,6 +52,8 @@ export async function startAccountFaults(target: string, random: () => number = 
         return;
       }
       if (!sts) count(passed, account);
+      const delay = sts ? 0 : (delays.get(account) ?? 0);
+      if (delay > 0) await new Promise((r) => setTimeout(r, delay));
       const headers = new Headers();
       for (const [k, v] of Object.entries(req.headers)) {
         if (v === undefined || ['host', 'connection', 'content-length', 'transfer-encoding'].includes(k)) continue;
@@ -79,6 +84,7 @@ export async function startAccountFaults(target: string, random: () => number = 
   return {
     url: `http://127.0.0.1:${port}`,
     throttle: (account, rate) => void rates.set(account, rate),
+    slow: (account, ms) => void delays.set(account, ms),
     injected,
     passed,
     stop: () =>
