@@ -1,5 +1,5 @@
 // Issue 18, item 3: an account whose AWS answers slowly slows only its own calls. Namespace S maps
-// (by the role on its Namespace) to an account whose every Customer Profiles call takes 2 s to
+// (by the role on its Namespace) to an account whose every Customer Profiles call takes 3 s to
 // answer (a proxy in front of the emulator holds it); namespace H uses the pod's own, healthy
 // account. S creates its resources first, so a queue whose workers sit through S's answers would
 // reach H only after S. Proved from the emulator's request log and the resources' conditions:
@@ -55,10 +55,10 @@ describe('fair scheduling: a slow account slows only itself', () => {
   });
 
   it("the healthy account converges at its own pace while the slow one's calls are still out", async () => {
-    proxy.slow(SLOW_ACCOUNT, 2_000);
+    proxy.slow(SLOW_ACCOUNT, 3_000);
     const mark = await aws.mark();
-    for (let i = 0; i < N; i++) await slow.create(`s-${i}`, { domainName: 'retail', uri: uri(SLOW_ACCOUNT, 'dddddddd', i), objectTypeName: 'CTR' });
-    for (let i = 0; i < N; i++) await healthy.create(`h-${i}`, { domainName: 'retail', uri: uri('123456789012', 'eeeeeeee', i), objectTypeName: 'CTR' });
+    await Promise.all(Array.from({ length: N }, (_, i) => slow.create(`s-${i}`, { domainName: 'retail', uri: uri(SLOW_ACCOUNT, 'dddddddd', i), objectTypeName: 'CTR' })));
+    await Promise.all(Array.from({ length: N }, (_, i) => healthy.create(`h-${i}`, { domainName: 'retail', uri: uri('123456789012', 'eeeeeeee', i), objectTypeName: 'CTR' })));
 
     await waitFor(async () => {
       const items = await healthy.list();
@@ -67,11 +67,11 @@ describe('fair scheduling: a slow account slows only itself', () => {
     const slowReady = (await slow.list()).filter((o) => condition(o, 'Ready')?.status === 'True').length;
 
     const puts = (await aws.since(mark, 'PutIntegration')).map((e) => e.account);
-    console.log(`[measure] slow account (every call answered after 2 s) beside a healthy one: when all ${N} healthy resources were Ready, ${slowReady} of ${N} slow ones were; Put order by account: ${puts.map((a) => (a === SLOW_ACCOUNT ? 's' : 'h')).join('')}`);
+    console.log(`[measure] slow account (every call answered after 3 s) beside a healthy one: when all ${N} healthy resources were Ready, ${slowReady} of ${N} slow ones were; Put order by account: ${puts.map((a) => (a === SLOW_ACCOUNT ? 's' : 'h')).join('')}`);
     expect(puts.filter((a) => a === '123456789012')).toHaveLength(N);
     expect(puts[0]).toBe('123456789012'); // created last, written first: nobody sat through the slow answers
     expect(slowReady).toBeLessThan(N); // the slow account is still at work: the healthy one did not wait for it
-    await waitFor(async () => (await slow.list()).every((o) => condition(o, 'Ready')?.status === 'True'), { what: 'the slow account converging too', intervalMs: 500, timeoutMs: 90_000 });
+    await waitFor(async () => (await slow.list()).every((o) => condition(o, 'Ready')?.status === 'True'), { what: 'the slow account converging too', intervalMs: 500, timeoutMs: 120_000 });
     expect((await aws.since(mark)).filter((e) => e.errorType === 'ThrottlingException')).toEqual([]);
   }, 180_000);
 });
