@@ -46,8 +46,9 @@ export interface CallPacer {
  * next one reuses it and arrives early: two arrivals under a second apart, a ThrottlingException
  * (seen in e2e: 920 ms). The previous request surely arrived before its answer did, so a send at
  * least one interval after that answer can never be early. Writes of one bucket therefore go one at
- * a time, in the order the pacer granted them (which keeps its priorities), each costing one
- * interval plus one round trip.
+ * a time, in the order the pacer granted them (which keeps its priorities and namespace turns),
+ * each costing one interval plus one round trip; the gateway tells the pacer of each answer
+ * (Pacer.answered), so its grants do not run ahead and queue up here.
  */
 export class WriteSpacing {
   private readonly lanes = new Map<string, { tail: Promise<void>; answeredAt: number }>();

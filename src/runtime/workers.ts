@@ -45,7 +45,7 @@ class Slots {
     this.n = n;
   }
 
-  /** Resolves once fewer than n handlers are working. */
+  /** Resolves once fewer than n handlers are working (only the one dispatcher waits here). */
   async free(): Promise<void> {
     while (this.#busy >= this.n) await new Promise<void>((resolve) => (this.#wake = resolve));
   }
