@@ -143,7 +143,9 @@ export class Controller {
     } catch (err) {
       this.triggers.set(key, 'change');
       this.o.observeReconcile?.('error', (performance.now() - started) / 1000);
-      log.warn({ err: errorText(err) }, 'reconcile error');
+      // At shutdown every reconcile still waiting for an AWS token ends here: expected, not news.
+      if (this.queue.shuttingDown) log.debug({ err: errorText(err) }, 'reconcile ended by shutdown');
+      else log.warn({ err: errorText(err) }, 'reconcile error');
       return { error: err };
     }
   }

@@ -47,4 +47,16 @@ describe('fair scheduling: every region at its own pace', () => {
     const span = (Math.max(...putTimes) - Math.min(...putTimes)) / 1000;
     console.log(`[measure] ${n} resources over ${REGIONS.length} regions Ready in ${seconds.toFixed(1)} s (largest bucket's floor ${PER_REGION} s at 1 Put/s; first to last Put ${span.toFixed(1)} s); Put order by region: ${puts.map((r) => REGIONS.indexOf(r)).join('')}`);
   }, 120_000);
+
+  it('SIGTERM during a burst: the reconciles waiting for a token give up at once, quietly', async () => {
+    const mark = await stack.aws.mark();
+    await Promise.all(Array.from({ length: 10 }, (_, i) => stack.res.create(`late-${i}`, { domainName: 'retail', uri: uri(9, i), objectTypeName: 'CTR' })));
+    await waitFor(async () => (await stack.aws.since(mark, 'PutIntegration')).length >= 2, { what: 'the burst writing', intervalMs: 100 });
+    expect(await stack.controller.stop('SIGTERM')).toBe(0);
+    const written = (await stack.aws.since(mark, 'PutIntegration')).length;
+    expect(written).toBeLessThan(10); // it did not drain the waiting writes first
+    const lines = stack.controller.output.filter((l) => l.includes('"msg":"reconcile'));
+    expect(lines.filter((l) => l.includes('"msg":"reconcile error"'))).toEqual([]);
+    expect(lines.some((l) => l.includes('"msg":"reconcile ended by shutdown"'))).toBe(true);
+  });
 });
