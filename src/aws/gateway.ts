@@ -1,7 +1,9 @@
 // The only module that talks to the Customer Profiles SDK. Every call is paced (token buckets
-// per account, region and operation class), guarded for leadership when it writes, counted
-// and timed, and its failure classified. The SDK itself never retries (maxAttempts 1): the
-// work queue owns backoff, so one reconcile never hides a burst of hidden requests.
+// per account, region and operation class, shared fairly between namespaces), guarded for
+// leadership when it writes, counted and timed, and its failure classified. The SDK itself never
+// retries (maxAttempts 1): the work queue owns backoff, so one reconcile never hides a burst of
+// hidden requests. While a call waits (for its token, or for AWS's answer) the worker slot is
+// given back: a slow or throttled account holds up its own calls, never the other accounts'.
 import {
   CustomerProfilesClient,
   DeleteIntegrationCommand,
@@ -16,6 +18,7 @@ import { AppflowClient, DeleteFlowCommand, DescribeFlowCommand } from '@aws-sdk/
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { AwsFailure, classifyAwsError } from './errors.ts';
+import { awayFromSlot, currentFlow } from '../runtime/work-context.ts';
 import { operationClass, type BucketKey } from './pacer.ts';
 import type {
   AwsTarget,
@@ -29,8 +32,11 @@ import type { FinalizeRequestMiddleware, RelativeMiddlewareOptions } from '@smit
 
 /** The pacer as the gateway needs it (src/aws/pacer.ts implements it). */
 export interface CallPacer {
-  acquire(key: BucketKey, priority: CallPriority, signal?: AbortSignal): Promise<void>;
+  /** `flow`: who the call is for (the namespace); flows take turns within a bucket. */
+  acquire(key: BucketKey, priority: CallPriority, signal?: AbortSignal, flow?: string): Promise<void>;
   onThrottled(key: BucketKey): void;
+  /** AWS answered a call of `key` (writes): no grant before one interval from now. */
+  answered?(key: BucketKey): void;
   /** The bucket's current interval between calls, in ms (slowdowns included). */
   intervalMs(key: BucketKey): number;
 }
@@ -42,8 +48,9 @@ export interface CallPacer {
  * next one reuses it and arrives early: two arrivals under a second apart, a ThrottlingException
  * (seen in e2e: 920 ms). The previous request surely arrived before its answer did, so a send at
  * least one interval after that answer can never be early. Writes of one bucket therefore go one at
- * a time, in the order the pacer granted them (which keeps its priorities), each costing one
- * interval plus one round trip.
+ * a time, in the order the pacer granted them (which keeps its priorities and namespace turns),
+ * each costing one interval plus one round trip; the gateway tells the pacer of each answer
+ * (Pacer.answered), so its grants do not run ahead and queue up here.
  */
 export class WriteSpacing {
   private readonly lanes = new Map<string, { tail: Promise<void>; answeredAt: number }>();
@@ -213,12 +220,17 @@ export class AwsGateway implements IntegrationGateway {
     await this.account(target);
   }
 
-  /** Paces, gates, times and classifies one SDK call. */
-  private async call<T>(target: AwsTarget, operation: string, prio: CallPriority, send: (c: CustomerProfilesClient) => Promise<T>): Promise<T> {
+  /** Paces, gates, times and classifies one SDK call, away from the worker slot. */
+  private call<T>(target: AwsTarget, operation: string, prio: CallPriority, send: (c: CustomerProfilesClient) => Promise<T>): Promise<T> {
+    const flow = currentFlow();
+    return awayFromSlot(() => this.paced(target, operation, prio, flow, send));
+  }
+
+  private async paced<T>(target: AwsTarget, operation: string, prio: CallPriority, flow: string, send: (c: CustomerProfilesClient) => Promise<T>): Promise<T> {
     const opClass = operationClass(operation);
     const account = await this.account(target);
     const bucket = { account, region: target.region, opClass };
-    await this.opts.pacer.acquire(bucket, prio, this.opts.signal);
+    await this.opts.pacer.acquire(bucket, prio, this.opts.signal, flow);
     const turnDone = opClass === 'write'
       ? await this.spacing.turn(`${account}|${target.region}`, () => this.opts.pacer.intervalMs(bucket), this.opts.signal)
       : undefined;
@@ -242,6 +254,9 @@ export class AwsGateway implements IntegrationGateway {
       throw failure;
     } finally {
       turnDone?.(true);
+      // The next write leaves one interval after this answer, so the pacer's grants never run
+      // ahead of WriteSpacing (where a granted write would wait first come, first served).
+      if (turnDone) this.opts.pacer.answered?.(bucket);
     }
   }
 

@@ -30,6 +30,7 @@ export interface ControllerOptions {
 }
 
 export const keyOf = (o: { metadata: { namespace?: string; name: string } }) => `${o.metadata.namespace}/${o.metadata.name}`;
+const namespaceOf = (key: string) => key.slice(0, key.indexOf('/'));
 
 function annotationsChanged(a: CustomerProfilesIntegration, b: CustomerProfilesIntegration): boolean {
   const x = a.metadata.annotations ?? {};
@@ -142,7 +143,9 @@ export class Controller {
     } catch (err) {
       this.triggers.set(key, 'change');
       this.o.observeReconcile?.('error', (performance.now() - started) / 1000);
-      log.warn({ err: errorText(err) }, 'reconcile error');
+      // At shutdown every reconcile still waiting for an AWS token ends here: expected, not news.
+      if (this.queue.shuttingDown) log.debug({ err: errorText(err) }, 'reconcile ended by shutdown');
+      else log.warn({ err: errorText(err) }, 'reconcile error');
       return { error: err };
     }
   }
@@ -153,6 +156,9 @@ export class Controller {
     for (const obj of this.o.informer.list()) this.enqueue(keyOf(obj));
     await runWorkers(this.queue, this.o.concurrency, (key) => this.handle(key), {
       drainTimeoutMs: this.o.drainTimeoutMs ?? 20_000,
+      // Namespaces are the tenants that take turns for AWS quota (a team's burst never queues
+      // in front of another team's change); the gateway reads this through the work context.
+      flowOf: namespaceOf,
     });
   }
 

@@ -18,6 +18,7 @@ import { metricsRoute, probeRoutes, startHttpServer, type RunningHttpServer } fr
 import { ResilientInformer } from '../runtime/informer.ts';
 import { integrationCollection, namespaceCollection } from '../runtime/collections.ts';
 import { Metrics, reconcileResultOf, type ReconcileResult as ResultLabel } from '../runtime/metrics.ts';
+import { pacerMetrics } from '../runtime/pacer-metrics.ts';
 import { ClaimIndex } from './claims.ts';
 import { Controller, errorText, type ObjectCache } from './controller.ts';
 
@@ -101,7 +102,7 @@ export class Manager {
         })
       : undefined;
 
-    const pacer = new Pacer({ writeTps: this.o.putTps, readTps: this.o.readTps, tagTps: this.o.tagTps });
+    const pacer = new Pacer({ writeTps: this.o.putTps, readTps: this.o.readTps, tagTps: this.o.tagTps, metrics: pacerMetrics(this.metrics.registry) });
     const gateway = new AwsGateway({
       pacer,
       writeGate: leader ? () => { if (!leader.isLeader()) throw new Error('this replica is not the leader'); } : undefined,
