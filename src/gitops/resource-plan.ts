@@ -117,7 +117,8 @@ export async function planResource(obj: CustomerProfilesIntegration, deps: PlanD
       return result;
     }
 
-    if (observed) {
+    // Without the cluster there is no status or uid to know ownership from: not judged then.
+    if (observed && live !== null) {
       const decision = decideOwnership(current, observed);
       if (!decision.owned) return refuse(result, 'AlreadyExists', decision.message);
     }
