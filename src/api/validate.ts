@@ -5,7 +5,7 @@
 // (spec.flowDefinition.tasks[2].connectorOperator, spec.tags[aws:x]).
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { parseDuration } from '../cli/flags.ts';
+import { pausedAnnotationProblem, pollIntervalAnnotation } from './annotations.ts';
 import { ANNOTATIONS, API_VERSION, GROUP, KIND } from './group.ts';
 import { conversionProblem } from './convert.ts';
 import { RULES, type Rule } from './rules.ts';
@@ -229,18 +229,11 @@ function operatorAnnotations(annotations: unknown): Problem[] {
   if (!annotations || typeof annotations !== 'object') return [];
   const a = annotations as Record<string, unknown>;
   const problems: Problem[] = [];
-  const paused = a[ANNOTATIONS.paused];
-  if (typeof paused === 'string' && paused !== 'true' && paused !== 'false') {
-    problems.push({ path: `metadata.annotations[${ANNOTATIONS.paused}]`, message: `must be "true" or "false" (got ${show(paused)})` });
-  }
-  const poll = a[ANNOTATIONS.pollInterval];
-  if (typeof poll === 'string') {
-    try {
-      if (parseDuration(poll, ANNOTATIONS.pollInterval) < 1000) throw new Error('too short');
-    } catch {
-      problems.push({ path: `metadata.annotations[${ANNOTATIONS.pollInterval}]`, message: `must be a duration of at least 1s such as 30s, 5m or 1h30m (got ${show(poll)})` });
-    }
-  }
+  const strings = Object.fromEntries(Object.entries(a).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  const paused = pausedAnnotationProblem(strings);
+  if (paused) problems.push({ path: `metadata.annotations[${ANNOTATIONS.paused}]`, message: paused });
+  const poll = pollIntervalAnnotation(strings).problem;
+  if (poll) problems.push({ path: `metadata.annotations[${ANNOTATIONS.pollInterval}]`, message: poll });
   return problems;
 }
 

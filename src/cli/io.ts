@@ -23,11 +23,5 @@ export function defaultIO(): CommandIO {
 }
 
 /** An error meant for a person: printed without a stack trace. */
-export class CliError extends Error {
-  readonly exitCode: number;
-  constructor(message: string, exitCode = 1) {
-    super(message);
-    this.name = 'CliError';
-    this.exitCode = exitCode;
-  }
-}
+/** An error for people (message only, exit code): the one class every layer raises. */
+export { UserError as CliError } from '../runtime/user-error.ts';

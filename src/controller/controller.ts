@@ -3,7 +3,7 @@
 import type { Logger } from 'pino';
 import { ANNOTATIONS } from '../api/group.ts';
 import type { CustomerProfilesIntegration } from '../api/types.ts';
-import { parseDuration } from '../cli/flags.ts';
+import { pollIntervalAnnotation } from '../api/annotations.ts';
 import type { IntegrationReconciler, Trigger } from '../reconcile/reconciler.ts';
 import { WorkQueue, type QueueMetrics } from '../runtime/queue.ts';
 import { runWorkers, type Result } from '../runtime/workers.ts';
@@ -110,15 +110,8 @@ export class Controller {
   }
 
   pollIntervalMs(obj: CustomerProfilesIntegration): number {
-    const text = obj.metadata.annotations?.[ANNOTATIONS.pollInterval];
-    let interval = this.o.pollIntervalMs;
-    if (text) {
-      try {
-        interval = Math.max(1000, parseDuration(text, ANNOTATIONS.pollInterval));
-      } catch {
-        /* an unparsable annotation keeps the default; the reconciler reports it (Warning InvalidAnnotation) */
-      }
-    }
+    // An invalid annotation keeps the default; the reconciler reports it (Warning InvalidAnnotation).
+    const interval = pollIntervalAnnotation(obj.metadata.annotations).ms ?? this.o.pollIntervalMs;
     return nextPollDelay(Date.now(), interval, obj.spec.domainName);
   }
 

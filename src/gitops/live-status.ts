@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { ANNOTATIONS, GROUP, PLURAL, VERSION } from '../api/group.ts';
 import type { CustomerProfilesIntegration, IntegrationStatus } from '../api/types.ts';
 import { loadKubeConfig } from '../cli/commands/run.ts';
-import { CliError } from '../cli/io.ts';
+import { UserError as CliError } from '../runtime/user-error.ts';
 
 export interface LiveStatusSource {
   /** The kubeconfig context in use, for people. */

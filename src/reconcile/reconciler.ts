@@ -4,7 +4,7 @@
 import type { CustomerProfilesIntegration, IntegrationSpec, IntegrationStatus } from '../api/types.ts';
 import deepEqual from 'fast-deep-equal';
 import { ANNOTATIONS, FINALIZER } from '../api/group.ts';
-import { parseDuration } from '../cli/flags.ts';
+import { pausedAnnotationProblem, pollIntervalAnnotation } from '../api/annotations.ts';
 import { conversionProblem } from '../api/convert.ts';
 import { uriRegionWarning } from '../api/uri-region.ts';
 import { flowDefinitionHash } from '../api/hash.ts';
@@ -349,21 +349,12 @@ export class IntegrationReconciler {
 
   /** A mistyped annotation would silently do nothing: say so where the person will look. */
   private checkAnnotations(obj: CustomerProfilesIntegration): void {
-    const a = obj.metadata.annotations ?? {};
-    const problems: string[] = [];
-    const paused = a[ANNOTATIONS.paused];
-    if (paused !== undefined && paused !== 'true' && paused !== 'false') {
-      problems.push(`${ANNOTATIONS.paused}: "${paused}" is neither "true" nor "false"; the resource is not paused`);
-    }
-    const poll = a[ANNOTATIONS.pollInterval];
-    if (poll !== undefined) {
-      try {
-        parseDuration(poll, ANNOTATIONS.pollInterval);
-      } catch {
-        problems.push(`${ANNOTATIONS.pollInterval}: "${poll}" is not a duration such as 30s or 10m; the controller's --poll-interval applies`);
-      }
-    }
-    for (const p of problems) this.d.events.emit(obj, 'Warning', 'InvalidAnnotation', 'Reconcile', p);
+    const a = obj.metadata.annotations;
+    const problems = [
+      [ANNOTATIONS.paused, pausedAnnotationProblem(a)],
+      [ANNOTATIONS.pollInterval, pollIntervalAnnotation(a).problem],
+    ].filter((p): p is [string, string] => p[1] !== undefined);
+    for (const [name, problem] of problems) this.d.events.emit(obj, 'Warning', 'InvalidAnnotation', 'Reconcile', `${name}: ${problem}`);
   }
 
   private async fail(ctx: Ctx, base: IntegrationStatus, err: unknown): Promise<ReconcileResult> {

@@ -12,7 +12,7 @@ import { hasChanges, planResource, type PlanDeps, type ResourcePlan } from '../.
 import { DomainSnapshots } from '../../reconcile/snapshots.ts';
 import { parseFlags } from '../flags.ts';
 import { CliError, inProgForm, progOf, type CommandIO } from '../io.ts';
-import { formatProblem } from './validate.ts';
+import { formatProblem } from '../../gitops/validate-paths.ts';
 
 const HELP = `Usage: cpi plan [flags] PATH...
 

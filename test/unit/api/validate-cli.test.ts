@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { run, validatePaths } from '../../../src/cli/commands/validate.ts';
+import { run } from '../../../src/cli/commands/validate.ts';
+import { validatePaths } from '../../../src/gitops/validate-paths.ts';
 import { CliError } from '../../../src/cli/io.ts';
 import { connectInstance, s3Flow } from '../../fixtures/valid-specs.ts';
 

@@ -8,7 +8,7 @@ import { ANNOTATIONS } from '../../../src/api/group.ts';
 import { flowDefinitionHash } from '../../../src/api/hash.ts';
 import type { CustomerProfilesIntegration } from '../../../src/api/types.ts';
 import type { ObservedIntegration } from '../../../src/aws/types.ts';
-import { validatePaths } from '../../../src/cli/commands/validate.ts';
+import { validatePaths } from '../../../src/gitops/validate-paths.ts';
 import { toAppFlowCase } from '../../../src/emulator/appflow.ts';
 import { importIntegrations, renderImport, type ImportOptions } from '../../../src/gitops/import-resources.ts';
 import { salesforceFlow } from './flows.ts';
