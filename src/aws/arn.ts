@@ -1,4 +1,5 @@
-// ARNs the Customer Profiles API never returns and clients must compose (API-FACTS §4c).
+// ARNs the Customer Profiles API never returns and clients must compose
+// (docs/design.md#aws-api-facts-the-code-relies-on).
 
 export function partitionOf(region: string): string {
   if (region.startsWith('cn-')) return 'aws-cn';

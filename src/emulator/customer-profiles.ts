@@ -55,7 +55,8 @@ export function integrationView(rec: IntegrationRecord): Output {
   if (rec.ObjectTypeName !== undefined) out.ObjectTypeName = rec.ObjectTypeName;
   out.CreatedAt = rec.CreatedAt;
   out.LastUpdatedAt = rec.LastUpdatedAt;
-  // AWS answers `"Tags": {}` for an untagged integration (API-FACTS §9.4), so do we.
+  // AWS answers `"Tags": {}` for an untagged integration, so do we
+  // (docs/design.md#aws-api-facts-the-code-relies-on).
   out.Tags = { ...rec.Tags };
   if (rec.ObjectTypeNames !== undefined) out.ObjectTypeNames = { ...rec.ObjectTypeNames };
   if (rec.WorkflowId !== undefined) out.WorkflowId = rec.WorkflowId;

@@ -1,7 +1,7 @@
 // Status builders: each returns the whole status for one outcome of a reconcile, following
-// kstatus and Flux's conformance rules (notes/gitops-conventions.md §2): Ready is always present,
-// Stalled=True implies Ready=False, Reconciling and Stalled are never both True, and the root
-// observedGeneration moves only when the reconcile ends Ready or Stalled.
+// kstatus and Flux's conformance rules (docs/design.md#conditions-kstatus-and-flux-conformance):
+// Ready is always present, Stalled=True implies Ready=False, Reconciling and Stalled are never
+// both True, and the root observedGeneration moves only when the reconcile ends Ready or Stalled.
 import type { IntegrationStatus } from '../api/types.ts';
 import type { ObservedIntegration } from '../aws/types.ts';
 import { ConditionType as T, Reason, removeCondition, setCondition, type ReasonName } from './conditions.ts';

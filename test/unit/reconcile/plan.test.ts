@@ -1,4 +1,5 @@
-// The plan is pure: (spec, observed, status) -> calls. Every row pins one rule of DESIGN.md §2.
+// The plan is pure: (spec, observed, status) -> calls. Every row pins one rule of the plan step
+// (docs/design.md#the-reconcile-loop).
 import { describe, expect, it } from 'vitest';
 import type { FlowDefinition, IntegrationSpec, IntegrationStatus } from '../../../src/api/types.ts';
 import { flowDefinitionHash } from '../../../src/api/hash.ts';
