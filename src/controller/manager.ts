@@ -16,7 +16,8 @@ import { IntegrationReconciler, type ReconcilerDeps, type ReconcileResult, type 
 import { DomainSnapshots } from '../reconcile/snapshots.ts';
 import { metricsRoute, probeRoutes, startHttpServer, type RunningHttpServer } from '../runtime/http-server.ts';
 import { ResilientInformer } from '../runtime/informer.ts';
-import { integrationCollection, namespaceCollection } from '../runtime/collections.ts';
+import { integrationCollection } from '../kube/collections.ts';
+import { namespaceCollection } from '../runtime/collections.ts';
 import { Metrics, reconcileResultOf, type ReconcileResult as ResultLabel } from '../runtime/metrics.ts';
 import { pacerMetrics } from '../runtime/pacer-metrics.ts';
 import { ClaimIndex } from './claims.ts';

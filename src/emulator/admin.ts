@@ -5,7 +5,7 @@
 import { ApiError } from './errors.ts';
 import type { ErrorRate } from './faults.ts';
 import { checkSemantics } from './semantics.ts';
-import type { EmulatorCore, Exchange } from './server.ts';
+import type { EmulatorCore, Exchange } from './core.ts';
 
 class AdminError extends Error {
   readonly status: number;

@@ -7,6 +7,7 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { handleAdmin } from './admin.ts';
+import type { EmulatorCore, Exchange } from './core.ts';
 import { deleteFlow, describeFlow, updateFlow } from './appflow.ts';
 import { type AccessKey, AuthError, DEFAULT_ACCESS_KEYS, type Identity, identify, parseAuthorization } from './auth.ts';
 import { type CallContext, CustomerProfiles } from './customer-profiles.ts';
@@ -62,33 +63,6 @@ export interface RunningEmulator {
 }
 
 const MAX_BODY = 10 * 1024 * 1024;
-
-/** Everything a request handler (API or admin) can reach. */
-export interface EmulatorCore {
-  region: string;
-  account: string;
-  state: EmulatorState;
-  readonly log: RequestLog;
-  readonly faults: Faults;
-  readonly quotas: Quotas;
-  readonly profiles: CustomerProfiles;
-  readonly initialQuotas: { enabled: boolean; overrides: Record<string, number> };
-  /** The switches in effect; the admin API changes them, reset restores the startup ones. */
-  semantics: Semantics;
-  persist(): void;
-  reset(): void;
-  context(account?: string, region?: string): CallContext;
-}
-
-interface Exchange {
-  req: IncomingMessage;
-  res: ServerResponse;
-  rawPath: string;
-  rawQuery: string;
-  body: Buffer;
-  requestId: string;
-  started: number;
-}
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {

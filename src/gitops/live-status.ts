@@ -8,7 +8,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ANNOTATIONS, GROUP, PLURAL, VERSION } from '../api/group.ts';
 import type { CustomerProfilesIntegration, IntegrationStatus } from '../api/types.ts';
-import { loadKubeConfig } from '../cli/commands/run.ts';
+import { loadKubeConfig } from '../kube/kubeconfig.ts';
 import { UserError as CliError } from '../runtime/user-error.ts';
 
 export interface LiveStatusSource {

@@ -63,14 +63,6 @@ export class LeadershipEndedError extends Error {
   }
 }
 
-/** Thrown by a leaderGate when this replica must not write. */
-export class NotLeaderError extends Error {
-  constructor(message = 'this replica is not the leader') {
-    super(message);
-    this.name = 'NotLeaderError';
-  }
-}
-
 export type Decision =
   | { action: 'create' }
   | { action: 'acquire' }
@@ -357,16 +349,6 @@ export class LeaderElector {
       this.#log.error({ err }, 'onStoppedLeading threw');
     }
   }
-}
-
-/**
- * A function to call before every write that must come from the leader: throws NotLeaderError
- * when `elector` is given and this replica does not hold the lease (no elector: always allowed).
- */
-export function leaderGate(elector?: { isLeader(): boolean }): () => void {
-  return () => {
-    if (elector && !elector.isLeader()) throw new NotLeaderError();
-  };
 }
 
 /** The Lease `namespace/name` in the API server, each call limited to `callTimeoutMs`. */

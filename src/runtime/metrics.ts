@@ -5,7 +5,6 @@
 // (`_seconds`), `_total` on counters. Labels are bounded sets (result, operation, outcome, condition,
 // status): never a resource name, namespace or uid, whose cardinality grows with the cluster.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { AwsFailureKind } from '../aws/errors.ts';
 import type { QueueMetrics } from './queue.ts';
 
 export const METRIC_PREFIX = 'cpi_';
@@ -46,7 +45,8 @@ export type ConditionCounts = Partial<Record<ConditionType, Partial<Record<Condi
  * src/aws/errors.ts (Throttled, AWSUnavailable, NotFound, InvalidSpec, AccessDenied,
  * CredentialsError, NotLeader). A small fixed set, so it is safe as a label.
  */
-export type AwsCallOutcome = 'ok' | AwsFailureKind;
+/** 'ok', or the kind of failure (the AWS layer's names: Throttled, AWSUnavailable, ...). */
+export type AwsCallOutcome = string;
 
 export interface MetricsOptions {
   /** Process metrics (CPU, memory, event loop, GC); on by default. */

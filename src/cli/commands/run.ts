@@ -6,8 +6,9 @@ import pino from 'pino';
 import { CliError, type CommandIO } from '../io.ts';
 import { parseDuration, parseFlags, parsePositiveInt, parsePositiveNumber } from '../flags.ts';
 import { packageVersion } from '../version.ts';
+import { loadKubeConfig, SERVICE_ACCOUNT_DIR } from '../../kube/kubeconfig.ts';
 
-const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+const SA_DIR = SERVICE_ACCOUNT_DIR;
 
 interface FlagDoc {
   name: string;
@@ -79,27 +80,6 @@ function fromEnv(values: Values, env: NodeJS.ProcessEnv): Values {
   }
   for (const f of flags) if (out[f.name] === undefined && f.default !== undefined) out[f.name] = f.type === 'boolean' ? f.default === 'true' : f.default;
   return out;
-}
-
-export function loadKubeConfig(path: string | undefined, env: NodeJS.ProcessEnv = process.env): k8s.KubeConfig {
-  const kc = new k8s.KubeConfig();
-  const file = path ?? (env.KUBECONFIG || undefined);
-  try {
-    if (file) {
-      if (!existsSync(file.split(':')[0]!)) throw new CliError(`kubeconfig ${file} does not exist`);
-      if (file.includes(':')) {
-        kc.loadFromDefault(); // several files in $KUBECONFIG: client-node merges them
-      } else kc.loadFromFile(file);
-    } else if (existsSync(`${SA_DIR}/token`)) {
-      kc.loadFromCluster();
-    } else {
-      throw new CliError('no Kubernetes configuration: pass --kubeconfig, set KUBECONFIG, or run in a cluster');
-    }
-  } catch (err) {
-    if (err instanceof CliError) throw err;
-    throw new CliError(`cannot load kubeconfig ${file ?? '(in-cluster)'}: ${(err as Error).message}`);
-  }
-  return kc;
 }
 
 export async function run(argv: string[], io: CommandIO): Promise<number> {

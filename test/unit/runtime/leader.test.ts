@@ -3,9 +3,7 @@ import { FakeClock } from '../../../src/runtime/clock.ts';
 import {
   LeaderElector,
   LeaseConflictError,
-  NotLeaderError,
   decide,
-  leaderGate,
   type LeaderElectionRecord,
   type LeaseSnapshot,
   type LeaseStore,
@@ -283,13 +281,3 @@ describe('LeaderElector', () => {
   });
 });
 
-describe('leaderGate', () => {
-  it('throws NotLeaderError unless the elector leads; without an elector it always allows', () => {
-    let leads = false;
-    const gate = leaderGate({ isLeader: () => leads });
-    expect(gate).toThrow(NotLeaderError);
-    leads = true;
-    expect(gate).not.toThrow();
-    expect(leaderGate()).not.toThrow();
-  });
-});
