@@ -3,10 +3,10 @@
 // whose Go plumbing this reuses). Each has a wrapper module under tools/ whose go.mod and go.sum pin
 // every version, so a fresh machine needs only Go.
 import { createHash } from 'node:crypto';
-import { accessSync, constants, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { formatElapsed, goBuildEnv, goIsNewEnough, goVersion, type Log, MIN_GO, parseGoVersion, run, toolCacheRoot } from './k8s-binaries.ts';
+import { formatElapsed, goBuildEnv, isExecutable, goIsNewEnough, goVersion, type Log, MIN_GO, parseGoVersion, run, toolCacheRoot } from './k8s-binaries.ts';
 
 export const HELM_VERSION = 'v4.3.2';
 export const ACTIONLINT_VERSION = 'v1.7.12';
@@ -69,14 +69,6 @@ export function goToolPath(name: GoToolName): string {
   return join(toolCacheRoot(), `${name}-${TOOLS[name].version()}`, name);
 }
 
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** The tool's path, building it first when the cache does not have it (helm: ~2-3 min cold on 2 cores). */
 export async function ensureGoTool(name: GoToolName, log: Log = (l) => process.stderr.write(`${l}\n`)): Promise<string> {

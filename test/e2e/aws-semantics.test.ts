@@ -4,30 +4,15 @@
 // on the emulator's request log. The table printed at the end is the closing note's.
 import { afterAll, describe, expect, it } from 'vitest';
 import type { IntegrationSpec } from '../../src/api/types.ts';
-import type { Semantics } from '../../src/emulator/semantics.ts';
+import { defaultSemantics, SWITCH_NAMES, SWITCHES, type Semantics } from '../../src/emulator/semantics.ts';
 import type { RequestLogEntry } from '../../src/emulator/request-log.ts';
 import { condition } from './harness/resources.ts';
 import { controllerStack } from './harness/stack.ts';
 import { waitFor } from './support/index.ts';
 
-const INCONVENIENT: Semantics = {
-  'flow-resend': 'reject',
-  'put-omitted': 'merge',
-  'delete-flow': 'keep',
-  'workflow-id': 'never',
-  'last-updated-after-put': 'bumps',
-  'object-type-check': 'on',
-  'past-start-time': 'reject',
-};
-const DEFAULTS: Semantics = {
-  'flow-resend': 'accept',
-  'put-omitted': 'replace',
-  'delete-flow': 'delete',
-  'workflow-id': 'always',
-  'last-updated-after-put': 'stable',
-  'object-type-check': 'off',
-  'past-start-time': 'accept',
-};
+// Each switch's other answer: the inconvenient one (the first is the default).
+const INCONVENIENT = Object.fromEntries(SWITCH_NAMES.map((n) => [n, SWITCHES[n][1]])) as Semantics;
+const DEFAULTS = defaultSemantics();
 const CONFIGS: Array<[string, Partial<Semantics>]> = [
   ['defaults', {}],
   ...Object.entries(INCONVENIENT).map(([k, v]) => [`${k}=${v}`, { [k]: v }] as [string, Partial<Semantics>]),
