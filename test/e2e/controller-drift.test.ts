@@ -101,7 +101,10 @@ describe('controller: drift', () => {
     const mark = await stack.aws.mark();
     await stack.res.create('ghost', { domainName: 'retail', uri: uri('3'), objectTypeName: 'CTR', managementPolicy: 'Observe' });
     const obj = await stack.res.waitForCondition('ghost', 'Ready', 'False', { reason: 'NotFound' });
-    expect(obj.status?.uri).toBeUndefined();
+    // Where it looked, for `kubectl get` (URI and REGION columns), but no AWS identity it never saw.
+    expect(obj.status).toMatchObject({ uri: uri('3'), region: 'us-east-1' });
+    expect(obj.status?.createdAt).toBeUndefined();
+    expect(obj.status?.integrationArn).toBeUndefined();
     expect(condition(obj, 'Synced')).toMatchObject({ status: 'True' });
     await stack.res.delete('observed');
     await stack.res.delete('ghost');
