@@ -18,9 +18,9 @@ export interface PinnedTarget {
   roleArn?: string | undefined;
 }
 
-/** The target recorded in status, once an integration exists. */
+/** The target recorded in status, once an integration was seen there (createdAt: AWS reported it). */
 export function pinnedTarget(status: IntegrationStatus | undefined): PinnedTarget | undefined {
-  if (!status?.uri || !status.region) return undefined;
+  if (!status?.uri || !status.region || !status.createdAt) return undefined;
   return { uri: status.uri, region: status.region, account: status.account || undefined, roleArn: status.assumedRoleArn || undefined };
 }
 

@@ -75,7 +75,7 @@ describe('planResource: what a reconcile would do, read-only', () => {
 
   it('a pinned target the resource now points away from: refused (TargetChanged)', async () => {
     const gw = readOnlyGateway([observed({ uri: CONNECT, objectTypeName: 'CTR' })]);
-    const p = await planResource(resource('moved', { domainName: 'retail', uri: CONNECT, objectTypeName: 'CTR' }), deps(gw, { moved: claimed(CONNECT, { region: 'us-west-2' }) }));
+    const p = await planResource(resource('moved', { domainName: 'retail', uri: CONNECT, objectTypeName: 'CTR' }), deps(gw, { moved: claimed(CONNECT, { region: 'us-west-2', createdAt: T0.toISOString() }) }));
     expect(p).toMatchObject({ action: 'refused', refusal: { reason: 'TargetChanged' } });
     expect(p.refusal!.message).toContain('region us-west-2 -> us-east-1');
   });
