@@ -204,9 +204,12 @@ export class IntegrationReconciler {
     const pending = withHandled(base, obj.status?.lastHandledReconcileAt);
     await this.writeStatus(obj, inProgress(pending, this.gen(obj), this.d.now(), progressReason, describeChanges(plan.changes)));
     const result = await this.act(ctx, where.account, plan, observed);
+    // A Put that went through applied the spec's flow, whatever else AWS did not take: recorded, so
+    // a retry does not re-send it.
+    const appliedFlow: Partial<IntegrationStatus> = plan.put ? { appliedFlowDefinitionHash: flowDefinitionHash(spec.flowDefinition), appliedFlowDefinition: spec.flowDefinition } : {};
     // What AWS reports after the write must be the spec: a member it did not take is said, never Ready.
     const left: FieldChange[] = [...readableChanges(spec, result), ...(plan.tag || plan.untag ? tagChanges(spec, result) : [])];
-    if (left.length) return this.notConverged(ctx, base, result, left);
+    if (left.length) return this.notConverged(ctx, { ...base, ...withoutEmpty(appliedFlow) }, result, left);
     const now = this.d.now();
     // From the status just written (Ready=False), so Ready's transition time moves forward, never back.
     const current = { ...obj.status, lastHandledReconcileAt: base.lastHandledReconcileAt };
@@ -214,10 +217,9 @@ export class IntegrationReconciler {
     const status = ready(current, this.gen(obj), now, result, placeOf(result.uri));
     status.lastSyncTime = now.toISOString();
     if (plan.put) {
-      status.appliedFlowDefinitionHash = flowDefinitionHash(spec.flowDefinition);
-      status.appliedFlowDefinition = spec.flowDefinition;
-      if (!status.appliedFlowDefinitionHash) delete status.appliedFlowDefinitionHash;
-      if (!status.appliedFlowDefinition) delete status.appliedFlowDefinition;
+      delete status.appliedFlowDefinitionHash;
+      delete status.appliedFlowDefinition;
+      Object.assign(status, withoutEmpty(appliedFlow));
     }
     await this.writeStatus(obj, status);
     return { requeueAfterMs: this.d.pollIntervalMs(obj) };
@@ -382,6 +384,11 @@ export class IntegrationReconciler {
   private gen(obj: CustomerProfilesIntegration): number {
     return obj.metadata.generation ?? 0;
   }
+}
+
+/** The members that have a value (a status never stores undefined). */
+function withoutEmpty<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 function withHandled(status: IntegrationStatus, handled: string | undefined): IntegrationStatus {
