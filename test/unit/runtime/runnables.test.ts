@@ -9,14 +9,19 @@ class FakeRunnable implements Runnable {
   startSignal: AbortSignal | undefined;
   fail: ((error: unknown) => void) | undefined;
   stopReason: StopReason | undefined;
-  #ready: PromiseWithResolvers<void> | undefined;
+  #ready: { promise: Promise<void>; resolve: () => void; reject: (error: Error) => void } | undefined;
   #stopError: Error | undefined;
 
   constructor(journal: string[], name: string, opts: { needsLeader?: boolean; manualStart?: boolean; stopError?: Error } = {}) {
     this.#journal = journal;
     this.name = name;
     this.needsLeader = opts.needsLeader ?? false;
-    if (opts.manualStart) this.#ready = Promise.withResolvers<void>();
+    if (opts.manualStart) {
+      let resolve!: () => void;
+      let reject!: (error: Error) => void;
+      const promise = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
+      this.#ready = { promise, resolve, reject };
+    }
     this.#stopError = opts.stopError;
   }
 
