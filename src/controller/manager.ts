@@ -21,7 +21,7 @@ import { integrationCollection } from '../kube/collections.ts';
 import { namespaceCollection } from '../runtime/collections.ts';
 import { Metrics, reconcileResultOf, type ReconcileResult as ResultLabel } from '../runtime/metrics.ts';
 import { pacerMetrics } from '../runtime/pacer-metrics.ts';
-import type { LeaderElector } from '../runtime/leader.ts';
+import type { LeaderElector, LeadershipEndedError } from '../runtime/leader.ts';
 import { RunnableGroup, type Leadership } from '../runtime/runnables.ts';
 import { ClaimIndex } from './claims.ts';
 import { Controller, errorText, type ObjectCache } from './controller.ts';
@@ -232,7 +232,7 @@ export class Manager {
             lost.addEventListener('abort', () => {
               // Lost the lease: the group stops at once; the gateway already refuses writes. A fresh
               // process (the Deployment restarts us) rejoins as a clean standby.
-              if ((lost.reason as { reason?: string } | undefined)?.reason === 'lost') log.error({ identity: this.identity }, 'leadership lost: stopping');
+              if ((lost.reason as LeadershipEndedError | undefined)?.reason === 'lost') log.error({ identity: this.identity }, 'leadership lost: stopping');
               this.metrics.setLeader(false);
             }, { once: true });
             elected(lost);

@@ -45,9 +45,10 @@ export function informer(name: string, inf: Pick<ResilientInformer<k8s.Kubernete
  */
 export function roleWatcher(opts: {
   namespaces: Pick<ResilientInformer<k8s.V1Namespace>, 'on'>;
-  cache: ObjectCache<CustomerProfilesIntegration>;
-  claims: ClaimIndex;
-  queue: () => Controller['queue'];
+  cache: Pick<ObjectCache<CustomerProfilesIntegration>, 'list'>;
+  claims: Pick<ClaimIndex, 'upsert'>;
+  /** The controller's queue (a function: the controller is built after this). */
+  queue: () => Pick<Controller['queue'], 'add'>;
 }): Runnable {
   const roleOf = (n: k8s.V1Namespace) => n.metadata?.annotations?.[ANNOTATIONS.roleArn] ?? '';
   const roles = new Map<string, string>();
