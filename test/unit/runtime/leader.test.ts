@@ -1,13 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../../src/runtime/clock.ts';
-import {
-  LeaderElector,
-  LeaseConflictError,
-  decide,
-  type LeaderElectionRecord,
-  type LeaseSnapshot,
-  type LeaseStore,
-} from '../../../src/runtime/leader.ts';
+import { decide, type LeaderElectionRecord } from '../../../src/runtime/leader-decision.ts';
+import { LeaseConflictError, type LeaseSnapshot, type LeaseStore } from '../../../src/runtime/leader-lease-store.ts';
+import { LeaderElector } from '../../../src/runtime/leader.ts';
 
 const rec = (holderIdentity: string, extra: Partial<LeaderElectionRecord> = {}): LeaderElectionRecord => ({
   holderIdentity,
