@@ -254,7 +254,7 @@ describe('kubectl output', () => {
     expect(row!.split(/\s+/).slice(0, 6)).toEqual([name, 'retail', uri, 'True', 'True', 'wf-1234']);
 
     const wide = (await kubectlOk(['get', 'cpi', name, '-o', 'wide'], { namespace: ns })).trim().split('\n');
-    expect(wide[0]!.split(/\s+/)).toEqual(['NAME', 'DOMAIN', 'URI', 'READY', 'SYNCED', 'WORKFLOW', 'AGE', 'REASON', 'REGION', 'POLICY', 'DELETION']);
+    expect(wide[0]!.split(/\s+/)).toEqual(['NAME', 'DOMAIN', 'URI', 'READY', 'SYNCED', 'WORKFLOW', 'AGE', 'REASON', 'REGION', 'ACCOUNT', 'OWNERSHIP', 'POLICY', 'DELETION']);
     const cells = wide[1]!.split(/\s+/);
     expect(cells.slice(-4)).toEqual(['Available', 'us-east-1', 'Manage', 'Delete']); // policies defaulted by the schema
 
