@@ -1,50 +1,11 @@
-// The Kubernetes side of a benchmark: our own control plane (kube-apiserver + etcd), the CRD and
-// the controller's ServiceAccount installed, and the user's calls (create, patch, delete) as an
-// admin client makes them, several at a time.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// The Kubernetes side of a benchmark: the user's calls (create, patch, delete) as an admin client
+// makes them, several at a time. The control plane itself is test/support/cluster.ts.
 import * as k8s from '@kubernetes/client-node';
 import { API_VERSION, GROUP, KIND, PLURAL, VERSION } from '../../src/api/group.ts';
 import type { CustomerProfilesIntegration, IntegrationSpec } from '../../src/api/types.ts';
-import { loadKubeConfig, prepareCluster, repoRoot, retryTransient } from '../../src/dev/cluster-setup.ts';
-import { type ControlPlane, startControlPlane } from '../../src/dev/control-plane.ts';
 
-export interface Cluster {
-  cp: ControlPlane;
-  admin: k8s.KubeConfig;
-  controllerKubeconfig: string;
-  /** A scratch directory (logs); removed by stop(). */
-  work: string;
-  stop(): Promise<void>;
-}
-
-export async function startCluster(log: (line: string) => void = () => {}): Promise<Cluster> {
-  const cp = await startControlPlane({ log });
-  const work = mkdtempSync(join(tmpdir(), 'cpi-bench-'));
-  const controllerKubeconfig = join(work, 'controller.kubeconfig');
-  try {
-    await prepareCluster(cp.kubeconfigPath, controllerKubeconfig, repoRoot());
-  } catch (err) {
-    await cp.stop();
-    throw err;
-  }
-  return {
-    cp,
-    admin: loadKubeConfig(cp.kubeconfigPath),
-    controllerKubeconfig,
-    work,
-    async stop() {
-      await cp.stop();
-      rmSync(work, { recursive: true, force: true });
-    },
-  };
-}
-
-export async function createNamespace(kc: k8s.KubeConfig, name: string): Promise<void> {
-  const core = kc.makeApiClient(k8s.CoreV1Api);
-  await retryTransient(`create namespace ${name}`, () => core.createNamespace({ body: { metadata: { name } } }));
-}
+export type { PrivateCluster as Cluster } from '../../test/support/cluster.ts';
+export { createNamespace } from '../../test/support/cluster.ts';
 
 export interface NewResource {
   name: string;

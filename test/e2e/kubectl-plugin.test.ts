@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { stringify } from 'yaml';
 import type { IntegrationSpec } from '../../src/api/types.ts';
-import { startController, startEmulator, type Emulator, type Proc } from './harness/processes.ts';
+import { startController, startEmulator, type EmulatorProcess as Emulator, type CpiProcess as Proc } from '../support/cpi.ts';
 import { Resources } from './harness/resources.ts';
 import { freshNamespace, kubectlOk } from './support/index.ts';
 

@@ -3,7 +3,7 @@ import * as k8s from '@kubernetes/client-node';
 import { API_VERSION, GROUP, KIND, PLURAL, VERSION } from '../../../src/api/group.ts';
 import type { Condition, CustomerProfilesIntegration, IntegrationSpec } from '../../../src/api/types.ts';
 import { adminKubeConfig } from '../support/cluster.ts';
-import { waitFor } from '../support/wait.ts';
+import { waitFor } from '../../support/wait.ts';
 
 const merge = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
 
