@@ -17,8 +17,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as k8s from '@kubernetes/client-node';
 import type { RequestLogEntry } from '../src/emulator/request-log.ts';
-import { startAccountFaults } from './lib/account-faults.ts';
-import { connectUri, inParallel, UserClient, type NewResource } from './lib/cluster.ts';
+import { startAccountFaults } from '../test/support/account-faults.ts';
+import { connectUri, inParallel, type NewResource } from './lib/cluster.ts';
+import { Resources } from '../test/support/resources.ts';
 import { machineBusy } from './lib/measure.ts';
 import { startController, startEmulator } from '../test/support/cpi.ts';
 import { createNamespace, type PrivateCluster as Cluster } from '../test/support/cluster.ts';
@@ -42,7 +43,7 @@ const THROTTLED_N = 20;
 const HEALTHY_N = 20;
 
 interface Space {
-  user: UserClient;
+  user: Resources;
   watch: ReadyWatch;
 }
 
@@ -54,7 +55,7 @@ async function space(cluster: Cluster, name: string, roleAccount?: string): Prom
   }
   const watch = new ReadyWatch(cluster.admin, name);
   await watch.start();
-  return { user: new UserClient(cluster.admin, name), watch };
+  return { user: new Resources(name, cluster.admin), watch };
 }
 
 const resource = (name: string, domainName: string, uri: string, region?: string): NewResource => ({

@@ -1,68 +1,8 @@
-// The Kubernetes side of a benchmark: the user's calls (create, patch, delete) as an admin client
-// makes them, several at a time. The control plane itself is test/support/cluster.ts.
-import * as k8s from '@kubernetes/client-node';
-import { API_VERSION, GROUP, KIND, PLURAL, VERSION } from '../../src/api/group.ts';
-import type { CustomerProfilesIntegration, IntegrationSpec } from '../../src/api/types.ts';
+// The resources of a benchmark, made several at a time. The control plane is
+// test/support/cluster.ts and the user's calls test/support/resources.ts.
+import type { NewResource } from '../../test/support/resources.ts';
 
-export type { PrivateCluster as Cluster } from '../../test/support/cluster.ts';
-export { createNamespace } from '../../test/support/cluster.ts';
-
-export interface NewResource {
-  name: string;
-  spec: IntegrationSpec;
-  annotations?: Record<string, string>;
-}
-
-const merge = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
-
-/** The user's side: CustomerProfilesIntegration objects in one namespace, through the admin client. */
-export class UserClient {
-  readonly api: k8s.CustomObjectsApi;
-  readonly namespace: string;
-  constructor(kc: k8s.KubeConfig, namespace: string) {
-    this.api = kc.makeApiClient(k8s.CustomObjectsApi);
-    this.namespace = namespace;
-  }
-
-  private ref(name: string) {
-    return { group: GROUP, version: VERSION, plural: PLURAL, namespace: this.namespace, name };
-  }
-
-  create(r: NewResource): Promise<CustomerProfilesIntegration> {
-    const metadata = { name: r.name, namespace: this.namespace, ...(r.annotations ? { annotations: r.annotations } : {}) };
-    return this.api.createNamespacedCustomObject({
-      group: GROUP, version: VERSION, plural: PLURAL, namespace: this.namespace,
-      body: { apiVersion: API_VERSION, kind: KIND, metadata, spec: r.spec },
-    }) as Promise<CustomerProfilesIntegration>;
-  }
-
-  patchSpec(name: string, spec: Record<string, unknown>): Promise<CustomerProfilesIntegration> {
-    return this.api.patchNamespacedCustomObject({ ...this.ref(name), body: { spec } }, merge) as Promise<CustomerProfilesIntegration>;
-  }
-
-  /** A status write as the controller makes it (merge patch on the status subresource). */
-  patchStatus(name: string, status: Record<string, unknown>): Promise<CustomerProfilesIntegration> {
-    return this.api.patchNamespacedCustomObjectStatus({ ...this.ref(name), body: { status } }, merge) as Promise<CustomerProfilesIntegration>;
-  }
-
-  async delete(name: string): Promise<void> {
-    await this.api.deleteNamespacedCustomObject(this.ref(name));
-  }
-
-  async get(name: string): Promise<CustomerProfilesIntegration | undefined> {
-    try {
-      return (await this.api.getNamespacedCustomObject(this.ref(name))) as CustomerProfilesIntegration;
-    } catch (err) {
-      if ((err as { code?: number }).code === 404) return undefined;
-      throw err;
-    }
-  }
-
-  async list(): Promise<CustomerProfilesIntegration[]> {
-    const out = (await this.api.listNamespacedCustomObject({ group: GROUP, version: VERSION, plural: PLURAL, namespace: this.namespace })) as { items: CustomerProfilesIntegration[] };
-    return out.items;
-  }
-}
+export type { NewResource };
 
 /** Runs `fn` over the items with at most `concurrency` calls in flight. */
 export async function inParallel<T>(items: T[], concurrency: number, fn: (item: T, index: number) => Promise<unknown>): Promise<void> {

@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { startController, startEmulator, type ControllerProcess, type EmulatorProcess } from '../../test/support/cpi.ts';
 import { createNamespace, startPrivateCluster, type PrivateCluster as Cluster } from '../../test/support/cluster.ts';
-import { UserClient } from './cluster.ts';
+import { Resources } from '../../test/support/resources.ts';
 import { ReadyWatch } from './ready-watch.ts';
 import { log } from './report.ts';
 
@@ -14,7 +14,7 @@ export const UNPACED = ['--put-tps', '1000', '--read-tps', '1000', '--tag-tps', 
 export interface Scenario {
   namespace: string;
   emulator: EmulatorProcess;
-  user: UserClient;
+  user: Resources;
   watch: ReadyWatch;
   controller?: ControllerProcess;
   /** Starts (or restarts) the controller for this namespace with extra flags. */
@@ -37,7 +37,7 @@ export async function startScenario(cluster: Cluster, o: ScenarioOptions): Promi
   const s: Scenario = {
     namespace: o.namespace,
     emulator,
-    user: new UserClient(cluster.admin, o.namespace),
+    user: new Resources(o.namespace, cluster.admin),
     watch,
     async startController(args = [], env = {}, cli) {
       await s.controller?.stop();

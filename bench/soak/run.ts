@@ -9,7 +9,7 @@ import type { CustomerProfilesIntegration } from '../../src/api/types.ts';
 import { startController, startEmulator, type ControllerProcess, type EmulatorProcess } from '../../test/support/cpi.ts';
 import { createNamespace, startPrivateCluster, type PrivateCluster as Cluster } from '../../test/support/cluster.ts';
 import { sleep, waitFor } from '../../test/support/wait.ts';
-import { UserClient } from '../lib/cluster.ts';
+import { Resources } from '../../test/support/resources.ts';
 import { checkAll, type Check, type LeadershipInterval, type LeaseSample } from './invariants.ts';
 import { seededRandom, Workload, type WorkloadCounts } from './workload.ts';
 
@@ -152,7 +152,7 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
     timers.push(setInterval(flipFaults, 1000));
     note(`faults on; seed ${o.seed}`);
 
-    const user = new UserClient(cluster.admin, NAMESPACE);
+    const user = new Resources(NAMESPACE, cluster.admin);
     const workload = new Workload(user, { slots: o.slots, domains, flowEvery: 5, flowUri, random });
     const chaosStart = Date.now();
     await workload.fill(8);
