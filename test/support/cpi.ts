@@ -9,6 +9,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { startWatchdog, type Watchdog } from '../../src/dev/watchdog.ts';
 import { EmulatorAdmin, emulatorClientEnv } from '../../src/emulator/admin-client.ts';
+import { run, type RunResult } from './run.ts';
 import { sleep, waitFor } from './wait.ts';
 
 /** This checkout's entry point. */
@@ -140,24 +141,9 @@ export function spawnCpi(args: string[], o: SpawnOptions = {}): CpiProcess {
   return self;
 }
 
-export interface CpiRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `cpi ...args` to completion, stdout and stderr apart (JSON output must parse on its own). */
-export function runCpi(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CpiRun> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [CPI, ...args], { env: { ...process.env, ...BASE_ENV, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
+/** Runs `cpi ...args` to completion, stdout and stderr apart. */
+export const runCpi = (args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> =>
+  run(process.execPath, [CPI, ...args], { env: { ...process.env, ...BASE_ENV, ...env } });
 
 export interface EmulatorProcess extends CpiProcess {
   url: string;
