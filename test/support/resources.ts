@@ -83,7 +83,7 @@ export class Resources {
         const current = c && c.observedGeneration === last?.metadata.generation;
         return current && c.status === status && (!opts.reason || c.reason === opts.reason) ? last : undefined;
       },
-      { timeoutMs: opts.timeoutMs ?? 30_000, what: `${name} ${type}=${status}${opts.reason ? ` (${opts.reason})` : ''}; last status: ${JSON.stringify(last?.status)}` },
+      { timeoutMs: opts.timeoutMs ?? 30_000, what: () => `${name} ${type}=${status}${opts.reason ? ` (${opts.reason})` : ''}; last status: ${JSON.stringify(last?.status)}` },
     );
   }
 

@@ -10,8 +10,9 @@ export class WaitAborted extends Error {
 }
 
 export interface WaitOptions {
-  /** What we wait for, in words ("cpi/a Ready=True"); it starts the failure message. */
-  what: string;
+  /** What we wait for, in words ("cpi/a Ready=True"); it starts the failure message. A function is
+   * called only on failure, so it can say what was last seen. */
+  what: string | (() => string);
   timeoutMs?: number;
   intervalMs?: number;
   /** Rethrow any error from `check` at once, as it is (default: only WaitAborted stops the wait). */
@@ -35,16 +36,18 @@ export async function waitFor<T>(check: () => T | undefined | null | false | Pro
       last = value;
     } catch (err) {
       if (opts.abortOnError) throw err;
-      if (err instanceof WaitAborted) throw new Error(`gave up waiting for ${opts.what}: ${err.message}`, { cause: err });
+      if (err instanceof WaitAborted) throw new Error(`gave up waiting for ${what(opts)}: ${err.message}`, { cause: err });
       last = err;
     }
     if (Date.now() >= deadline) {
       const seen = last instanceof Error ? `last error: ${last.message}` : `last result: ${JSON.stringify(last)}`;
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${opts.what} (${seen})`);
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what(opts)} (${seen})`);
     }
     await sleep(intervalMs);
   }
 }
+
+const what = (o: WaitOptions) => (typeof o.what === 'function' ? o.what() : o.what);
 
 /** Only for pacing a workload or holding a measurement window, never to wait for a condition. */
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
