@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { loadKubeConfig, prepareCluster, repoRoot, retryTransient } from '../../src/dev/cluster-setup.ts';
 import { type ControlPlane, startControlPlane } from '../../src/dev/control-plane.ts';
+import { guard } from './guard.ts';
 
 export interface PrivateCluster {
   cp: ControlPlane;
@@ -24,6 +25,7 @@ export interface PrivateCluster {
 export async function startPrivateCluster(o: { log?: (line: string) => void } = {}): Promise<PrivateCluster> {
   const cp = await startControlPlane(o.log ? { log: o.log } : {});
   const work = mkdtempSync(join(tmpdir(), 'cpi-private-cluster-'));
+  guard().guardDir(work);
   const stop = async () => {
     await cp.stop();
     rmSync(work, { recursive: true, force: true });

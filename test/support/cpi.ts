@@ -7,8 +7,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { startWatchdog, type Watchdog } from '../../src/dev/watchdog.ts';
 import { EmulatorAdmin, emulatorClientEnv } from '../../src/emulator/admin-client.ts';
+import { guard } from './guard.ts';
 import { run, type RunResult } from './run.ts';
 import { sleep, waitFor } from './wait.ts';
 
@@ -22,10 +22,6 @@ const running = new Set<ChildProcess>();
 process.once('exit', () => {
   for (const p of running) p.kill('SIGKILL');
 });
-// vitest may end a worker without its 'exit' handlers (a timed-out beforeAll left controllers
-// running that way), and a bench may be killed: a guard process kills our children whenever we die.
-let watchdog: Watchdog | undefined;
-const guard = () => (watchdog ??= startWatchdog());
 
 /** Controller log lines that mark a process's life; kept in full however long it runs. */
 const LIFECYCLE = /"msg":"(starting|became leader|leadership lost[^"]*|stopped|serving metrics and probes)"/;
