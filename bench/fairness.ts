@@ -17,14 +17,16 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as k8s from '@kubernetes/client-node';
 import type { RequestLogEntry } from '../src/emulator/request-log.ts';
-import { startAccountFaults } from './lib/account-faults.ts';
-import { connectUri, createNamespace, inParallel, UserClient, type Cluster, type NewResource } from './lib/cluster.ts';
+import { startAccountFaults } from '../test/support/account-faults.ts';
+import { connectUri, inParallel, type NewResource } from './lib/cluster.ts';
+import { Resources } from '../test/support/resources.ts';
 import { machineBusy } from './lib/measure.ts';
-import { startController, startEmulator } from './lib/processes.ts';
+import { startController, startEmulator } from '../test/support/cpi.ts';
+import { createNamespace, type PrivateCluster as Cluster } from '../test/support/cluster.ts';
 import { ReadyWatch } from './lib/ready-watch.ts';
 import { log, printTable, writeResult } from './lib/report.ts';
 import { throttles, withCluster } from './lib/stack.ts';
-import { waitUntil } from './lib/wait.ts';
+import { waitFor } from '../test/support/wait.ts';
 
 const { values } = parseArgs({ options: { burst: { type: 'string', default: '60' }, 'per-region': { type: 'string', default: '10' }, cli: { type: 'string' } } });
 const BURST = Number(values.burst);
@@ -41,7 +43,7 @@ const THROTTLED_N = 20;
 const HEALTHY_N = 20;
 
 interface Space {
-  user: UserClient;
+  user: Resources;
   watch: ReadyWatch;
 }
 
@@ -53,7 +55,7 @@ async function space(cluster: Cluster, name: string, roleAccount?: string): Prom
   }
   const watch = new ReadyWatch(cluster.admin, name);
   await watch.start();
-  return { user: new UserClient(cluster.admin, name), watch };
+  return { user: new Resources(name, cluster.admin), watch };
 }
 
 const resource = (name: string, domainName: string, uri: string, region?: string): NewResource => ({
@@ -96,6 +98,7 @@ await withCluster(async (cluster) => {
     emulator,
     env: { AWS_ENDPOINT_URL_CUSTOMER_PROFILES: proxy.url, AWS_ENDPOINT_URL_STS: proxy.url },
     logFile: join(cluster.work, 'fairness-controller.log'),
+    logLevel: 'info',
     ...(values.cli ? { cli: values.cli } : {}),
   });
   log(`controller pid ${controller.pid}${values.cli ? ` (${values.cli})` : ''}, watching every namespace`);
@@ -128,7 +131,7 @@ await withCluster(async (cluster) => {
       log(`burst: namespace a creates ${BURST} resources in account 1`);
       const t0 = Date.now();
       await inParallel(items, 16, (r) => a.user.create(r));
-      await waitUntil(async () => (await emulator.admin.requests({ since: mark, operation: 'PutIntegration' })).length >= 5, { what: 'the burst writing', timeoutMs: 120_000 });
+      await waitFor(async () => (await emulator.admin.requests({ since: mark, operation: 'PutIntegration' })).length >= 5, { what: 'the burst writing', timeoutMs: 120_000 });
       const startedAt = Date.now();
       const bUri = connectUri(0x40, 0);
       const cUri = connectUri(0x41, 0).replace(ACCOUNT1, ACCOUNT2);

@@ -6,9 +6,9 @@ import { flowDefinitionHash } from '../../src/api/hash.ts';
 import type { CustomerProfilesIntegration, FlowDefinition } from '../../src/api/types.ts';
 import type { RequestLogEntry } from '../../src/emulator/request-log.ts';
 import type { EmulatorState, IntegrationRecord, RegionState } from '../../src/emulator/state.ts';
+import { WRITE_OPERATIONS } from '../../test/support/aws.ts';
 import type { Incarnation } from './workload.ts';
 
-export const WRITE_OPERATIONS = new Set(['PutIntegration', 'DeleteIntegration', 'TagResource', 'UntagResource']);
 
 export interface LeadershipInterval {
   identity: string;

@@ -14,7 +14,8 @@ import { DescribeFlowCommand } from '@aws-sdk/client-appflow';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { EmulatorAdmin } from '../../src/emulator/admin-client.ts';
-import { type EmulatorProcess, clients, failure, runCli, salesforceFlow, spawnEmulator, waitFor } from './helpers.ts';
+import { runCpi as runCli } from '../support/cpi.ts';
+import { type EmulatorProcess, clients, failure, salesforceFlow, spawnEmulator, waitFor } from './helpers.ts';
 
 // Vitest 4 inline projects do not inherit the root testTimeout; the 5 s default is tight on a loaded 2-CPU box.
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { EXPECTED_EPOCH_SECONDS, SALESFORCE_FLOW_NAME, salesforceSdkInput, salesforceSpec } from '../fixtures/salesforce-scheduled-flow.ts';
 import { AwsView } from './harness/aws-view.ts';
 import { startCapture, type Capture } from './harness/capture.ts';
-import { startController, startEmulator, type Emulator, type Proc } from './harness/processes.ts';
+import { startController, startEmulator, type EmulatorProcess as Emulator, type CpiProcess as Proc } from '../support/cpi.ts';
 import { Resources, condition } from './harness/resources.ts';
 import { freshNamespace } from './support/index.ts';
 

@@ -1,20 +1,18 @@
 // The CRD against a real kube-apiserver with the real kubectl: examples apply, every CEL rule and
 // schema constraint rejects its bad case with the field named, immutability holds, `cpi validate`
 // agrees with the API server on every case, and `get`, `describe` and `explain` read well.
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import { RULES } from '../../src/api/rules.ts';
 import { validateResource } from '../../src/api/validate.ts';
 import { invalidCases, type InvalidCase } from '../fixtures/invalid-specs.ts';
 import { connectInstance, s3Flow, validResources } from '../fixtures/valid-specs.ts';
+import { runCpi } from '../support/cpi.ts';
 import { e2eContext, freshNamespace, kubectl, kubectlOk } from './support/index.ts';
 
-const execFileAsync = promisify(execFile);
 const root = () => e2eContext().repoRoot;
 
 let ns: string;
@@ -67,16 +65,6 @@ describe('examples', () => {
     expect(v.code, v.stdout + v.stderr).toBe(0);
   });
 });
-
-async function runCpi(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await execFileAsync(process.execPath, [join(root(), 'bin/cpi.js'), ...args], { cwd: root() });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
 
 // ---- cpi validate vs the API server, good and bad, in one table ----
 

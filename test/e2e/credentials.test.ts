@@ -5,7 +5,7 @@ import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshNamespace, privateControlPlane, type PrivateControlPlane } from './support/index.ts';
 import { loadKubeConfig } from '../../src/dev/cluster-setup.ts';
-import { startController, startEmulator, type Emulator, type Proc } from './harness/processes.ts';
+import { startController, startEmulator, type EmulatorProcess as Emulator, type CpiProcess as Proc } from '../support/cpi.ts';
 import { Resources } from './harness/resources.ts';
 
 const OTHER_ACCOUNT = '210987654321';

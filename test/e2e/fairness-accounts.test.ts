@@ -6,10 +6,10 @@
 // H's first write reaches AWS before S's first, and H converges while S is still working.
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAccountFaults, type AccountFaults } from '../../bench/lib/account-faults.ts';
+import { startAccountFaults, type AccountFaults } from '../support/account-faults.ts';
 import { loadKubeConfig } from '../../src/dev/cluster-setup.ts';
 import { AwsView } from './harness/aws-view.ts';
-import { startController, startEmulator, type Emulator, type Proc } from './harness/processes.ts';
+import { startController, startEmulator, type EmulatorProcess as Emulator, type CpiProcess as Proc } from '../support/cpi.ts';
 import { Resources, condition } from './harness/resources.ts';
 import { freshNamespace, privateControlPlane, waitFor, type PrivateControlPlane } from './support/index.ts';
 

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadKubeConfig } from '../../src/dev/cluster-setup.ts';
 import type { RequestLogEntry } from '../../src/emulator/request-log.ts';
 import { AwsView } from './harness/aws-view.ts';
-import { startController, startEmulator, type Emulator, type Proc } from './harness/processes.ts';
+import { startController, startEmulator, type EmulatorProcess as Emulator, type CpiProcess as Proc } from '../support/cpi.ts';
 import { Resources } from './harness/resources.ts';
 import { freshNamespace, privateControlPlane, waitFor, type PrivateControlPlane } from './support/index.ts';
 

@@ -2,35 +2,21 @@
 // server and the emulator: zero AWS writes in Observe mode and in Manage mode (the flow read back
 // from AppFlow and its observed-flow-hash), then exactly one Put after a spec edit.
 import { CustomerProfilesClient, PutIntegrationCommand } from '@aws-sdk/client-customer-profiles';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { ANNOTATIONS } from '../../src/api/group.ts';
 import type { CustomerProfilesIntegration } from '../../src/api/types.ts';
-import { startController, startEmulator, type Emulator, type Proc } from './harness/processes.ts';
+import { startController, startEmulator, type EmulatorProcess as Emulator, type CpiProcess as Proc, runCpi as cpi } from '../support/cpi.ts';
 import { Resources, condition } from './harness/resources.ts';
 import { freshNamespace, kubectlOk, waitFor } from './support/index.ts';
+import { WRITE_OPERATIONS as WRITES } from '../support/aws.ts';
 
-const CPI = resolve(import.meta.dirname, '../../bin/cpi.js');
-const WRITES = new Set(['PutIntegration', 'DeleteIntegration', 'TagResource', 'UntagResource']);
 const READS = new Set(['GetIntegration', 'ListIntegrations']);
 const KMS = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const instance = (n: number) => `arn:aws:connect:us-east-1:123456789012:instance/22222222-2222-3333-4444-${String(n).padStart(12, '0')}`;
-
-function cpi(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [CPI, ...args], { env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
 
 describe('cpi import: adopt existing integrations through Git', () => {
   let emulator: Emulator;

@@ -1,14 +1,14 @@
 // `kubectl cpi plan|import|validate`: our built kubectl finds bin/kubectl-cpi.js on PATH (as the
 // package installs it) and runs it with the current kubeconfig context, whose namespace is the
 // default for manifests without one.
-import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { stringify } from 'yaml';
 import type { IntegrationSpec } from '../../src/api/types.ts';
-import { startController, startEmulator, type Emulator, type Proc } from './harness/processes.ts';
+import { startController, startEmulator, type EmulatorProcess as Emulator, type CpiProcess as Proc } from '../support/cpi.ts';
+import { run } from '../support/run.ts';
 import { Resources } from './harness/resources.ts';
 import { freshNamespace, kubectlOk } from './support/index.ts';
 
@@ -38,17 +38,8 @@ describe('kubectl cpi: the plugin', () => {
   let ns: string;
 
   /** Our kubectl with the plugin directory first on PATH; never throws on a non-zero exit. */
-  function kubectl(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    return new Promise((done, fail) => {
-      const child = spawn(inject('e2e').kubectlPath, args, { cwd: inject('e2e').repoRoot, env: { ...process.env, ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-      child.on('error', fail);
-      child.on('close', (code) => done({ code, stdout, stderr }));
-    });
-  }
+  const kubectl = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) =>
+    run(inject('e2e').kubectlPath, args, { cwd: inject('e2e').repoRoot, env: { ...process.env, ...env, ...extraEnv } });
 
   beforeAll(async () => {
     ns = await freshNamespace('plugin');

@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { freshNamespace, kubectlOk, waitFor } from './support/index.ts';
-import { startController, startEmulator, type Emulator, type Proc } from './harness/processes.ts';
+import { startController, startEmulator, type EmulatorProcess as Emulator, type CpiProcess as Proc } from '../support/cpi.ts';
 import { Resources } from './harness/resources.ts';
 import { dashboardQueries, declaredMetrics, documentedQueries, evaluate, isInstant, parseScrape, selectorProblems, selectorsOf, shippedAlerts, type Series } from './harness/promql.ts';
 

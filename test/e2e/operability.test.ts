@@ -2,7 +2,7 @@
 // scrape, probes that tell the truth, and a SIGTERM that finishes work instead of dropping it.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freshNamespace, waitFor } from './support/index.ts';
-import { startController, startEmulator, type Emulator, type Proc } from './harness/processes.ts';
+import { startController, startEmulator, type EmulatorProcess as Emulator, type CpiProcess as Proc } from '../support/cpi.ts';
 import { Resources } from './harness/resources.ts';
 
 const URI = (n: number) => `arn:aws:connect:us-east-1:123456789012:instance/00000000-0000-0000-0000-${String(n).padStart(12, '0')}`;

@@ -1,18 +1,16 @@
 // `cpi plan` as a process, against the real API server (live status through the admin kubeconfig
 // context) and the emulator as AWS: exit codes and the diff on an unchanged, a changed and a new
 // resource, flowDefinition by field, and proof from the emulator's request log that it only reads.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { stringify } from 'yaml';
 import type { CustomerProfilesIntegration, FlowDefinition, IntegrationSpec } from '../../src/api/types.ts';
-import { startController, startEmulator, type Emulator } from './harness/processes.ts';
+import { startController, startEmulator, type EmulatorProcess as Emulator, runCpi as cpi } from '../support/cpi.ts';
 import { Resources } from './harness/resources.ts';
 import { freshNamespace, kubectlOk } from './support/index.ts';
 
-const CPI = resolve(import.meta.dirname, '../../bin/cpi.js');
 const READS = new Set(['GetCallerIdentity', 'GetIntegration', 'ListIntegrations']);
 const instance = (n: number) => `arn:aws:connect:us-east-1:123456789012:instance/11111111-2222-3333-4444-${String(n).padStart(12, '0')}`;
 const KMS = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
@@ -28,25 +26,6 @@ function flow(dataType: string): FlowDefinition {
     ],
     triggerConfig: { triggerType: 'Scheduled', triggerProperties: { scheduled: { scheduleExpression: 'rate(1hours)', scheduleStartTime: '2026-12-01T00:00:00Z' } } },
   };
-}
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** `cpi plan` with stdout and stderr apart (JSON must parse on its own). */
-function cpi(args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [CPI, ...args], { env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
 }
 
 describe('cpi plan: what a merge would do to AWS, read-only', () => {

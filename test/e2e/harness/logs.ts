@@ -1,7 +1,7 @@
 // The controller's real log output, as pino writes it (one JSON object per line), for tests
 // that check what a person reading the logs would see.
-import type { Proc } from './processes.ts';
-import { waitFor } from '../support/wait.ts';
+import type { CpiProcess as Proc } from '../../support/cpi.ts';
+import { waitFor } from '../../support/wait.ts';
 
 export interface LogLine {
   level: number;

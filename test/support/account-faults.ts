@@ -4,8 +4,9 @@
 // may be held for a while before they pass through (slow answers). The emulator's faults are global; this is per account. The account of a call is read
 // from its SigV4 access key: the proxy notes which role (and so which account) each AssumeRole
 // session was issued for, as the answers pass through it.
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBody } from './http.ts';
 
 export interface AccountFaults {
   url: string;
@@ -18,15 +19,6 @@ export interface AccountFaults {
   /** Calls passed through, by account. */
   readonly passed: Map<string, number>;
   stop(): Promise<void>;
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }
 
 const count = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
