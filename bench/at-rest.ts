@@ -12,8 +12,9 @@ import { parseArgs } from 'node:util';
 import { connectResources, domainsFor, inParallel } from './lib/cluster.ts';
 import { apiServerMetrics, cpuSeconds, machineBusy, rssBytes, sumRequests, WRITE_VERBS } from './lib/measure.ts';
 import { log, printTable, writeResult } from './lib/report.ts';
-import { AWS_WRITES, startScenario, UNPACED, withCluster } from './lib/stack.ts';
-import { sleep, waitUntil } from './lib/wait.ts';
+import { startScenario, UNPACED, withCluster } from './lib/stack.ts';
+import { WRITE_OPERATIONS } from '../test/support/aws.ts';
+import { sleep, waitFor } from '../test/support/wait.ts';
 import { PLURAL } from '../src/api/group.ts';
 
 const { values } = parseArgs({ options: { n: { type: 'string', default: '1000' }, 'poll-interval': { type: 'string', default: '20' } } });
@@ -33,7 +34,7 @@ await withCluster(async (cluster) => {
     log(`all ${N} Ready after ${((Date.now() - t0) / 1000).toFixed(1)} s; waiting for 5 s without a change`);
     let seen = s.watch.modified;
     let quietSince = Date.now();
-    await waitUntil(() => {
+    await waitFor(() => {
       if (s.watch.modified !== seen) {
         seen = s.watch.modified;
         quietSince = Date.now();
@@ -59,7 +60,7 @@ await withCluster(async (cluster) => {
     const apiWrites = (m: string, resource: string) => sumRequests(m, { resource }, WRITE_VERBS);
     const crWrites = apiWrites(metrics1, PLURAL) - apiWrites(metrics0, PLURAL);
     const eventWrites = apiWrites(metrics1, 'events') - apiWrites(metrics0, 'events');
-    const awsWrites = requests.filter((r) => AWS_WRITES.has(r.operation)).length;
+    const awsWrites = requests.filter((r) => WRITE_OPERATIONS.has(r.operation)).length;
     const byOp: Record<string, number> = {};
     for (const r of requests) byOp[r.operation] = (byOp[r.operation] ?? 0) + 1;
     const reads = (byOp.GetIntegration ?? 0) + (byOp.ListIntegrations ?? 0);

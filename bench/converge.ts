@@ -9,7 +9,7 @@
 //    4 at a time like the controller's 4 workers) with nothing else running.
 // Time runs from just before the first create to the watch event that shows the last one Ready.
 import { parseArgs } from 'node:util';
-import type { Cluster } from './lib/cluster.ts';
+import type { PrivateCluster as Cluster } from '../test/support/cluster.ts';
 import { connectResources, domainsFor, inParallel } from './lib/cluster.ts';
 import { machineBusy } from './lib/measure.ts';
 import { log, printTable, writeResult } from './lib/report.ts';

@@ -7,7 +7,6 @@
 //   raw: keep-alive HTTP with SigV4-shaped headers (the emulator's cost, minus the SDK's);
 //   sdk: the real @aws-sdk/client-customer-profiles (signing and parsing included).
 // Prints a table and writes bench/results/emulator.json. Numbers, never assertions.
-import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { cpus, loadavg } from 'node:os';
@@ -20,41 +19,19 @@ import {
   PutIntegrationCommand,
 } from '@aws-sdk/client-customer-profiles';
 import { EmulatorAdmin } from '../src/emulator/admin-client.ts';
+import { startEmulator } from '../test/support/cpi.ts';
 
 const { values } = parseArgs({
   options: { requests: { type: 'string', default: '20000' }, concurrency: { type: 'string', default: '16' } },
 });
 const TOTAL = Number(values.requests);
 const CONCURRENCY = Number(values.concurrency);
-const CLI = fileURLToPath(new URL('../bin/cpi.js', import.meta.url));
 const RESULTS = fileURLToPath(new URL('./results/emulator.json', import.meta.url));
 
 interface OpStats {
   count: number;
   errors: number;
   latencies: number[];
-}
-
-async function startEmulatorProcess() {
-  const proc = spawn(process.execPath, [CLI, 'emulator', '--no-quotas', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    proc.stdout!.on('data', (d) => {
-      out += d;
-      const m = /emulator listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    proc.on('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
-  });
-  return {
-    url,
-    pid: proc.pid!,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        proc.on('exit', () => resolve());
-        proc.kill('SIGTERM');
-      }),
-  };
 }
 
 /** The operation mix of a controller at work: mostly reads, some writes. */
@@ -177,7 +154,7 @@ function summarize(name: string, r: Awaited<ReturnType<typeof drive>>) {
   };
 }
 
-const emu = await startEmulatorProcess();
+const emu = await startEmulator(['--no-quotas']);
 try {
   const admin = new EmulatorAdmin(emu.url);
   await admin.createDomain('bench');

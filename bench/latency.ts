@@ -15,7 +15,7 @@ import { connectResources, domainsFor } from './lib/cluster.ts';
 import { machineBusy, percentile } from './lib/measure.ts';
 import { log, printTable, writeResult } from './lib/report.ts';
 import { startScenario, withCluster } from './lib/stack.ts';
-import { sleep } from './lib/wait.ts';
+import { sleep } from '../test/support/wait.ts';
 
 const { values } = parseArgs({ options: { trials: { type: 'string', default: '50' }, warmup: { type: 'string', default: '1' } } });
 const WARMUP = Number(values.warmup);

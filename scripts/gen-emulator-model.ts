@@ -2,10 +2,11 @@
 // routes, shapes and constraints of the operations the emulator serves. The emulator validates
 // requests from this data, so a model update is a re-run of this script, not a hand edit.
 //
-//   node scripts/gen-emulator-model.ts [path/to/service-2.json]   (default /work/shared/aws/service-2.json)
-import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+//   node scripts/gen-emulator-model.ts [path/to/service-2.json]
+// Without a path it uses the pinned botocore release's model (scripts/botocore-model.ts).
+import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { loadModel, sha256 } from './botocore-model.ts';
 
 /** The Customer Profiles operations the emulator serves. */
 export const SERVED_OPERATIONS = [
@@ -23,12 +24,9 @@ export const SERVED_OPERATIONS = [
   'ListTagsForResource',
 ] as const;
 
-export const DEFAULT_MODEL_PATH = '/work/shared/aws/service-2.json';
 export const GENERATED_PATH = fileURLToPath(new URL('../src/emulator/model.generated.ts', import.meta.url));
 
 type Json = Record<string, any>;
-
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** Keeps only what validation and routing need, in a stable key order. */
 function compactShape(shape: Json): Json {
@@ -118,7 +116,7 @@ export function renderModel(modelText: string): string {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const source = process.argv[2] ?? DEFAULT_MODEL_PATH;
-  writeFileSync(GENERATED_PATH, renderModel(readFileSync(source, 'utf8')));
+  const { text, source } = await loadModel(process.argv[2]);
+  writeFileSync(GENERATED_PATH, renderModel(text));
   console.log(`wrote ${GENERATED_PATH} from ${source}`);
 }

@@ -1,13 +1,15 @@
-// Copies the generated CRD from crds/ into deploy/base/, because kustomize reads nothing outside
-// a kustomization's folder. Run after regenerating the CRD:
-//   npm run sync:deploy-crd            write deploy/base/crd.yaml
-//   npm run sync:deploy-crd -- --check exit 1 when it differs from crds/
+// Copies the generated CRD from crds/ into deploy/base/ and the Helm chart's crds/, because kustomize
+// and helm read nothing outside their folders. Run after regenerating the CRD:
+//   npm run sync:deploy-crd            write deploy/base/crd.yaml and charts/customer-profiles-operator/crds/
+//   npm run sync:deploy-crd -- --check exit 1 when either differs from crds/
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PLURAL } from '../src/api/group.ts';
 
 export const SOURCE_CRD_PATH = fileURLToPath(new URL(`../crds/${PLURAL}.yaml`, import.meta.url));
 export const DEPLOY_CRD_PATH = fileURLToPath(new URL('../deploy/base/crd.yaml', import.meta.url));
+export const CHART_CRD_PATH = fileURLToPath(new URL(`../charts/customer-profiles-operator/crds/${PLURAL}.yaml`, import.meta.url));
+const COPIES = [DEPLOY_CRD_PATH, CHART_CRD_PATH];
 
 const HEADER =
   '# GENERATED: a copy of crds/customerprofilesintegrations.yaml made by `npm run sync:deploy-crd`.\n' +
@@ -28,16 +30,21 @@ function main(argv: string[]): number {
   }
   const expected = renderDeployCrd(source);
   if (argv.includes('--check')) {
-    let current = '';
-    try {
-      current = readFileSync(DEPLOY_CRD_PATH, 'utf8');
-    } catch {}
-    if (current === expected) return 0;
-    process.stderr.write('deploy/base/crd.yaml differs from crds/: run npm run sync:deploy-crd\n');
+    const stale = COPIES.filter((path) => {
+      try {
+        return readFileSync(path, 'utf8') !== expected;
+      } catch {
+        return true;
+      }
+    });
+    if (stale.length === 0) return 0;
+    process.stderr.write(`${stale.join(', ')} differ from crds/: run npm run sync:deploy-crd\n`);
     return 1;
   }
-  writeFileSync(DEPLOY_CRD_PATH, expected);
-  process.stdout.write(`wrote ${DEPLOY_CRD_PATH}\n`);
+  for (const path of COPIES) {
+    writeFileSync(path, expected);
+    process.stdout.write(`wrote ${path}\n`);
+  }
   return 0;
 }
 

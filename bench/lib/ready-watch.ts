@@ -5,6 +5,7 @@
 import * as k8s from '@kubernetes/client-node';
 import { GROUP, PLURAL, VERSION } from '../../src/api/group.ts';
 import type { CustomerProfilesIntegration } from '../../src/api/types.ts';
+import { waitFor } from '../../test/support/wait.ts';
 
 export interface ReadyEvent {
   name: string;
@@ -120,18 +121,20 @@ export class ReadyWatch {
 
   /** Resolves once `count` objects are Ready at their generation; `onProgress` each second. */
   async waitAllReady(count: number, timeoutMs: number, onProgress?: (ready: number) => void): Promise<number> {
-    const deadline = Date.now() + timeoutMs;
     let lastReport = 0;
-    for (;;) {
-      const n = this.readyCount();
-      if (n >= count) return Date.now();
-      if (Date.now() > deadline) throw new Error(`only ${n} of ${count} resources Ready after ${timeoutMs / 1000} s`);
-      if (onProgress && Date.now() - lastReport >= 1000) {
-        lastReport = Date.now();
-        onProgress(n);
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    let n = 0;
+    return waitFor(
+      () => {
+        n = this.readyCount();
+        if (n >= count) return Date.now();
+        if (onProgress && Date.now() - lastReport >= 1000) {
+          lastReport = Date.now();
+          onProgress(n);
+        }
+        return undefined;
+      },
+      { what: () => `${count} resources Ready (${n} are)`, timeoutMs, intervalMs: 50 },
+    );
   }
 
   stop(): void {

@@ -2,8 +2,9 @@
 // namespace with a watch on it, and a controller process (`cpi run`) under the ServiceAccount of
 // deploy/. Every bench starts and stops these through here, so they all measure the same setup.
 import { join } from 'node:path';
-import { createNamespace, startCluster, UserClient, type Cluster } from './cluster.ts';
-import { startController, startEmulator, type ControllerProcess, type EmulatorProcess } from './processes.ts';
+import { startController, startEmulator, type ControllerProcess, type EmulatorProcess } from '../../test/support/cpi.ts';
+import { createNamespace, startPrivateCluster, type PrivateCluster as Cluster } from '../../test/support/cluster.ts';
+import { Resources } from '../../test/support/resources.ts';
 import { ReadyWatch } from './ready-watch.ts';
 import { log } from './report.ts';
 
@@ -13,7 +14,7 @@ export const UNPACED = ['--put-tps', '1000', '--read-tps', '1000', '--tag-tps', 
 export interface Scenario {
   namespace: string;
   emulator: EmulatorProcess;
-  user: UserClient;
+  user: Resources;
   watch: ReadyWatch;
   controller?: ControllerProcess;
   /** Starts (or restarts) the controller for this namespace with extra flags. */
@@ -36,14 +37,16 @@ export async function startScenario(cluster: Cluster, o: ScenarioOptions): Promi
   const s: Scenario = {
     namespace: o.namespace,
     emulator,
-    user: new UserClient(cluster.admin, o.namespace),
+    user: new Resources(o.namespace, cluster.admin),
     watch,
     async startController(args = [], env = {}, cli) {
       await s.controller?.stop();
       s.controller = await startController({
         kubeconfig: cluster.controllerKubeconfig,
         emulator,
-        args: ['--namespace', o.namespace, ...args],
+        namespace: o.namespace,
+        args,
+        logLevel: 'info',
         env,
         ...(cli ? { cli } : {}),
         logFile: join(cluster.work, `${o.namespace}-controller.log`),
@@ -63,7 +66,7 @@ export async function startScenario(cluster: Cluster, o: ScenarioOptions): Promi
 /** Starts the cluster, runs `body`, and always stops everything. */
 export async function withCluster<T>(body: (cluster: Cluster) => Promise<T>): Promise<T> {
   log('starting the control plane (kube-apiserver + etcd)');
-  const cluster = await startCluster();
+  const cluster = await startPrivateCluster();
   const onSignal = () => void cluster.stop().finally(() => process.exit(130));
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
@@ -85,5 +88,3 @@ export function throttles(counters: Record<string, Record<string, number>>): num
 export function callsByOperation(counters: Record<string, Record<string, number>>): Record<string, number> {
   return Object.fromEntries(Object.entries(counters).map(([op, byStatus]) => [op, Object.values(byStatus).reduce((a, b) => a + b, 0)]));
 }
-
-export const AWS_WRITES = new Set(['PutIntegration', 'DeleteIntegration', 'TagResource', 'UntagResource']);

@@ -6,9 +6,10 @@
 import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import type { CustomerProfilesIntegration } from '../../src/api/types.ts';
-import { createNamespace, startCluster, UserClient, type Cluster } from '../lib/cluster.ts';
-import { startController, startEmulator, type ControllerProcess, type EmulatorProcess } from '../lib/processes.ts';
-import { sleep, waitUntil } from '../lib/wait.ts';
+import { startController, startEmulator, type ControllerProcess, type EmulatorProcess } from '../../test/support/cpi.ts';
+import { createNamespace, startPrivateCluster, type PrivateCluster as Cluster } from '../../test/support/cluster.ts';
+import { sleep, waitFor } from '../../test/support/wait.ts';
+import { Resources } from '../../test/support/resources.ts';
 import { checkAll, type Check, type LeadershipInterval, type LeaseSample } from './invariants.ts';
 import { seededRandom, Workload, type WorkloadCounts } from './workload.ts';
 
@@ -77,7 +78,7 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
   const chaosMs = o.minutes * 60_000;
   const domains = Array.from({ length: o.domains }, (_, i) => `soak-${i}`);
 
-  const cluster: Cluster = await startCluster(log);
+  const cluster: Cluster = await startPrivateCluster({ log });
   let emulator: EmulatorProcess | undefined;
   const replicas: Replica[] = [{ slot: 'a', procs: [] }, { slot: 'b', procs: [] }];
   let stopping = false;
@@ -101,7 +102,7 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
         try {
           const p = await startController({
             kubeconfig: cluster.controllerKubeconfig, emulator: em, args: controllerArgs,
-            logFile: join(cluster.work, `controller-${r.slot}.log`), keepLines: 500,
+            logFile: join(cluster.work, `controller-${r.slot}.log`), keepLines: 500, logLevel: 'info',
           });
           r.current = p;
           r.procs.push(p);
@@ -135,7 +136,7 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
       }
     };
     timers.push(setInterval(() => void sampleLease(), 500));
-    const leader = () => waitUntil(async () => {
+    const leader = () => waitFor(async () => {
       const l = await coordination.readNamespacedLease({ name: LEASE, namespace: 'cpi-system' });
       const id = l.spec?.holderIdentity;
       return replicas.map((r) => r.current).find((p) => p && p.alive() && p.identity === id);
@@ -151,7 +152,7 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
     timers.push(setInterval(flipFaults, 1000));
     note(`faults on; seed ${o.seed}`);
 
-    const user = new UserClient(cluster.admin, NAMESPACE);
+    const user = new Resources(NAMESPACE, cluster.admin);
     const workload = new Workload(user, { slots: o.slots, domains, flowEvery: 5, flowUri, random });
     const chaosStart = Date.now();
     await workload.fill(8);
@@ -208,11 +209,11 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
     clearInterval(timers.pop()!);
     await em.admin.clearFaults();
     note(`chaos over after ${chaosSeconds.toFixed(0)} s; faults off`);
-    await waitUntil(async () => (await workload.settleAll(), workload.unsettled() === 0), { what: 'every user call settled', timeoutMs: 60_000, intervalMs: 1000 });
+    await waitFor(async () => (await workload.settleAll(), workload.unsettled() === 0), { what: 'every user call settled', timeoutMs: 60_000, intervalMs: 1000 });
     const settleStart = Date.now();
     let objects: CustomerProfilesIntegration[] = [];
     try {
-      await waitUntil(async () => {
+      await waitFor(async () => {
         objects = await user.list();
         const done = objects.every((x) => !x.metadata.deletionTimestamp && isReady(x));
         return done ? objects : undefined;

@@ -6,7 +6,8 @@
 // A user call can fail mid-flight (the API server is being restarted): whether it took effect is
 // then unknown, and the incarnation is marked `unknown` until a later read settles it.
 import type { IntegrationSpec } from '../../src/api/types.ts';
-import { connectUri, type UserClient } from '../lib/cluster.ts';
+import type { Resources } from '../../test/support/resources.ts';
+import { connectUri } from '../lib/cluster.ts';
 
 export const KMS_ARN = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const OBJECT_TYPES = ['CTR', 'CTR2', 'CTR3'];
@@ -77,13 +78,13 @@ export class Workload {
   readonly incarnations: Incarnation[] = [];
   readonly counts: WorkloadCounts = { creates: 0, specEdits: 0, tagEdits: 0, deletes: 0, failedCalls: 0 };
   private readonly o: WorkloadOptions;
-  private readonly user: UserClient;
+  private readonly user: Resources;
   /** slot -> its current incarnation (the last one created) */
   private readonly current = new Map<number, Incarnation>();
   private readonly generation = new Map<number, number>();
   private readonly busy = new Set<number>();
 
-  constructor(user: UserClient, o: WorkloadOptions) {
+  constructor(user: Resources, o: WorkloadOptions) {
     this.user = user;
     this.o = o;
   }

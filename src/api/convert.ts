@@ -6,7 +6,7 @@
 //   - empty maps, lists and objects are omitted unless the model requires the member;
 //   - the operator's own fields (region, deletionPolicy, managementPolicy) are never sent.
 import type { PutIntegrationCommandInput } from '@aws-sdk/client-customer-profiles';
-import { specNode, type SchemaNode } from './schema.ts';
+import { RFC3339_PATTERN, specNode, type SchemaNode } from './schema.ts';
 import type { IntegrationSpec } from './types.ts';
 
 export const OPERATOR_FIELDS = ['region', 'deletionPolicy', 'managementPolicy'] as const;
@@ -19,17 +19,33 @@ const isEmpty = (v: unknown) =>
 
 type Direction = 'toAws' | 'fromAws';
 
-function convert(value: unknown, node: SchemaNode, dir: Direction): unknown {
+/** A spec value the API server let through but AWS could not be sent: names the field. */
+export class ConversionError extends Error {
+  readonly path: string;
+  constructor(path: string, message: string) {
+    super(`${path}: ${message}`);
+    this.name = 'ConversionError';
+    this.path = path;
+  }
+}
+
+function convert(value: unknown, node: SchemaNode, dir: Direction, path = 'spec'): unknown {
   if (value === undefined || value === null) return undefined;
-  if (node.format === 'date-time') return dir === 'toAws' ? toDate(value) : toRfc3339(value);
+  if (node.format === 'date-time') {
+    try {
+      return dir === 'toAws' ? toDate(value) : toRfc3339(value);
+    } catch (err) {
+      throw new ConversionError(path, `${(err as Error).message}; use an RFC 3339 date-time such as 2026-12-01T00:00:00Z`);
+    }
+  }
   if (node.type === 'array' && Array.isArray(value) && node.items) {
-    return value.map((v) => convert(v, node.items!, dir)).filter((v) => v !== undefined);
+    return value.map((v, i) => convert(v, node.items!, dir, `${path}[${i}]`)).filter((v) => v !== undefined);
   }
   if (node.type === 'object' && typeof value === 'object' && !Array.isArray(value)) {
     const out: Record<string, unknown> = {};
     if (isMap(node)) {
       for (const [k, v] of Object.entries(value)) {
-        const c = convert(v, node.additionalProperties, dir);
+        const c = convert(v, node.additionalProperties, dir, `${path}[${k}]`);
         if (c !== undefined) out[k] = c;
       }
       return out;
@@ -39,7 +55,7 @@ function convert(value: unknown, node: SchemaNode, dir: Direction): unknown {
     for (const [k, v] of Object.entries(value)) {
       const prop = dir === 'toAws' ? (props[k] ? k : undefined) : byAwsName.get(k);
       if (!prop) continue; // not part of the API (validated resources have no such keys)
-      const c = convert(v, props[prop]!, dir);
+      const c = convert(v, props[prop]!, dir, `${path}.${dir === 'toAws' ? prop : k}`);
       if (isEmpty(c) && !node.required?.includes(prop)) continue;
       if (c !== undefined) out[dir === 'toAws' ? upper(prop) : prop] = c;
     }
@@ -52,9 +68,22 @@ function toDate(value: unknown): Date | undefined {
   if (value instanceof Date) return value;
   if (typeof value === 'string' || typeof value === 'number') {
     const d = new Date(typeof value === 'number' ? value * 1000 : value);
-    if (!Number.isNaN(d.getTime())) return d;
+    // Date accepts more than RFC 3339 (and rolls 2026-02-30 over into March): AWS would not.
+    if (!Number.isNaN(d.getTime()) && (typeof value === 'number' || (rfc3339.test(value) && sameCalendarDate(value, d)))) return d;
   }
   throw new TypeError(`not an RFC 3339 date-time: ${String(value)}`);
+}
+
+const rfc3339 = new RegExp(RFC3339_PATTERN);
+
+/** Whether the date part written in an RFC 3339 string is the date Date parsed (no roll-over). */
+function sameCalendarDate(text: string, d: Date): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2})/.exec(text);
+  if (!m) return false;
+  const offset = /([+-])(\d{2}):(\d{2})$/.exec(text);
+  const minutes = offset ? (offset[1] === '-' ? -1 : 1) * (Number(offset[2]) * 60 + Number(offset[3])) : 0;
+  const local = new Date(d.getTime() + minutes * 60_000);
+  return local.getUTCFullYear() === Number(m[1]) && local.getUTCMonth() + 1 === Number(m[2]) && local.getUTCDate() === Number(m[3]);
 }
 
 /** RFC 3339 in UTC, without a fraction when there is none (2026-01-01T00:00:00Z). */
@@ -70,6 +99,17 @@ const operatorFields = new Set<string>(OPERATOR_FIELDS);
 export function toPutIntegrationInput(spec: IntegrationSpec): PutIntegrationCommandInput {
   const awsPart = Object.fromEntries(Object.entries(spec).filter(([k]) => !operatorFields.has(k)));
   return convert(awsPart, specNode, 'toAws') as PutIntegrationCommandInput;
+}
+
+/** The first field of a spec that cannot be converted for AWS, or undefined when all can. */
+export function conversionProblem(spec: IntegrationSpec): ConversionError | undefined {
+  try {
+    toPutIntegrationInput(spec);
+    return undefined;
+  } catch (err) {
+    if (err instanceof ConversionError) return err;
+    return new ConversionError('spec', (err as Error).message);
+  }
 }
 
 /** The spec for a PutIntegration request (the inverse; used by `cpi import` and round-trip tests). */

@@ -51,6 +51,8 @@ export function buildCrd(): Record<string, unknown> {
             { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
             { name: 'Reason', type: 'string', priority: 1, jsonPath: '.status.conditions[?(@.type=="Ready")].reason', description: 'Why Ready is what it is' },
             { name: 'Region', type: 'string', priority: 1, jsonPath: '.status.region', description: 'Region the integration is managed in' },
+            { name: 'Account', type: 'string', priority: 1, jsonPath: '.status.account', description: 'AWS account the integration lives in (pinned)' },
+            { name: 'Ownership', type: 'string', priority: 1, jsonPath: '.status.ownership', description: 'Created or Adopted: why the operator may write to and delete it' },
             { name: 'Policy', type: 'string', priority: 1, jsonPath: '.spec.managementPolicy', description: 'Manage or Observe' },
             { name: 'Deletion', type: 'string', priority: 1, jsonPath: '.spec.deletionPolicy', description: 'Delete or Retain' },
           ],

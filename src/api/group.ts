@@ -22,4 +22,20 @@ export const ANNOTATIONS = {
   roleArn: `${GROUP}/role-arn`,
   /** Set by `cpi import`: the flowDefinitionHash of the flow it read back from AppFlow. */
   observedFlowHash: `${GROUP}/observed-flow-hash`,
+  /**
+   * "true": a person asks this resource to take over an integration that already exists in AWS and
+   * that it did not create. Without it, an existing integration that is not ours is never written.
+   */
+  adopt: `${GROUP}/adopt`,
 } as const;
+
+/**
+ * Tags the operator keeps on integrations it creates, sent in the same PutIntegration that creates
+ * (tags at creation are atomic with it), so ownership survives a lost status write or a restart.
+ * They are never part of a spec's tag diff and never removed. Spec tags may not use the prefix.
+ */
+export const RESERVED_TAG_PREFIX = `${GROUP}/`;
+export const OWNER_TAG = `${GROUP}/owner`;
+/** AWS allows 50 tags; one is the operator's. */
+export const MAX_SPEC_TAGS = 49;
+

@@ -68,6 +68,34 @@ export const OPERATOR_PROPERTY_KEYS = [
   'SUBFIELD_CATEGORY_MAP',
 ] as const;
 
+import { MAX_SPEC_TAGS, RESERVED_TAG_PREFIX } from './group.ts';
+
+/**
+ * TagResource takes ARNs of at most 256 characters. The integration's ARN is
+ * arn:PARTITION:profile:REGION:ACCOUNT:domains/DOMAIN/integrations/URI, and a flow's URI is
+ * arn:PARTITION:appflow:REGION:ACCOUNT:flow/FLOWNAME. Without spec.region the controller's default
+ * applies, unknown at admission: the bound assumes a 14-character region (ap-southeast-1).
+ */
+export const MAX_TAG_ARN = 256;
+const ASSUMED_REGION_LENGTH = 14;
+const ARN_FIXED = 'arn::profile::123456789012:domains//integrations/'.length; // 49
+const FLOW_URI_FIXED = 'arn::appflow::123456789012:flow/'.length; // 32
+const partitionLength = (region: string | undefined) =>
+  region === undefined ? 3 : region.startsWith('us-gov-') ? 10 : region.startsWith('cn-') ? 6 : 3;
+/** The longest the integration ARN of a spec can be (the TypeScript twin of the CEL rule). */
+export function maxIntegrationArnLength(spec: { region?: unknown; domainName?: unknown; uri?: unknown; flowDefinition?: unknown }): number {
+  const region = typeof spec.region === 'string' ? spec.region : undefined;
+  const r = region === undefined ? ASSUMED_REGION_LENGTH : [...region].length;
+  const p = partitionLength(region);
+  const domain = typeof spec.domainName === 'string' ? [...spec.domainName].length : 0;
+  const flowName = isObj(spec.flowDefinition) && typeof spec.flowDefinition.flowName === 'string' ? [...spec.flowDefinition.flowName].length : 0;
+  const uri = typeof spec.uri === 'string' ? [...spec.uri].length : spec.flowDefinition !== undefined ? FLOW_URI_FIXED + p + r + flowName : 0;
+  return ARN_FIXED + p + r + domain + uri;
+}
+const celRegionLength = `(has(self.region) ? size(self.region) : ${ASSUMED_REGION_LENGTH})`;
+const celPartitionLength = "(has(self.region) && self.region.startsWith('us-gov-') ? 10 : has(self.region) && self.region.startsWith('cn-') ? 6 : 3)";
+const ARN_MESSAGE = `the integration ARN (arn:PARTITION:profile:REGION:ACCOUNT:domains/DOMAIN/integrations/URI) would be longer than ${MAX_TAG_ARN} characters, the limit of AWS's tag calls: shorten domainName, uri or flowDefinition.flowName`;
+
 // ---- small helpers over untyped input (the offline validator sees whatever the YAML holds) ----
 
 type Obj = Record<string, unknown>;
@@ -94,6 +122,7 @@ function expectedKey(type: unknown): string | undefined {
 }
 
 const FLOW = ['spec', 'flowDefinition'] as const;
+
 
 export const RULES: readonly Rule[] = [
   {
@@ -245,6 +274,34 @@ export const RULES: readonly Rule[] = [
       keysOf(self)
         .filter((k) => k.startsWith('aws:'))
         .map((k) => ({ path: `[${k}]`, message: `key ${k} must not start with aws: (the prefix is reserved by AWS)` })),
+  },
+  {
+    name: 'tagKeysNotOperators',
+    at: ['spec', 'tags'],
+    rule: `self.all(k, !k.startsWith('${RESERVED_TAG_PREFIX}'))`,
+    message: `tag keys must not start with ${RESERVED_TAG_PREFIX} (reserved for the operator, e.g. its owner tag)`,
+    messageExpression: `'key ' + self.filter(k, k.startsWith('${RESERVED_TAG_PREFIX}'))[0] + ' must not start with ${RESERVED_TAG_PREFIX} (reserved for the operator, e.g. its owner tag)'`,
+    serverMessage: 'same',
+    check: (self) =>
+      keysOf(self)
+        .filter((k) => k.startsWith(RESERVED_TAG_PREFIX))
+        .map((k) => ({ path: `[${k}]`, message: `key ${k} must not start with ${RESERVED_TAG_PREFIX} (reserved for the operator, e.g. its owner tag)` })),
+  },
+  {
+    name: 'tagsRoomForOwner',
+    at: ['spec', 'tags'],
+    rule: `self.size() <= ${MAX_SPEC_TAGS}`,
+    message: `at most ${MAX_SPEC_TAGS} tags: AWS allows 50 and the operator adds its owner tag`,
+    serverMessage: 'same',
+    check: (self) => (keysOf(self).length <= MAX_SPEC_TAGS ? [] : [{ path: '', message: `at most ${MAX_SPEC_TAGS} tags: AWS allows 50 and the operator adds its owner tag` }]),
+  },
+  {
+    name: 'integrationArnLength',
+    at: ['spec'],
+    rule: `${ARN_FIXED} + ${celPartitionLength} + ${celRegionLength} + (has(self.domainName) ? size(self.domainName) : 0) + (has(self.uri) ? size(self.uri) : has(self.flowDefinition) ? ${FLOW_URI_FIXED} + ${celPartitionLength} + ${celRegionLength} + size(self.flowDefinition.flowName) : 0) <= ${MAX_TAG_ARN}`,
+    message: ARN_MESSAGE,
+    serverMessage: 'same',
+    check: (self) => (isObj(self) && maxIntegrationArnLength(self) > MAX_TAG_ARN ? [{ path: '', message: ARN_MESSAGE }] : []),
   },
   {
     name: 'tagKeysShape',

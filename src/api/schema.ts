@@ -27,9 +27,16 @@ function str(description: string, o: StrOpts) {
     ...(o.format ? { format: o.format } : {}),
   });
 }
+/**
+ * RFC 3339 as AWS and Go parse it, stricter than the API server's `format: date-time` (which lets
+ * an offset of +24:00 through, and CEL sees such a field only as an already parsed timestamp):
+ * hours 00-23, minutes and offset minutes 00-59, seconds 00-60.
+ */
+export const RFC3339_PATTERN =
+  '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt]([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)([.][0-9]+)?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$';
 function timestamp(description: string) {
-  // RFC 3339; 64 characters is far beyond any valid timestamp and bounds CEL cost.
-  return str(`${description} An RFC 3339 date-time, e.g. 2026-01-01T00:00:00Z.`, { max: 64, format: 'date-time' });
+  // 64 characters is far beyond any valid timestamp and bounds CEL cost.
+  return str(`${description} An RFC 3339 date-time, e.g. 2026-01-01T00:00:00Z.`, { max: 64, format: 'date-time', pattern: RFC3339_PATTERN });
 }
 function enumOf<const T extends readonly string[]>(values: T, description: string, extra: { default?: T[number] } = {}) {
   return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], description, ...extra });
@@ -251,6 +258,11 @@ export const StatusSchema = obj('What the operator observed and did; written by 
   uri: Type.Optional(str('The integration\'s URI in AWS, also when AWS generated it for a flow.', { min: 1, max: 255 })),
   integrationArn: Type.Optional(str('ARN of the integration (for tags): arn:PARTITION:profile:REGION:ACCOUNT:domains/DOMAIN/integrations/URI.', { max: 1024 })),
   region: Type.Optional(str('The region the integration is managed in (spec.region or the controller\'s default).', { max: 32 })),
+  account: Type.Optional(str('The AWS account the integration lives in. Pinned with region, uri and assumedRoleArn once the integration exists: a change of target is refused (TargetChanged), never followed.', { max: 12 })),
+  assumedRoleArn: Type.Optional(str('The IAM role the controller assumed for this resource (its namespace\'s role-arn annotation when the integration was first seen); empty for the controller\'s own identity.', { max: 2048 })),
+  ownership: Type.Optional(
+    enumOf(['Created', 'Adopted'] as const, 'Why this resource may write to and delete the integration: Created (it created it; AWS holds the owner tag) or Adopted (a person asked with the adopt annotation, or `cpi import`). Absent: it owns nothing.'),
+  ),
   workflowId: Type.Optional(str('Workflow id AWS reports for the integration.', { max: 255 })),
   createdAt: Type.Optional(timestamp('When AWS created the integration.')),
   lastUpdatedAt: Type.Optional(timestamp('When AWS last updated the integration.')),

@@ -5,10 +5,12 @@
 // (spec.flowDefinition.tasks[2].connectorOperator, spec.tags[aws:x]).
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { parseDuration } from '../cli/flags.ts';
+import { pausedAnnotationProblem, pollIntervalAnnotation } from './annotations.ts';
 import { ANNOTATIONS, API_VERSION, GROUP, KIND } from './group.ts';
+import { conversionProblem } from './convert.ts';
 import { RULES, type Rule } from './rules.ts';
-import { ResourceSchema, type SchemaNode } from './schema.ts';
+import type { IntegrationSpec } from './types.ts';
+import { ResourceSchema, RFC3339_PATTERN, type SchemaNode } from './schema.ts';
 
 export interface Problem {
   /** Field path, e.g. `spec.flowDefinition.tasks[2].connectorOperator`; '' for the whole document. */
@@ -109,6 +111,7 @@ const patternWords: Record<string, string> = {
   '[\\w/!@#+=.-]+': 'letters, digits and / ! @ # + = . - _',
   '^[a-z]{2,3}(-[a-z]+)+-[0-9]{1,2}$': 'an AWS region such as us-east-1',
   '^sha256:[0-9a-f]{64}$': 'sha256: and 64 hex digits',
+  [RFC3339_PATTERN]: 'an RFC 3339 date-time such as 2026-12-01T00:00:00Z, offsets from -23:59 to +23:59',
 };
 
 function editDistance(a: string, b: string): number {
@@ -226,18 +229,11 @@ function operatorAnnotations(annotations: unknown): Problem[] {
   if (!annotations || typeof annotations !== 'object') return [];
   const a = annotations as Record<string, unknown>;
   const problems: Problem[] = [];
-  const paused = a[ANNOTATIONS.paused];
-  if (typeof paused === 'string' && paused !== 'true' && paused !== 'false') {
-    problems.push({ path: `metadata.annotations[${ANNOTATIONS.paused}]`, message: `must be "true" or "false" (got ${show(paused)})` });
-  }
-  const poll = a[ANNOTATIONS.pollInterval];
-  if (typeof poll === 'string') {
-    try {
-      if (parseDuration(poll, ANNOTATIONS.pollInterval) < 1000) throw new Error('too short');
-    } catch {
-      problems.push({ path: `metadata.annotations[${ANNOTATIONS.pollInterval}]`, message: `must be a duration of at least 1s such as 30s, 5m or 1h30m (got ${show(poll)})` });
-    }
-  }
+  const strings = Object.fromEntries(Object.entries(a).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  const paused = pausedAnnotationProblem(strings);
+  if (paused) problems.push({ path: `metadata.annotations[${ANNOTATIONS.paused}]`, message: paused });
+  const poll = pollIntervalAnnotation(strings).problem;
+  if (poll) problems.push({ path: `metadata.annotations[${ANNOTATIONS.pollInterval}]`, message: poll });
   return problems;
 }
 
@@ -305,6 +301,11 @@ export function validateResource(doc: unknown, options: ValidateOptions = {}): P
     }
   }
   for (const rule of RULES) problems.push(...applyRule(rule, doc, options.old));
+  // What passes the schema must also convert for AWS, or the controller would stall on it.
+  if (problems.length === 0) {
+    const bad = conversionProblem((doc as { spec: IntegrationSpec }).spec);
+    if (bad) problems.push({ path: bad.path, message: bad.message.slice(bad.path.length + 2) });
+  }
   // ajv can report the same thing twice (e.g. through allErrors on one node).
   const seen = new Set<string>();
   return problems.filter((p) => {

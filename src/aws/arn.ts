@@ -1,4 +1,5 @@
-// ARNs the Customer Profiles API never returns and clients must compose (API-FACTS §4c).
+// ARNs the Customer Profiles API never returns and clients must compose
+// (docs/design.md#aws-api-facts-the-code-relies-on).
 
 export function partitionOf(region: string): string {
   if (region.startsWith('cn-')) return 'aws-cn';
@@ -27,4 +28,9 @@ export function isFlowUriFor(uri: string, flowName: string): boolean {
 /** The flow name inside an AppFlow flow ARN (the Uri AWS gives a flow-based integration). */
 export function flowNameOfUri(uri: string | undefined): string | undefined {
   return uri?.match(/^arn:[^:]+:appflow:[^:]*:[^:]*:flow\/(.+)$/)?.[1];
+}
+
+/** The Uri AWS gives the integration of a flow it created: the AppFlow flow's ARN. */
+export function flowUri(region: string, account: string, flowName: string): string {
+  return `arn:${partitionOf(region)}:appflow:${region}:${account}:flow/${flowName}`;
 }

@@ -1,5 +1,6 @@
-// How an AWS failure is understood by the reconciler (DESIGN.md §2). The SDK's error classes
-// are matched by name and status, never by instanceof alone: a 429 without a type is "Unknown".
+// How an AWS failure is understood by the reconciler (docs/design.md#how-aws-failures-are-classified).
+// The SDK's error classes are matched by name and status, never by instanceof alone: a 429
+// without a type is "Unknown".
 
 export type AwsFailureKind =
   | 'InvalidSpec' // BadRequestException: the request is wrong; only a spec change helps

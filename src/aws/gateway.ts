@@ -1,7 +1,9 @@
 // The only module that talks to the Customer Profiles SDK. Every call is paced (token buckets
-// per account, region and operation class), guarded for leadership when it writes, counted
-// and timed, and its failure classified. The SDK itself never retries (maxAttempts 1): the
-// work queue owns backoff, so one reconcile never hides a burst of hidden requests.
+// per account, region and operation class, shared fairly between namespaces), guarded for
+// leadership when it writes, counted and timed, and its failure classified. The SDK itself never
+// retries (maxAttempts 1): the work queue owns backoff, so one reconcile never hides a burst of
+// hidden requests. While a call waits (for its token, or for AWS's answer) the worker slot is
+// given back: a slow or throttled account holds up its own calls, never the other accounts'.
 import {
   CustomerProfilesClient,
   DeleteIntegrationCommand,
@@ -12,9 +14,11 @@ import {
   UntagResourceCommand,
   type ListIntegrationItem,
 } from '@aws-sdk/client-customer-profiles';
+import { AppflowClient, DeleteFlowCommand, DescribeFlowCommand } from '@aws-sdk/client-appflow';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { AwsFailure, classifyAwsError } from './errors.ts';
+import { awayFromSlot, currentFlow } from '../runtime/work-context.ts';
 import { operationClass, type BucketKey } from './pacer.ts';
 import type {
   AwsTarget,
@@ -24,11 +28,15 @@ import type {
   PutIntegrationRequest,
 } from './types.ts';
 import { quietLogger } from './sdk-logger.ts';
+import type { FinalizeRequestMiddleware, RelativeMiddlewareOptions } from '@smithy/types';
 
 /** The pacer as the gateway needs it (src/aws/pacer.ts implements it). */
 export interface CallPacer {
-  acquire(key: BucketKey, priority: CallPriority, signal?: AbortSignal): Promise<void>;
+  /** `flow`: who the call is for (the namespace); flows take turns within a bucket. */
+  acquire(key: BucketKey, priority: CallPriority, signal?: AbortSignal, flow?: string): Promise<void>;
   onThrottled(key: BucketKey): void;
+  /** AWS answered a call of `key` (writes): no grant before one interval from now. */
+  answered?(key: BucketKey): void;
   /** The bucket's current interval between calls, in ms (slowdowns included). */
   intervalMs(key: BucketKey): number;
 }
@@ -40,8 +48,9 @@ export interface CallPacer {
  * next one reuses it and arrives early: two arrivals under a second apart, a ThrottlingException
  * (seen in e2e: 920 ms). The previous request surely arrived before its answer did, so a send at
  * least one interval after that answer can never be early. Writes of one bucket therefore go one at
- * a time, in the order the pacer granted them (which keeps its priorities), each costing one
- * interval plus one round trip.
+ * a time, in the order the pacer granted them (which keeps its priorities and namespace turns),
+ * each costing one interval plus one round trip; the gateway tells the pacer of each answer
+ * (Pacer.answered), so its grants do not run ahead and queue up here.
  */
 export class WriteSpacing {
   private readonly lanes = new Map<string, { tail: Promise<void>; answeredAt: number }>();
@@ -124,7 +133,7 @@ function toObserved(item: ListIntegrationItem): ObservedIntegration {
 }
 
 export class AwsGateway implements IntegrationGateway {
-  private readonly clients = new Map<string, { profiles: CustomerProfilesClient; sts: STSClient }>();
+  private readonly clients = new Map<string, { profiles: CustomerProfilesClient; sts: STSClient; appflow: () => AppflowClient; appflowMade?: AppflowClient }>();
   private readonly accounts = new Map<string, Promise<string>>();
   private readonly opts: GatewayOptions;
   private readonly spacing = new WriteSpacing();
@@ -155,13 +164,30 @@ export class AwsGateway implements IntegrationGateway {
             logger: quietLogger,
           })
         : undefined;
-      c = {
-        profiles: new CustomerProfilesClient({ ...common, ...(credentials ? { credentials } : {}) }),
+      const made: { profiles: CustomerProfilesClient; sts: STSClient; appflow: () => AppflowClient; appflowMade?: AppflowClient } = {
+        profiles: this.gatedAfterSigning(new CustomerProfilesClient({ ...common, ...(credentials ? { credentials } : {}) })),
         sts: new STSClient({ ...common, maxAttempts: 2, ...(credentials ? { credentials } : {}) }),
+        // Only deletions of flow integrations need AppFlow: made on first use.
+        appflow: () => (made.appflowMade ??= this.gatedAfterSigning(new AppflowClient({ ...common, ...(credentials ? { credentials } : {}) }))),
       };
+      c = made;
       this.clients.set(key, c);
     }
     return c;
+  }
+
+  /**
+   * Resolving credentials (an STS AssumeRole when they expire) happens inside send(), after the
+   * gate in call(): a write is gated once more after signing, right before it goes on the wire.
+   */
+  private gatedAfterSigning<C extends { middlewareStack: { addRelativeTo(m: FinalizeRequestMiddleware<any, any>, o: RelativeMiddlewareOptions): void } }>(client: C): C {
+    const gate: FinalizeRequestMiddleware<any, any> = (next, context) => async (args) => {
+      const operation = context.commandName?.replace(/Command$/, '') ?? '';
+      if (operationClass(operation) !== 'read') this.gateWrite(operation);
+      return next(args);
+    };
+    client.middlewareStack.addRelativeTo(gate, { name: 'cpiWriteGate', relation: 'after', toMiddleware: 'httpSigningMiddleware' });
+    return client;
   }
 
   account(target: AwsTarget): Promise<string> {
@@ -194,12 +220,17 @@ export class AwsGateway implements IntegrationGateway {
     await this.account(target);
   }
 
-  /** Paces, gates, times and classifies one SDK call. */
-  private async call<T>(target: AwsTarget, operation: string, prio: CallPriority, send: (c: CustomerProfilesClient) => Promise<T>): Promise<T> {
+  /** Paces, gates, times and classifies one SDK call, away from the worker slot. */
+  private call<T>(target: AwsTarget, operation: string, prio: CallPriority, send: (c: CustomerProfilesClient) => Promise<T>): Promise<T> {
+    const flow = currentFlow();
+    return awayFromSlot(() => this.paced(target, operation, prio, flow, send));
+  }
+
+  private async paced<T>(target: AwsTarget, operation: string, prio: CallPriority, flow: string, send: (c: CustomerProfilesClient) => Promise<T>): Promise<T> {
     const opClass = operationClass(operation);
     const account = await this.account(target);
     const bucket = { account, region: target.region, opClass };
-    await this.opts.pacer.acquire(bucket, prio, this.opts.signal);
+    await this.opts.pacer.acquire(bucket, prio, this.opts.signal, flow);
     const turnDone = opClass === 'write'
       ? await this.spacing.turn(`${account}|${target.region}`, () => this.opts.pacer.intervalMs(bucket), this.opts.signal)
       : undefined;
@@ -223,6 +254,9 @@ export class AwsGateway implements IntegrationGateway {
       throw failure;
     } finally {
       turnDone?.(true);
+      // The next write leaves one interval after this answer, so the pacer's grants never run
+      // ahead of WriteSpacing (where a granted write would wait first come, first served).
+      if (turnDone) this.opts.pacer.answered?.(bucket);
     }
   }
 
@@ -251,7 +285,7 @@ export class AwsGateway implements IntegrationGateway {
     let next: string | undefined;
     do {
       const out = await this.call(target, 'ListIntegrations', prio, (c) =>
-        c.send(new ListIntegrationsCommand({ DomainName: domain, MaxResults: 100, NextToken: next })),
+        c.send(new ListIntegrationsCommand({ DomainName: domain, MaxResults: 100, NextToken: next, IncludeHidden: true })),
       );
       for (const item of out.Items ?? []) items.push(toObserved(item));
       next = out.NextToken;
@@ -286,10 +320,33 @@ export class AwsGateway implements IntegrationGateway {
     );
   }
 
+  /** Whether the AppFlow flow exists (DescribeFlow). */
+  async flowExists(target: AwsTarget, flowName: string, prio: CallPriority): Promise<boolean> {
+    try {
+      await this.call(target, 'DescribeFlow', prio, () => this.clientsFor(target).appflow().send(new DescribeFlowCommand({ flowName })));
+      return true;
+    } catch (err) {
+      if (err instanceof AwsFailure && err.kind === 'NotFound') return false;
+      throw err;
+    }
+  }
+
+  /** Deletes an AppFlow flow; resolves false when it was already gone. */
+  async deleteFlow(target: AwsTarget, flowName: string, prio: CallPriority): Promise<boolean> {
+    try {
+      await this.call(target, 'DeleteFlow', prio, () => this.clientsFor(target).appflow().send(new DeleteFlowCommand({ flowName, forceDelete: false })));
+      return true;
+    } catch (err) {
+      if (err instanceof AwsFailure && err.kind === 'NotFound') return false;
+      throw err;
+    }
+  }
+
   destroy(): void {
     for (const c of this.clients.values()) {
       c.profiles.destroy();
       c.sts.destroy();
+      c.appflowMade?.destroy();
     }
     this.clients.clear();
   }

@@ -1,7 +1,9 @@
 // Keeps the operator under AWS's per-account, per-region API quotas so that throttling is the
 // exception, not the control loop. One bucket per (account, region, operation class); each hands
 // out one call per interval, 'high' waiters (user changes, deletions) before 'low' ones (drift
-// checks), first come first served within a priority.
+// checks), and within a priority the flows (namespaces) take turns, first come first served
+// within a flow (src/runtime/fair-queue.ts): one namespace's burst never queues in front of
+// another namespace's single change.
 //
 // Contract:
 // - Burst capacity is 1: an idle bucket lets one call through at once, then at most one call per
@@ -14,9 +16,13 @@
 //   quota). The bucket halves its rate (up to 8× slower) and pauses one interval; it doubles the
 //   rate back every `recoveryMs` (30 s) without a throttle. Several throttles answered to calls that
 //   were already in flight together count once per interval.
+// - answered(key): AWS answered a call of the bucket; the next grant is at least one interval
+//   from now. The gateway calls it for writes, whose quota has no burst to absorb a request
+//   that arrived late (see WriteSpacing in gateway.ts).
 // - acquire(..., signal): an aborted signal rejects with the signal's reason and gives the place
 //   in line up.
 import { realClock, type Clock, type TimerHandle } from '../runtime/clock.ts';
+import { FairQueue } from '../runtime/fair-queue.ts';
 
 export type OpClass = 'write' | 'read' | 'tag';
 export type PacerPriority = 'high' | 'low';
@@ -38,6 +44,9 @@ export const OPERATION_CLASS: Readonly<Record<string, OpClass>> = {
   TagResource: 'tag', // 5 TPS
   UntagResource: 'tag',
   ListTagsForResource: 'tag',
+  // AppFlow, for the flows Customer Profiles made for integrations (paced as conservatively).
+  DescribeFlow: 'read',
+  DeleteFlow: 'write',
 };
 
 /** The class of an operation; unknown operations are paced as reads. */
@@ -47,9 +56,11 @@ export function operationClass(operation: string): OpClass {
 
 export interface PacerMetrics {
   /** Seconds a granted call waited in acquire(). */
-  waited?(opClass: OpClass, seconds: number): void;
+  waited?(opClass: OpClass, seconds: number, key: BucketKey): void;
   /** onThrottled was called. */
   throttled?(opClass: OpClass): void;
+  /** The number of calls waiting for the bucket, after every change. */
+  waiting?(key: BucketKey, n: number): void;
 }
 
 export interface PacerOptions {
@@ -75,11 +86,12 @@ interface Waiter {
   signal: AbortSignal | undefined;
   bucket: Bucket;
   priority: PacerPriority;
+  flow: string;
   since: number;
 }
 
 class Bucket {
-  readonly lanes: Record<PacerPriority, Waiter[]> = { high: [], low: [] };
+  readonly waiters = new FairQueue<Waiter>();
   /** Earliest time of the next grant. */
   nextAt = -Infinity;
   timer: TimerHandle | undefined;
@@ -87,16 +99,18 @@ class Bucket {
   slowdownSince = -Infinity;
   lastThrottleAt = -Infinity;
 
+  readonly key: BucketKey;
   readonly opClass: OpClass;
   readonly baseIntervalMs: number;
 
-  constructor(opClass: OpClass, baseIntervalMs: number) {
-    this.opClass = opClass;
+  constructor(key: BucketKey, baseIntervalMs: number) {
+    this.key = { ...key };
+    this.opClass = key.opClass;
     this.baseIntervalMs = baseIntervalMs;
   }
 
   waiting(): number {
-    return this.lanes.high.length + this.lanes.low.length;
+    return this.waiters.size;
   }
 }
 
@@ -124,22 +138,31 @@ export class Pacer {
     this.#metrics = opts.metrics ?? {};
   }
 
-  /** Resolves when a call for `key` may be sent now. */
-  acquire(key: BucketKey, priority: PacerPriority = 'high', signal?: AbortSignal): Promise<void> {
+  /** Resolves when a call for `key` may be sent now; `flow` is who it is for (fair turns). */
+  acquire(key: BucketKey, priority: PacerPriority = 'high', signal?: AbortSignal, flow = ''): Promise<void> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     const bucket = this.#bucket(key);
     const now = this.#clock.now();
     if (bucket.waiting() === 0 && now >= bucket.nextAt) {
       this.#grant(bucket, now);
-      this.#metrics.waited?.(bucket.opClass, 0);
+      this.#metrics.waited?.(bucket.opClass, 0, bucket.key);
       return Promise.resolve();
     }
     return new Promise<void>((resolve, reject) => {
-      const waiter: Waiter = { resolve, reject, signal, bucket, priority, since: now };
+      const waiter: Waiter = { resolve, reject, signal, bucket, priority, flow, since: now };
       if (signal) this.#watchSignal(waiter, signal);
-      bucket.lanes[priority].push(waiter);
+      bucket.waiters.push(waiter, flow, priority);
+      this.#metrics.waiting?.(bucket.key, bucket.waiting());
       this.#arm(bucket);
     });
+  }
+
+  /** AWS answered a call of `key`: no grant before one interval from now. */
+  answered(key: BucketKey): void {
+    const bucket = this.#bucket(key);
+    const now = this.#clock.now();
+    bucket.nextAt = Math.max(bucket.nextAt, now + this.#interval(bucket, now));
+    this.#arm(bucket);
   }
 
   /** AWS answered ThrottlingException for a call of `key`: slow the bucket down for a while. */
@@ -174,7 +197,7 @@ export class Pacer {
     if (!bucket) {
       const tps = this.#tps[key.opClass];
       if (tps === undefined) throw new Error(`pacer: unknown operation class "${key.opClass}"`);
-      bucket = new Bucket(key.opClass, ((1 + this.#margin) * 1000) / tps);
+      bucket = new Bucket(key, ((1 + this.#margin) * 1000) / tps);
       this.#buckets.set(id, bucket);
     }
     return bucket;
@@ -210,11 +233,12 @@ export class Pacer {
     const now = this.#clock.now();
     // A timer may fire a little early; never grant before nextAt.
     if (now < bucket.nextAt) return this.#arm(bucket);
-    const waiter = bucket.lanes.high.shift() ?? bucket.lanes.low.shift();
+    const waiter = bucket.waiters.shift();
     if (waiter) {
       this.#unwatchSignal(waiter);
       this.#grant(bucket, now);
-      this.#metrics.waited?.(bucket.opClass, (now - waiter.since) / 1000);
+      this.#metrics.waiting?.(bucket.key, bucket.waiting());
+      this.#metrics.waited?.(bucket.opClass, (now - waiter.since) / 1000, bucket.key);
       waiter.resolve();
     }
     this.#arm(bucket);
@@ -228,13 +252,14 @@ export class Pacer {
         this.#bySignal.delete(signal);
         const touched = new Set<Bucket>();
         for (const w of waiters) {
-          const lane = w.bucket.lanes[w.priority];
-          const i = lane.indexOf(w);
-          if (i >= 0) lane.splice(i, 1);
+          w.bucket.waiters.remove(w, w.flow, w.priority);
           touched.add(w.bucket);
           w.reject(signal.reason);
         }
-        for (const b of touched) this.#arm(b);
+        for (const b of touched) {
+          this.#metrics.waiting?.(b.key, b.waiting());
+          this.#arm(b);
+        }
       };
       entry = { waiters, onAbort };
       this.#bySignal.set(signal, entry);

@@ -32,13 +32,17 @@ export interface IntegrationGateway {
   /** The account of the target's credentials (STS GetCallerIdentity, cached). */
   account(target: AwsTarget): Promise<string>;
   getIntegration(target: AwsTarget, domain: string, uri: string, prio: CallPriority): Promise<ObservedIntegration | undefined>;
-  /** Every integration of a domain, all pages. */
+  /** Every integration of a domain, all pages, hidden ones included (IncludeHidden). */
   listIntegrations(target: AwsTarget, domain: string, prio: CallPriority): Promise<ObservedIntegration[]>;
   putIntegration(target: AwsTarget, request: PutIntegrationRequest, prio: CallPriority): Promise<ObservedIntegration>;
   /** Resolves true when deleted, false when it was already gone. */
   deleteIntegration(target: AwsTarget, domain: string, uri: string, prio: CallPriority): Promise<boolean>;
   tagResource(target: AwsTarget, arn: string, tags: Record<string, string>, prio: CallPriority): Promise<void>;
   untagResource(target: AwsTarget, arn: string, keys: string[], prio: CallPriority): Promise<void>;
+  /** Whether the AppFlow flow exists (DescribeFlow). */
+  flowExists(target: AwsTarget, flowName: string, prio: CallPriority): Promise<boolean>;
+  /** Deletes an AppFlow flow (one Customer Profiles left behind); false when already gone. */
+  deleteFlow(target: AwsTarget, flowName: string, prio: CallPriority): Promise<boolean>;
   /** Whether credentials for the default target resolve (readiness). */
   checkCredentials(target: AwsTarget): Promise<void>;
 }

@@ -1,5 +1,6 @@
 // Flag parsing shared by the commands: node's parseArgs plus durations and clear errors.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { DurationError, parseDuration as parseApiDuration } from '../api/duration.ts';
 import { CliError } from './io.ts';
 
 export type FlagSpec = NonNullable<ParseArgsConfig['options']>;
@@ -12,21 +13,13 @@ export function parseFlags<T extends FlagSpec>(argv: string[], options: T, allow
   }
 }
 
-const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
 /** Parses a Go-style duration such as `30s`, `10m`, `1h30m` or `500ms` into milliseconds. */
 export function parseDuration(text: string, flag: string): number {
-  const re = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy;
-  let total = 0;
-  let matched = 0;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    total += Number(m[1]) * units[m[2]!]!;
-    matched = re.lastIndex;
+  try {
+    return parseApiDuration(text, flag);
+  } catch (err) {
+    throw err instanceof DurationError ? new CliError(err.message) : err;
   }
-  if (!text || matched !== text.length) {
-    throw new CliError(`${flag}: "${text}" is not a duration; use a number with a unit, e.g. 30s, 10m, 1h`);
-  }
-  return total;
 }
 
 export function parsePositiveNumber(text: string, flag: string): number {

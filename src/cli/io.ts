@@ -2,6 +2,17 @@
 export interface CommandIO {
   out(line: string): void;
   err(line: string): void;
+  /** How the user invoked us, for hints: `cpi` (default) or `kubectl cpi` (the plugin). */
+  prog?: string;
+}
+
+/** The program name for hints and help: `kubectl cpi` under the plugin, else `cpi`. */
+export const progOf = (io: CommandIO) => io.prog ?? 'cpi';
+
+/** Help text written for `cpi plan ...` in the caller's form (`kubectl cpi plan ...` under the plugin). */
+export function inProgForm(text: string, io: CommandIO): string {
+  const prog = progOf(io);
+  return prog === 'cpi' ? text : text.replace(/(^|[\s'`(|])cpi (?=[a-z-])/g, `$1${prog} `);
 }
 
 export function defaultIO(): CommandIO {
@@ -12,11 +23,5 @@ export function defaultIO(): CommandIO {
 }
 
 /** An error meant for a person: printed without a stack trace. */
-export class CliError extends Error {
-  readonly exitCode: number;
-  constructor(message: string, exitCode = 1) {
-    super(message);
-    this.name = 'CliError';
-    this.exitCode = exitCode;
-  }
-}
+/** An error for people (message only, exit code): the one class every layer raises. */
+export { UserError as CliError } from '../runtime/user-error.ts';

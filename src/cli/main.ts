@@ -1,6 +1,7 @@
 // The `cpi` command: a thin dispatcher. Each subcommand lives in its own module under
 // ./commands and is loaded only when used, so `cpi validate` never pays for the AWS SDK.
 import { CliError, type CommandIO, defaultIO } from './io.ts';
+import { packageVersion } from './version.ts';
 
 type CommandModule = { run(argv: string[], io: CommandIO): Promise<number> };
 
@@ -27,7 +28,7 @@ export function usage(asKubectlPlugin = false): string {
     'Commands:',
     ...names.map((n) => `  ${n.padEnd(width)}  ${commands[n]!.summary}`),
     '',
-    `Run '${prog} <command> --help' for the flags of a command.`,
+    `Run '${prog} <command> --help' for the flags of a command; '${prog} --version' prints the version.`,
   ].join('\n');
 }
 
@@ -35,11 +36,16 @@ export async function main(
   argv: string[],
   opts: { asKubectlPlugin?: boolean; io?: CommandIO } = {},
 ): Promise<number> {
-  const io = opts.io ?? defaultIO();
+  const base = opts.io ?? defaultIO();
+  const io: CommandIO = opts.asKubectlPlugin ? { out: (l) => base.out(l), err: (l) => base.err(l), prog: 'kubectl cpi' } : base;
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.out(usage(opts.asKubectlPlugin));
     return name ? 0 : 1;
+  }
+  if (name === '--version' || name === '-v' || name === 'version') {
+    io.out(`${opts.asKubectlPlugin ? 'kubectl-cpi' : 'cpi'} ${packageVersion()} (Node.js ${process.version})`);
+    return 0;
   }
   const entry = commands[name];
   if (!entry || (opts.asKubectlPlugin && !pluginCommands.has(name))) {

@@ -1,12 +1,21 @@
-// Who claims which integration. Two resources that name the same (region, domain, uri) would
-// fight over one integration; the older one keeps it and the younger gets Conflict (DESIGN §2).
+// Who claims which integration. Two resources that name the same (account, region, domain, uri)
+// would fight over one integration; the older one keeps it and the younger gets Conflict. The
+// account comes from the namespace's role ARN (per-namespace accounts): the same manifest in two
+// namespaces mapped to two accounts names two integrations. A role ARN without an account, or no
+// role (the controller's own identity), is its own identity: claims can only under-detect then,
+// and the owner tag still keeps a second resource from writing.
 import type { CustomerProfilesIntegration } from '../api/types.ts';
-import { flowNameOfUri } from '../aws/arn.ts';
+import { accountOfArn, flowNameOfUri } from '../aws/arn.ts';
 
-export function claimOf(obj: CustomerProfilesIntegration, defaultRegion: string): string | undefined {
+/** The namespace's role ARN, if it names one. */
+export type RoleOf = (namespace: string) => string | undefined;
+
+export function claimOf(obj: CustomerProfilesIntegration, defaultRegion: string, roleOf: RoleOf = () => undefined): string | undefined {
   const spec = obj.spec;
   if (!spec?.domainName) return undefined;
-  const region = spec.region || defaultRegion;
+  const role = roleOf(obj.metadata.namespace ?? '');
+  const identity = role ? (accountOfArn(role) ?? role) : 'default';
+  const region = `${identity}|${spec.region || defaultRegion}`;
   // A flow-based integration is its flow: the name is unique per account and region whatever the
   // domain (AWS refuses a second), and the Uri AWS generates from it names the same thing. One claim
   // for every spelling, so a resource whose status already holds that Uri still meets a newcomer
@@ -30,15 +39,17 @@ export class ClaimIndex {
   private readonly byClaim = new Map<string, Map<string, CustomerProfilesIntegration>>();
   private readonly claimByKey = new Map<string, string>();
   private readonly defaultRegion: string;
+  private readonly roleOf: RoleOf;
 
-  constructor(defaultRegion: string) {
+  constructor(defaultRegion: string, roleOf: RoleOf = () => undefined) {
     this.defaultRegion = defaultRegion;
+    this.roleOf = roleOf;
   }
 
   /** Records the object's claim; returns the keys of others that share the old or new claim. */
   upsert(obj: CustomerProfilesIntegration): string[] {
     const key = keyOf(obj);
-    const claim = claimOf(obj, this.defaultRegion);
+    const claim = claimOf(obj, this.defaultRegion, this.roleOf);
     const previous = this.claimByKey.get(key);
     const affected = new Set<string>();
     if (previous && previous !== claim) for (const k of this.removeKey(key, previous)) affected.add(k);
@@ -75,7 +86,7 @@ export class ClaimIndex {
 
   /** The key of an older resource with the same claim, if there is one. */
   olderClaimant(obj: CustomerProfilesIntegration): string | undefined {
-    const claim = claimOf(obj, this.defaultRegion);
+    const claim = claimOf(obj, this.defaultRegion, this.roleOf);
     const members = claim ? this.byClaim.get(claim) : undefined;
     if (!members || members.size < 2) return undefined;
     const key = keyOf(obj);

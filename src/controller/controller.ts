@@ -3,7 +3,7 @@
 import type { Logger } from 'pino';
 import { ANNOTATIONS } from '../api/group.ts';
 import type { CustomerProfilesIntegration } from '../api/types.ts';
-import { parseDuration } from '../cli/flags.ts';
+import { pollIntervalAnnotation } from '../api/annotations.ts';
 import type { IntegrationReconciler, Trigger } from '../reconcile/reconciler.ts';
 import { WorkQueue, type QueueMetrics } from '../runtime/queue.ts';
 import { runWorkers, type Result } from '../runtime/workers.ts';
@@ -37,6 +37,7 @@ interface OwnWrite {
 }
 
 export const keyOf = (o: { metadata: { namespace?: string; name: string } }) => `${o.metadata.namespace}/${o.metadata.name}`;
+const namespaceOf = (key: string) => key.slice(0, key.indexOf('/'));
 
 function annotationsChanged(a: CustomerProfilesIntegration, b: CustomerProfilesIntegration): boolean {
   const x = a.metadata.annotations ?? {};
@@ -144,15 +145,8 @@ export class Controller {
   }
 
   pollIntervalMs(obj: CustomerProfilesIntegration): number {
-    const text = obj.metadata.annotations?.[ANNOTATIONS.pollInterval];
-    let interval = this.o.pollIntervalMs;
-    if (text) {
-      try {
-        interval = Math.max(1000, parseDuration(text, ANNOTATIONS.pollInterval));
-      } catch {
-        /* an unparsable annotation keeps the default; the reconciler reports it (Warning InvalidAnnotation) */
-      }
-    }
+    // An invalid annotation keeps the default; the reconciler reports it (Warning InvalidAnnotation).
+    const interval = pollIntervalAnnotation(obj.metadata.annotations).ms ?? this.o.pollIntervalMs;
     return nextPollDelay(Date.now(), interval, obj.spec.domainName);
   }
 
@@ -180,7 +174,9 @@ export class Controller {
     } catch (err) {
       this.triggers.set(key, 'change');
       this.o.observeReconcile?.('error', (performance.now() - started) / 1000);
-      log.warn({ err: errorText(err) }, 'reconcile error');
+      // At shutdown every reconcile still waiting for an AWS token ends here: expected, not news.
+      if (this.queue.shuttingDown) log.debug({ err: errorText(err) }, 'reconcile ended by shutdown');
+      else log.warn({ err: errorText(err) }, 'reconcile error');
       return { error: err };
     }
   }
@@ -191,6 +187,9 @@ export class Controller {
     for (const obj of this.o.informer.list()) this.enqueueSeen(obj);
     await runWorkers(this.queue, this.o.concurrency, (key) => this.handle(key), {
       drainTimeoutMs: this.o.drainTimeoutMs ?? 20_000,
+      // Namespaces are the tenants that take turns for AWS quota (a team's burst never queues
+      // in front of another team's change); the gateway reads this through the work context.
+      flowOf: namespaceOf,
     });
   }
 

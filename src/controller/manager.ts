@@ -1,25 +1,31 @@
 // `cpi run` composed: informers, the controller, the AWS gateway and pacer, leader election,
-// metrics and probes, started together and stopped along one shutdown path (as controller-
-// runtime's manager does). Nothing here decides how a resource converges: that is reconcile/.
+// metrics and probes, each a runnable (./runnables.ts) in one RunnableGroup that starts them and
+// stops them along one shutdown path (as controller-runtime's manager does). Nothing here
+// decides how a resource converges: that is reconcile/.
 import * as k8s from '@kubernetes/client-node';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { ANNOTATIONS, GROUP, PLURAL } from '../api/group.ts';
-import type { CustomerProfilesIntegration } from '../api/types.ts';
+import type { CustomerProfilesIntegration, IntegrationStatus } from '../api/types.ts';
 import { AwsGateway } from '../aws/gateway.ts';
 import { Pacer } from '../aws/pacer.ts';
 import { EventRecorder } from '../kube/events.ts';
 import { KubeResourceWriter } from '../kube/resources.ts';
 import { reuseConnections } from '../kube/connections.ts';
-import { IntegrationReconciler } from '../reconcile/reconciler.ts';
+import { IntegrationReconciler, type ReconcilerDeps, type ReconcileResult, type Trigger } from '../reconcile/reconciler.ts';
 import { DomainSnapshots } from '../reconcile/snapshots.ts';
-import { metricsRoute, probeRoutes, startHttpServer, type RunningHttpServer } from '../runtime/http-server.ts';
+import { metricsRoute, probeRoutes } from '../runtime/http-server.ts';
 import { keepOnly, ResilientInformer } from '../runtime/informer.ts';
-import { integrationCollection, namespaceCollection } from '../runtime/collections.ts';
-import { Metrics } from '../runtime/metrics.ts';
+import { integrationCollection } from '../kube/collections.ts';
+import { namespaceCollection } from '../runtime/collections.ts';
+import { Metrics, reconcileResultOf, type ReconcileResult as ResultLabel } from '../runtime/metrics.ts';
+import { pacerMetrics } from '../runtime/pacer-metrics.ts';
+import type { LeaderElector, LeadershipEndedError } from '../runtime/leader.ts';
+import { RunnableGroup, type Leadership } from '../runtime/runnables.ts';
 import { ClaimIndex } from './claims.ts';
 import { Controller, errorText, type ObjectCache } from './controller.ts';
+import { controllerRunnable, httpServers, informer, roleWatcher, ticker } from './runnables.ts';
 
 export interface ManagerOptions {
   kubeConfig: k8s.KubeConfig;
@@ -41,39 +47,67 @@ export interface ManagerOptions {
   shutdownTimeoutMs: number;
   /** Liveness: how long list/watch may fail with no success before /healthz fails. */
   watchUnhealthyAfterMs?: number;
+  /** The package version, for cpi_build_info. */
+  version?: string;
   log: Logger;
 }
 
 export class Manager {
-  private readonly o: ManagerOptions;
+  private readonly options: ManagerOptions;
   readonly identity = `${hostname()}_${randomBytes(4).toString('hex')}`;
-  private readonly metrics = new Metrics();
+  private readonly metrics: Metrics;
   private readonly stopping = new AbortController();
-  private servers: RunningHttpServer[] = [];
-  private credentialsOk: { ok: boolean; reason?: string; at: number } = { ok: false, reason: 'not checked yet', at: 0 };
+  private credentials: { ok: boolean; reason?: string; at: number } = { ok: false, reason: 'not checked yet', at: 0 };
+  /** When readiness started failing after the first sync (logged once then, and once when it ends). */
+  private notReadySince: number | undefined;
 
-  constructor(opts: ManagerOptions) {
-    this.o = opts;
+  constructor(options: ManagerOptions) {
+    this.options = options;
+    this.metrics = new Metrics({ version: options.version });
   }
 
-  /** Runs until stop() (SIGTERM) or lost leadership; resolves with the process exit code. */
+  /**
+   * Runs until stop() (SIGTERM), lost leadership or a part that fails, then stops every part along
+   * one path; resolves with the process exit code (rejects with what failed).
+   */
   async run(): Promise<number> {
-    const { log } = this.o;
+    const { log } = this.options;
+    const { runnables, leadership, gateway } = await this.assemble();
+    log.info(
+      { identity: this.identity, namespace: this.options.namespace ?? '(all)', region: this.options.region, leaderElect: this.options.leaderElect, version: this.options.version ?? 'unknown' },
+      'starting',
+    );
+    const outcome = await runnables.run(this.stopping.signal, leadership);
+    gateway.destroy();
+    for (const { name, error } of outcome.stopErrors) log.warn({ runnable: name, err: errorText(error) }, 'did not stop cleanly');
+    if (outcome.reason === 'failed') throw outcome.error;
+    const exitCode = outcome.reason === 'leadership-lost' ? 1 : 0;
+    // A SIGTERM before the first sync does not wait for an API server that may never answer.
+    log.info({ exitCode }, outcome.started ? 'stopped' : 'stopped before the first sync');
+    return exitCode;
+  }
+
+  /** SIGTERM: stop taking work, finish in-flight reconciles (bounded), release the lease. */
+  stop(): void {
+    this.stopping.abort(new Error('shutting down'));
+  }
+
+  /** Builds every part of `cpi run` and the runnables that start and stop them, in start order. */
+  private async assemble(): Promise<{ runnables: RunnableGroup; leadership: Leadership | undefined; gateway: AwsGateway }> {
+    const { log, leaderElect } = this.options;
     // One connection pool for every client below (informers, writes, Events, the Lease).
-    const kc = reuseConnections(this.o.kubeConfig);
-    const ns = this.o.namespace;
+    const kc = reuseConnections(this.options.kubeConfig);
     // Both lists are time-limited: client-node has no request timeout, and a silent API server
     // must not hang start-up forever.
-    const rawInformer = new ResilientInformer<k8s.KubernetesObject>({
+    const integrations = new ResilientInformer<k8s.KubernetesObject>({
       kubeConfig: kc,
-      ...integrationCollection(kc, ns),
+      ...integrationCollection(kc, this.options.namespace),
       logger: log.child({ informer: PLURAL }),
-      unhealthyAfterMs: this.o.watchUnhealthyAfterMs ?? 60_000,
+      unhealthyAfterMs: this.options.watchUnhealthyAfterMs ?? 60_000,
       transform: cachedIntegration,
     });
     // Watched custom objects are plain JSON (timestamps are strings), whatever client-node's types say.
-    const cache = rawInformer as unknown as ObjectCache<CustomerProfilesIntegration>;
-    const informer = rawInformer;
+    const cache = integrations as unknown as ObjectCache<CustomerProfilesIntegration>;
     // Namespaces may name an IAM role to assume for their resources (cross-account, as ACK does).
     const namespaces = new ResilientInformer<k8s.V1Namespace>({
       kubeConfig: kc,
@@ -83,42 +117,45 @@ export class Manager {
     });
 
     // Loaded only when asked for: local runs and tests without election never pay for it.
-    const leader = this.o.leaderElect
+    const elector = leaderElect
       ? new (await import('../runtime/leader.ts')).LeaderElector({
           kubeConfig: kc,
-          namespace: this.o.leaderElectionNamespace,
-          name: this.o.leaderElectionId,
+          namespace: this.options.leaderElectionNamespace,
+          name: this.options.leaderElectionId,
           identity: this.identity,
-          leaseDurationMs: this.o.leaseDurationMs,
-          renewDeadlineMs: this.o.renewDeadlineMs,
-          retryPeriodMs: this.o.retryPeriodMs,
+          leaseDurationMs: this.options.leaseDurationMs,
+          renewDeadlineMs: this.options.renewDeadlineMs,
+          retryPeriodMs: this.options.retryPeriodMs,
           logger: log.child({ component: 'leader-election' }),
         })
       : undefined;
 
-    const pacer = new Pacer({ writeTps: this.o.putTps, readTps: this.o.readTps, tagTps: this.o.tagTps });
+    const pacer = new Pacer({ writeTps: this.options.putTps, readTps: this.options.readTps, tagTps: this.options.tagTps, metrics: pacerMetrics(this.metrics.registry) });
     const gateway = new AwsGateway({
       pacer,
-      writeGate: leader ? () => { if (!leader.isLeader()) throw new Error('this replica is not the leader'); } : undefined,
+      writeGate: elector ? () => { if (!elector.isLeader()) throw new Error('this replica is not the leader'); } : undefined,
       observe: (op, outcome, s) => this.metrics.observeAwsCall(op, outcome, s),
       userAgent: `cpi-controller/${this.identity}`,
       // A write that passed the leader gate must reach AWS before a standby can take over: the
       // standby waits leaseDuration after the last renewal, the gate allows renewDeadline after it.
-      requestTimeoutMs: this.o.leaderElect ? Math.min(15_000, this.o.leaseDurationMs - this.o.renewDeadlineMs) : 15_000,
+      requestTimeoutMs: leaderElect ? Math.min(15_000, this.options.leaseDurationMs - this.options.renewDeadlineMs) : 15_000,
       signal: this.stopping.signal,
     });
-    const claims = new ClaimIndex(this.o.region);
+    const claims = new ClaimIndex(this.options.region, (name) => namespaces.get(name)?.metadata?.annotations?.[ANNOTATIONS.roleArn] || undefined);
     let controller!: Controller;
     const writer = new KubeResourceWriter(kc, { onWritten: (_before, written) => controller.recordWrite(written) });
     const events = new EventRecorder(kc, { instance: this.identity, onError: (err) => log.debug({ err: errorText(err) }, 'event not recorded') });
-    const snapshots = new DomainSnapshots(gateway, Math.min(30_000, this.o.pollIntervalMs / 4));
-    const reconciler = new IntegrationReconciler({
+    const snapshots = new DomainSnapshots(gateway, Math.min(30_000, this.options.pollIntervalMs / 4));
+    const reconciler = new MeasuredReconciler((r, s) => this.metrics.observeReconcile(r, s), {
       gateway,
       snapshots,
       writer,
       events,
-      defaultRegion: this.o.region,
-      roleFor: (name) => namespaces.get(name)?.metadata?.annotations?.[ANNOTATIONS.roleArn] || undefined,
+      defaultRegion: this.options.region,
+      roleFor: (name) => {
+        const ns = namespaces.get(name);
+        return ns ? { known: true, roleArn: ns.metadata?.annotations?.[ANNOTATIONS.roleArn] || undefined } : { known: false };
+      },
       olderClaimant: (obj) => claims.olderClaimant(obj),
       pollIntervalMs: (obj) => controller.pollIntervalMs(obj),
       now: () => new Date(),
@@ -128,127 +165,113 @@ export class Manager {
       informer: cache,
       reconciler,
       claims,
-      concurrency: this.o.concurrency,
-      pollIntervalMs: this.o.pollIntervalMs,
+      concurrency: this.options.concurrency,
+      pollIntervalMs: this.options.pollIntervalMs,
       log,
       queueMetrics: this.metrics.queueMetrics(),
-      observeReconcile: (r, s) => this.metrics.observeReconcile(r, s),
-      drainTimeoutMs: this.o.shutdownTimeoutMs,
+      // Reconciles are counted by MeasuredReconciler, which sees how each one ended.
+      drainTimeoutMs: this.options.shutdownTimeoutMs,
     });
-
-    const [metricsServer, healthServer] = await Promise.all([
-        startHttpServer({ addr: this.o.metricsAddr, routes: metricsRoute(this.metrics.registry) }),
-        startHttpServer({
-          addr: this.o.healthAddr,
-          routes: probeRoutes({
-            live: () => (informer.isHealthy() ? { ok: true } : { ok: false, reason: 'the watch on CustomerProfilesIntegrations keeps failing' }),
-            ready: async () => {
-              if (!informer.hasSynced()) return { ok: false, reason: 'informer not synced yet' };
-              return this.checkCredentials(gateway);
-            },
-          }),
-        }),
-      ]);
-    // A namespace that starts or stops naming a role: its resources move to other credentials now.
-    const roleOf = (n: k8s.V1Namespace) => n.metadata?.annotations?.[ANNOTATIONS.roleArn] ?? '';
-    const roles = new Map<string, string>();
-    namespaces.on('add', (n) => void roles.set(n.metadata!.name!, roleOf(n)));
-    namespaces.on('update', (n) => {
-      const name = n.metadata!.name!;
-      if (roles.get(name) === roleOf(n)) return;
-      roles.set(name, roleOf(n));
-      for (const o of cache.list(name)) controller.queue.add(`${name}/${o.metadata.name}`);
-    });
-    this.servers = [metricsServer, healthServer].filter((s): s is RunningHttpServer => s !== undefined);
-    const url = (s: RunningHttpServer | undefined) => (s ? `http://${s.host.includes(':') ? `[${s.host}]` : s.host}:${s.port}` : 'disabled');
-    log.info({ metrics: url(metricsServer), health: url(healthServer) }, 'serving metrics and probes');
 
     let restartsSeen = 0;
-    const conditionsTimer = setInterval(() => {
-      this.metrics.setResourceConditions(countConditions(cache.list()));
-      snapshots.prune(); // a domain's expired snapshot would otherwise stay until its next poll
-      const restarts = informer.status().restarts;
-      for (; restartsSeen < restarts; restartsSeen++) this.metrics.informerRestarted();
-    }, 15_000);
-    conditionsTimer.unref();
+    const runnables = new RunnableGroup().add(
+      httpServers(
+        {
+          metrics: { addr: this.options.metricsAddr, routes: metricsRoute(this.metrics.registry) },
+          health: {
+            addr: this.options.healthAddr,
+            routes: probeRoutes({
+              live: () => (integrations.isHealthy() ? { ok: true } : { ok: false, reason: 'the watch on CustomerProfilesIntegrations keeps failing' }),
+              ready: async () => {
+                if (!integrations.hasSynced()) return { ok: false, reason: 'informer not synced yet' };
+                return this.checkCredentials(gateway);
+              },
+            }),
+          },
+        },
+        log,
+      ),
+      roleWatcher({ namespaces, cache, claims, queue: () => controller.queue }),
+      informer('namespaces', namespaces),
+      informer(PLURAL, integrations),
+      // Started once the caches have synced: from here on the counts and readiness mean something.
+      ticker(
+        'metrics-timer',
+        15_000,
+        () => {
+          this.metrics.setInformerSynced(true);
+          void this.checkCredentials(gateway);
+        },
+        () => {
+          this.metrics.setResourceConditions(countConditions(cache.list()));
+          snapshots.prune(); // a domain's expired snapshot would otherwise stay until its next poll
+          const restarts = integrations.status().restarts;
+          for (; restartsSeen < restarts; restartsSeen++) this.metrics.informerRestarted();
+          // Without a kubelet probing /readyz, this is what notices that readiness came back.
+          if (this.notReadySince !== undefined) void this.checkCredentials(gateway);
+        },
+      ),
+      controllerRunnable(controller, {
+        drainTimeoutMs: this.options.shutdownTimeoutMs,
+        // Without election this is the only replica that reconciles: the alert sum(cpi_leader) != 1 holds.
+        onStart: elector ? undefined : () => this.metrics.setLeader(true),
+      }),
+    );
+    return { runnables, leadership: elector && this.leadershipOf(elector), gateway };
+  }
 
-    log.info({ identity: this.identity, namespace: ns ?? '(all)', region: this.o.region, leaderElect: this.o.leaderElect }, 'starting');
-    // A SIGTERM before the first sync must not wait for an API server that may never answer.
-    const synced = Promise.all([namespaces.start(), informer.start()]).then(() => true);
-    if (!(await Promise.race([synced, this.stopped().then(() => false)]))) {
-      synced.catch(() => {});
-      await Promise.all([informer.stop(), namespaces.stop()]);
-      await Promise.all(this.servers.map((s) => s.close()));
-      log.info({ exitCode: 0 }, 'stopped before the first sync');
-      return 0;
-    }
-    this.metrics.setInformerSynced(true);
-    void this.checkCredentials(gateway);
-
-    let exitCode = 0;
-    if (!leader) {
-      const running = controller.run();
-      await this.stopped();
-      await controller.stop(this.o.shutdownTimeoutMs);
-      await running;
-    } else {
-      exitCode = await new Promise<number>((resolve) => {
-        let running: Promise<void> | undefined;
-        void leader.run({
-          onStartedLeading: (signal) => {
+  /** The elector as the runnable group sees it, with the leader metric and log lines. */
+  private leadershipOf(elector: LeaderElector): Leadership {
+    const { log } = this.options;
+    return {
+      campaign: (elected) => {
+        void elector.run({
+          onStartedLeading: (lost) => {
             this.metrics.setLeader(true);
             log.info({ identity: this.identity }, 'became leader');
-            running = controller.run();
-            signal.addEventListener('abort', () => {
-              if (this.stopping.signal.aborted) return;
-              // Lost the lease: stop at once; the gateway already refuses writes. A fresh process
-              // (the Deployment restarts us) rejoins as a clean standby.
-              log.error({ identity: this.identity }, 'leadership lost: stopping');
+            lost.addEventListener('abort', () => {
+              // Lost the lease: the group stops at once; the gateway already refuses writes. A fresh
+              // process (the Deployment restarts us) rejoins as a clean standby.
+              if ((lost.reason as LeadershipEndedError | undefined)?.reason === 'lost') log.error({ identity: this.identity }, 'leadership lost: stopping');
               this.metrics.setLeader(false);
-              void controller.stop(0).then(() => resolve(1));
             }, { once: true });
+            elected(lost);
           },
           onStoppedLeading: () => this.metrics.setLeader(false),
           onNewLeader: (id) => log.info({ leader: id }, 'new leader'),
         });
-        void this.stopped().then(async () => {
-          await controller.stop(this.o.shutdownTimeoutMs);
-          await running;
-          await leader.release().catch((err: unknown) => log.warn({ err: errorText(err) }, 'lease release failed'));
-          resolve(0);
-        });
-      });
-    }
-
-    clearInterval(conditionsTimer);
-    await Promise.all([informer.stop(), namespaces.stop()]);
-    await Promise.all(this.servers.map((s) => s.close()));
-    gateway.destroy();
-    log.info({ exitCode }, 'stopped');
-    return exitCode;
-  }
-
-  /** Resolves once stop() was called, also when that happened before the call. */
-  private stopped(): Promise<void> {
-    const signal = this.stopping.signal;
-    return signal.aborted ? Promise.resolve() : new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
-  }
-
-  /** SIGTERM: stop taking work, finish in-flight reconciles (bounded), release the lease. */
-  stop(): void {
-    this.stopping.abort(new Error('shutting down'));
+      },
+      release: async (reason) => {
+        // A lost lease is no longer ours to give up.
+        if (reason === 'leadership-lost') return;
+        await elector.release().catch((err: unknown) => log.warn({ err: errorText(err) }, 'lease release failed'));
+      },
+    };
   }
 
   private async checkCredentials(gateway: AwsGateway) {
     // Cached for 30 s: probes come every few seconds and STS is not free.
-    if (Date.now() - this.credentialsOk.at < 30_000 && this.credentialsOk.ok) return this.credentialsOk;
+    if (Date.now() - this.credentials.at < 30_000 && this.credentials.ok) return this.credentials;
     try {
-      await gateway.checkCredentials({ region: this.o.region });
-      this.credentialsOk = { ok: true, at: Date.now() };
+      await gateway.checkCredentials({ region: this.options.region });
+      this.credentials = { ok: true, at: Date.now() };
     } catch (err) {
-      this.credentialsOk = { ok: false, reason: `AWS credentials do not resolve: ${(err as Error).message}`, at: Date.now() };
+      this.credentials = { ok: false, reason: `AWS credentials do not resolve: ${(err as Error).message}`, at: Date.now() };
     }
-    return this.credentialsOk;
+    this.logReadiness(this.credentials);
+    return this.credentials;
+  }
+
+  /** Readiness failures in the log too, not only in /readyz: once when they start, once when they end. */
+  private logReadiness(r: { ok: boolean; reason?: string }): void {
+    const { log } = this.options;
+    if (!r.ok && this.notReadySince === undefined) {
+      this.notReadySince = Date.now();
+      log.warn({ reason: r.reason, region: this.options.region }, 'not ready');
+    } else if (r.ok && this.notReadySince !== undefined) {
+      log.info({ notReadyForSeconds: Math.round((Date.now() - this.notReadySince) / 1000) }, 'ready again');
+      this.notReadySince = undefined;
+    }
   }
 }
 
@@ -271,4 +294,52 @@ function countConditions(objs: readonly CustomerProfilesIntegration[]) {
     }
   }
   return counts;
+}
+
+/**
+ * The reconciler, counted by how each reconcile ended (cpi_reconcile_total{result}): a scheduled
+ * drift check is a success, a Stalled resource a requeue after an error. The controller alone
+ * sees only "come back later" in both.
+ */
+class MeasuredReconciler extends IntegrationReconciler {
+  // JS private fields: no clash with the base class's own members.
+  readonly #count: (result: ResultLabel, seconds: number) => void;
+  /** The last status each reconcile wrote, by key (one reconcile per key at a time). */
+  readonly #written: Map<string, IntegrationStatus>;
+
+  constructor(count: (result: ResultLabel, seconds: number) => void, deps: ReconcilerDeps) {
+    const written = new Map<string, IntegrationStatus>();
+    // The reconciler may swap its object (after a finalizer write): watch what it writes instead.
+    const writer: ReconcilerDeps['writer'] = {
+      patchStatus: async (obj, status) => {
+        await deps.writer.patchStatus(obj, status);
+        written.set(`${obj.metadata.namespace}/${obj.metadata.name}`, status);
+      },
+      setFinalizers: (obj, finalizers) => deps.writer.setFinalizers(obj, finalizers),
+    };
+    super({ ...deps, writer });
+    this.#count = count;
+    this.#written = written;
+  }
+
+  override async reconcile(obj: CustomerProfilesIntegration, trigger: Trigger): Promise<ReconcileResult> {
+    const key = `${obj.metadata.namespace}/${obj.metadata.name}`;
+    this.#written.delete(key);
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
+    let ended: ReconcileResult;
+    try {
+      ended = await super.reconcile(obj, trigger);
+    } catch (err) {
+      this.#written.delete(key);
+      this.#count(reconcileResultOf(undefined, false, true), seconds());
+      throw err;
+    }
+    // No status write means the stored one still holds (an unchanged Stalled stays Stalled).
+    const status = this.#written.get(key) ?? obj.status;
+    this.#written.delete(key);
+    const stalled = !!status?.conditions?.some((c) => c.type === 'Stalled' && c.status === 'True');
+    this.#count(reconcileResultOf(ended, stalled), seconds());
+    return ended;
+  }
 }

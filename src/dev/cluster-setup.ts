@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as k8s from '@kubernetes/client-node';
 import { parseAllDocuments, stringify } from 'yaml';
+import { loadKubeConfig } from '../kube/kubeconfig.ts';
 
 export const CONTROLLER_NAMESPACE = 'cpi-system';
 export const CONTROLLER_SERVICE_ACCOUNT = 'cpi-controller';
@@ -22,11 +23,7 @@ export function repoRoot(): string {
   return fileURLToPath(new URL('../../', import.meta.url));
 }
 
-export function loadKubeConfig(path: string): k8s.KubeConfig {
-  const kc = new k8s.KubeConfig();
-  kc.loadFromFile(path);
-  return kc;
-}
+export { loadKubeConfig };
 
 /** Every non-empty YAML document of the files, in order. */
 export function readManifests(paths: string[]): k8s.KubernetesObject[] {

@@ -9,7 +9,11 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { API_VERSION, GROUP, KIND, PLURAL, VERSION } from '../api/group.ts';
 import type { CustomerProfilesIntegration } from '../api/types.ts';
-import type { CommandIO } from '../cli/io.ts';
+/** Where the demo writes: the CLI passes its own output. */
+interface CommandIO {
+  out(line: string): void;
+  err(line: string): void;
+}
 import { prepareCluster, readManifests, repoRoot } from './cluster-setup.ts';
 import { startControlPlane, type ControlPlane } from './control-plane.ts';
 import { ensureK8sBinaries } from './k8s-binaries.ts';

@@ -25,18 +25,23 @@ export function wrapperModulesDir(): string {
   return fileURLToPath(new URL('../../tools/k8s-bin/', import.meta.url));
 }
 
+/** `${XDG_CACHE_HOME:-~/.cache}/customer-profiles-operator`: every Go-built tool is cached below it. */
+export function toolCacheRoot(): string {
+  const cache = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
+  return join(cache, 'customer-profiles-operator');
+}
+
 /** `${XDG_CACHE_HOME:-~/.cache}/customer-profiles-operator/k8s-v1.36.3`; CPI_K8S_BIN_DIR overrides it. */
 export function k8sBinDir(): string {
   if (process.env.CPI_K8S_BIN_DIR) return process.env.CPI_K8S_BIN_DIR;
-  const cache = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
-  return join(cache, 'customer-profiles-operator', `k8s-${K8S_VERSION}`);
+  return join(toolCacheRoot(), `k8s-${K8S_VERSION}`);
 }
 
 export function k8sBinaryPaths(dir = k8sBinDir()): K8sBinaries {
   return { kubeApiserver: join(dir, 'kube-apiserver'), etcd: join(dir, 'etcd'), kubectl: join(dir, 'kubectl') };
 }
 
-function isExecutable(path: string): boolean {
+export function isExecutable(path: string): boolean {
   try {
     accessSync(path, constants.X_OK);
     return true;
@@ -72,7 +77,7 @@ export class K8sBuildError extends Error {
   }
 }
 
-function formatElapsed(ms: number): string {
+export function formatElapsed(ms: number): string {
   const s = Math.round(ms / 1000);
   return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
 }
@@ -83,7 +88,7 @@ interface RunResult {
 }
 
 /** Runs a command to completion, keeping only the tail of its output (Go prints a lot on failure). */
-function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<RunResult> {
+export function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], ...(signal ? { signal } : {}) });
     let output = '';
@@ -97,14 +102,15 @@ function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, s
   });
 }
 
-async function goVersion(env: NodeJS.ProcessEnv): Promise<string> {
+/** `go env GOVERSION`; `what` names the binaries in the error when Go is missing. */
+export async function goVersion(env: NodeJS.ProcessEnv, what = 'kube-apiserver, etcd and kubectl'): Promise<string> {
   try {
     const r = await run('go', ['env', 'GOVERSION'], process.cwd(), env);
     if (r.code !== 0) throw new K8sBuildError(`'go env GOVERSION' failed:\n${r.output.trim()}\n${noGoAdvice}`);
     return r.output.trim();
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new K8sBuildError(`Go is not installed (no 'go' on PATH); it is needed to build kube-apiserver, etcd and kubectl. ${noGoAdvice}`);
+      throw new K8sBuildError(`Go is not installed (no 'go' on PATH); it is needed to build ${what}. ${noGoAdvice}`);
     }
     throw err;
   }
@@ -120,6 +126,11 @@ function ldflags(): string {
     `-X ${p}.gitTreeState=clean`,
   ]);
   return ['-s', '-w', ...vars].join(' ');
+}
+
+/** Static binaries, only the toolchain installed (no switching), only the versions go.sum pins. */
+export function goBuildEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, GOTOOLCHAIN: 'local', CGO_ENABLED: '0', GOFLAGS: '-mod=readonly -buildvcs=false' };
 }
 
 interface Step {
@@ -161,7 +172,7 @@ export async function ensureK8sBinaries(
   const missing = missingK8sBinaries(dir);
   if (missing.length === 0) return paths;
 
-  const env: NodeJS.ProcessEnv = { ...process.env, GOTOOLCHAIN: 'local', CGO_ENABLED: '0', GOFLAGS: '-mod=readonly -buildvcs=false' };
+  const env = goBuildEnv();
   const version = await goVersion(env);
   const parsed = parseGoVersion(version);
   if (!parsed || !goIsNewEnough(parsed)) {

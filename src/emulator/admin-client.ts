@@ -2,6 +2,7 @@
 import type { ErrorRate, FaultSettings } from './faults.ts';
 import type { QuotaSettings } from './quotas.ts';
 import type { Counters, RequestFilter, RequestLogEntry } from './request-log.ts';
+import type { Semantics } from './semantics.ts';
 import type { EmulatorState } from './state.ts';
 
 /** Fields an out-of-band edit can set; `null` removes a field. */
@@ -67,7 +68,7 @@ export class EmulatorAdmin {
     return this.call('GET', '/health');
   }
 
-  config(): Promise<{ region: string; account: string; quotas: QuotaSettings & { effective: Record<string, number> } }> {
+  config(): Promise<{ region: string; account: string; quotas: QuotaSettings & { effective: Record<string, number> }; semantics: Semantics }> {
     return this.call('GET', '/config');
   }
 
@@ -126,6 +127,26 @@ export class EmulatorAdmin {
   /** Turns quotas on/off and/or replaces the per-operation TPS overrides. */
   setQuotas(q: Partial<QuotaSettings>): Promise<QuotaSettings & { effective: Record<string, number> }> {
     return this.call('PUT', '/quotas', q);
+  }
+
+  /** The answers the emulator gives to the API's open points (docs/aws-behaviour.md). */
+  semantics(): Promise<Semantics> {
+    return this.call('GET', '/semantics');
+  }
+
+  /** Changes the switches given; the others stay. Unknown names or values: 400, nothing changes. */
+  setSemantics(changes: Partial<Semantics>): Promise<Semantics> {
+    return this.call('PUT', '/semantics', changes);
+  }
+
+  /** Registers object types in a domain (what object-type-check=on accepts); returns all of them. */
+  createObjectTypes(domainName: string, names: string[], where: Where = {}): Promise<{ DomainName: string; ObjectTypeNames: string[] }> {
+    return this.call('POST', '/object-types', { domainName, names, ...where });
+  }
+
+  /** Removes one registered object type (404 if absent); returns those left. */
+  deleteObjectType(domainName: string, name: string, where: Where = {}): Promise<{ DomainName: string; ObjectTypeNames: string[] }> {
+    return this.call('POST', '/object-types/delete', { domainName, name, ...where });
   }
 
   /** Creates a domain (a no-op if it exists), as an administrator would in the console. */

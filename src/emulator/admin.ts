@@ -1,9 +1,11 @@
 // The admin API under /_emulator/ (JSON in, JSON out): reset, state, the request log and its
-// counters, faults, quotas, and out-of-band edits made as someone in the AWS console would.
+// counters, faults, quotas, semantics (answers to the API's open points), object types, and
+// out-of-band edits made as someone in the AWS console would.
 // Admin calls are not logged, throttled or faulted. src/emulator/admin-client.ts wraps it.
 import { ApiError } from './errors.ts';
 import type { ErrorRate } from './faults.ts';
-import type { EmulatorCore, Exchange } from './server.ts';
+import { checkSemantics } from './semantics.ts';
+import type { EmulatorCore, Exchange } from './core.ts';
 
 class AdminError extends Error {
   readonly status: number;
@@ -66,7 +68,7 @@ export async function handleAdmin(core: EmulatorCore, x: Exchange): Promise<void
       case 'GET /health':
         return reply(x, 200, { ok: true });
       case 'GET /config':
-        return reply(x, 200, { region: core.region, account: core.account, quotas: core.quotas.current });
+        return reply(x, 200, { region: core.region, account: core.account, quotas: core.quotas.current, semantics: core.semantics });
       case 'POST /reset':
         core.reset();
         return reply(x, 200, { ok: true });
@@ -114,6 +116,32 @@ export async function handleAdmin(core: EmulatorCore, x: Exchange): Promise<void
         const overrides = b.overrides === undefined ? undefined : checkNumbers(b.overrides, 'overrides', 0);
         core.quotas.set({ ...(b.enabled !== undefined ? { enabled: b.enabled } : {}), ...(overrides ? { overrides } : {}) });
         return reply(x, 200, core.quotas.current);
+      }
+      case 'GET /semantics':
+        return reply(x, 200, core.semantics);
+      case 'PUT /semantics': {
+        // Checked whole before anything changes: a body with one bad switch changes nothing.
+        let next;
+        try {
+          next = checkSemantics(b);
+        } catch (err) {
+          throw new AdminError(400, `semantics: ${(err as Error).message}`);
+        }
+        core.semantics = { ...core.semantics, ...next };
+        return reply(x, 200, core.semantics);
+      }
+      case 'POST /object-types': {
+        const domainName = need(b, 'domainName');
+        const names = b.names;
+        if (!Array.isArray(names) || !names.length || !names.every((n) => typeof n === 'string' && /^[a-zA-Z_][a-zA-Z_0-9-]*$/.test(n))) {
+          throw new AdminError(400, '"names" must be a non-empty list of object type names (pattern ^[a-zA-Z_][a-zA-Z_0-9-]*$)');
+        }
+        return reply(x, 200, core.profiles.putObjectTypesOutOfBand(ctx(), domainName, names));
+      }
+      case 'POST /object-types/delete': {
+        const domainName = need(b, 'domainName');
+        const name = need(b, 'name');
+        return reply(x, 200, core.profiles.deleteObjectTypeOutOfBand(ctx(), domainName, name));
       }
       case 'POST /domains': {
         const name = need(b, 'name');

@@ -1,13 +1,16 @@
 // What the Customer Profiles operations do to the emulator's state, given validated input.
 // Each handler returns the response body (timestamps as epoch seconds) or throws an ApiError.
 import { randomUUID } from 'node:crypto';
+import { pastStartProblem } from './appflow.ts';
 import { ApiError, badRequest, notFound } from './errors.ts';
+import type { Semantics } from './semantics.ts';
 import {
   type DomainRecord,
   type EmulatorState,
   type IntegrationRecord,
   type RegionState,
   type Tags,
+  flowAttached,
   peekRegion,
   regionState,
 } from './state.ts';
@@ -27,6 +30,8 @@ export interface CustomerProfilesOptions {
   maxDomains: number;
   /** Called after every change to state (persistence hooks in here). */
   onChange: () => void;
+  /** The open-point switches in effect (read on every call: the admin API changes them). */
+  semantics: () => Semantics;
 }
 
 type Input = Record<string, any>;
@@ -42,7 +47,7 @@ export const domainArn = (ctx: CallContext, domain: string) =>
 export const flowArn = (ctx: CallContext, flowName: string) =>
   `arn:${ctx.partition}:appflow:${ctx.region}:${ctx.account}:flow/${flowName}`;
 
-/** Fields PutIntegration replaces on every call (an upsert replaces, it does not merge). */
+/** The optional members PutIntegration writes: replaced on every call, or merged (put-omitted=merge). */
 const WRITABLE = ['ObjectTypeName', 'ObjectTypeNames', 'RoleArn', 'EventTriggerNames', 'Scope'] as const;
 
 export function integrationView(rec: IntegrationRecord): Output {
@@ -50,7 +55,8 @@ export function integrationView(rec: IntegrationRecord): Output {
   if (rec.ObjectTypeName !== undefined) out.ObjectTypeName = rec.ObjectTypeName;
   out.CreatedAt = rec.CreatedAt;
   out.LastUpdatedAt = rec.LastUpdatedAt;
-  // AWS answers `"Tags": {}` for an untagged integration (API-FACTS §9.4), so do we.
+  // AWS answers `"Tags": {}` for an untagged integration, so do we
+  // (docs/design.md#aws-api-facts-the-code-relies-on).
   out.Tags = { ...rec.Tags };
   if (rec.ObjectTypeNames !== undefined) out.ObjectTypeNames = { ...rec.ObjectTypeNames };
   if (rec.WorkflowId !== undefined) out.WorkflowId = rec.WorkflowId;
@@ -74,6 +80,9 @@ function domainView(d: DomainRecord, withStats: boolean): Output {
   out.Tags = { ...d.Tags };
   return out;
 }
+
+/** The object type every domain has without registering it (IsUnstructured). */
+const UNSTRUCTURED = '_unstructured';
 
 /** Opaque page tokens: the sort key of the last item returned. */
 const encodeToken = (key: string) => Buffer.from(JSON.stringify({ after: key })).toString('base64url');
@@ -117,6 +126,27 @@ export class CustomerProfiles {
     return now > previous ? now : Math.round((previous + 0.001) * 1000) / 1000;
   }
 
+  /** An integration as responses show it (workflow-id=never drops WorkflowId). */
+  private view(rec: IntegrationRecord): Output {
+    const out = integrationView(rec);
+    if (this.opts.semantics()['workflow-id'] === 'never') delete out.WorkflowId;
+    return out;
+  }
+
+  /**
+   * Integrations as a read returns them. A Put under last-updated-after-put=bumps left a workflow
+   * run pending: the first read after it shows LastUpdatedAt moved, as if the run had touched it.
+   */
+  private observed(recs: IntegrationRecord[]): Output[] {
+    const pending = recs.filter((r) => r.WorkflowRunPending);
+    for (const rec of pending) {
+      delete rec.WorkflowRunPending;
+      rec.LastUpdatedAt = this.later(rec.LastUpdatedAt);
+    }
+    if (pending.length) this.opts.onChange();
+    return recs.map((r) => this.view(r));
+  }
+
   private domain(ctx: CallContext, name: string): DomainRecord {
     const d = peekRegion(this.state(), ctx.account, ctx.region)?.Domains[name];
     if (!d) throw notFound(`Domain ${name} does not exist.`);
@@ -136,7 +166,7 @@ export class CustomerProfiles {
       case 'PutIntegration':
         return this.putIntegration(ctx, input);
       case 'GetIntegration':
-        return integrationView(this.integration(ctx, input.DomainName, input.Uri));
+        return this.observed([this.integration(ctx, input.DomainName, input.Uri)])[0]!;
       case 'ListIntegrations':
         return this.listIntegrations(ctx, input);
       case 'DeleteIntegration':
@@ -180,7 +210,9 @@ export class CustomerProfiles {
   private deleteDomain(ctx: CallContext, name: string): Output {
     const d = this.domain(ctx, name);
     const rs = regionState(this.state(), ctx.account, ctx.region);
-    for (const rec of Object.values(d.Integrations)) if (rec.FlowName) delete rs.Flows[rec.FlowName];
+    if (this.opts.semantics()['delete-flow'] === 'delete') {
+      for (const rec of Object.values(d.Integrations)) if (rec.FlowName) delete rs.Flows[rec.FlowName];
+    }
     delete rs.Domains[name];
     this.opts.onChange();
     return { Message: `Domain ${name} deleted.` };
@@ -202,18 +234,15 @@ export class CustomerProfiles {
   }
 
   putIntegration(ctx: CallContext, input: Input): Output {
+    const sem = this.opts.semantics();
     const d = this.domain(ctx, input.DomainName);
     const rs = regionState(this.state(), ctx.account, ctx.region);
     const flow = input.FlowDefinition as Input | undefined;
     if (input.Uri === undefined && !flow) throw badRequest('Either Uri or FlowDefinition must be provided.');
     const uri: string = input.Uri ?? flowArn(ctx, flow!.FlowName);
     const existing = d.Integrations[uri];
-    if (flow) {
-      const owner = rs.Flows[flow.FlowName];
-      if (owner && (owner.DomainName !== d.DomainName || owner.Uri !== uri)) {
-        throw badRequest(`Flow with name ${flow.FlowName} already exists.`);
-      }
-    }
+    if (flow) this.checkFlow(rs, d, uri, flow, sem);
+    if (sem['object-type-check'] === 'on') this.checkObjectTypes(d, input);
     if (!existing && Object.keys(d.Integrations).length >= this.opts.maxIntegrationsPerDomain) {
       throw badRequest(
         `The maximum number of integrations (${this.opts.maxIntegrationsPerDomain}) for domain ${d.DomainName} has been reached.`,
@@ -228,8 +257,12 @@ export class CustomerProfiles {
       // Tags apply at creation only; later they change through TagResource/UntagResource.
       Tags: existing ? existing.Tags : { ...(input.Tags ?? {}) },
     };
-    for (const k of WRITABLE) if (input[k] !== undefined) (rec as any)[k] = structuredClone(input[k]);
-    rec.IsUnstructured = input.ObjectTypeName === '_unstructured';
+    const merge = sem['put-omitted'] === 'merge';
+    for (const k of WRITABLE) {
+      const v = input[k] !== undefined ? input[k] : merge ? existing?.[k] : undefined;
+      if (v !== undefined) (rec as any)[k] = structuredClone(v);
+    }
+    rec.IsUnstructured = rec.ObjectTypeName === UNSTRUCTURED;
     if (existing?.Hidden) rec.Hidden = true;
     if (flow) {
       rec.FlowName = flow.FlowName;
@@ -241,7 +274,7 @@ export class CustomerProfiles {
         DomainName: d.DomainName,
         Uri: uri,
         Definition: structuredClone(flow),
-        ...(input.ObjectTypeName !== undefined ? { ObjectTypeName: input.ObjectTypeName } : {}),
+        ...(rec.ObjectTypeName !== undefined ? { ObjectTypeName: rec.ObjectTypeName } : {}),
         CreatedAt: prev?.CreatedAt ?? now,
         LastUpdatedAt: rec.LastUpdatedAt,
         CreatedBy: prev?.CreatedBy ?? ctx.callerArn,
@@ -252,23 +285,56 @@ export class CustomerProfiles {
       if (existing.WorkflowId) rec.WorkflowId = existing.WorkflowId;
     } else if (existing?.WorkflowId) {
       rec.WorkflowId = existing.WorkflowId;
+    } else if (!existing) {
+      // A flow that delete-flow=keep left behind for this Uri is taken up again by a Put without
+      // a FlowDefinition: the integration's identity is its Uri, and the flow was made for it.
+      const kept = Object.values(rs.Flows).find((f) => f.DomainName === d.DomainName && f.Uri === uri && !flowAttached(rs, f));
+      if (kept) {
+        rec.FlowName = kept.FlowName;
+        rec.WorkflowId = randomUUID();
+      }
     }
-    if (existing?.FlowName && existing.FlowName !== rec.FlowName) delete rs.Flows[existing.FlowName];
+    if (existing?.FlowName && existing.FlowName !== rec.FlowName && sem['delete-flow'] === 'delete') delete rs.Flows[existing.FlowName];
+    if (rec.FlowName && sem['last-updated-after-put'] === 'bumps') rec.WorkflowRunPending = true;
     d.Integrations[uri] = rec;
     this.opts.onChange();
-    return integrationView(rec);
+    return this.view(rec);
+  }
+
+  /**
+   * Refusals AppFlow would send while Customer Profiles creates the flow. AWS creates it through
+   * AppFlow CreateFlow, whose 409 for a taken name reaches the caller as this 400 (docs/aws-behaviour.md).
+   */
+  private checkFlow(rs: RegionState, d: DomainRecord, uri: string, flow: Input, sem: Semantics): void {
+    const prev = rs.Flows[flow.FlowName];
+    if (prev) {
+      const ours = prev.DomainName === d.DomainName && prev.Uri === uri && flowAttached(rs, prev);
+      if (!ours || sem['flow-resend'] === 'reject') throw badRequest(`Flow with name ${flow.FlowName} already exists.`);
+    }
+    const problem = sem['past-start-time'] === 'reject' ? pastStartProblem(flow, this.nowSeconds()) : undefined;
+    if (problem) throw badRequest(problem);
+  }
+
+  /** object-type-check=on: every object type a Put names must exist in the domain. */
+  private checkObjectTypes(d: DomainRecord, input: Input): void {
+    const named = [input.ObjectTypeName, ...Object.values((input.ObjectTypeNames ?? {}) as Record<string, unknown>)];
+    const missing = [...new Set(named)].filter((n): n is string => typeof n === 'string' && n !== UNSTRUCTURED && !d.ObjectTypes?.[n]);
+    if (missing.length === 1) throw badRequest(`Object type ${missing[0]} does not exist in domain ${d.DomainName}.`);
+    if (missing.length > 1) throw badRequest(`Object types ${missing.join(', ')} do not exist in domain ${d.DomainName}.`);
   }
 
   private listIntegrations(ctx: CallContext, input: Input): Output {
     const all = Object.values(this.domain(ctx, input.DomainName).Integrations);
     const visible = input.IncludeHidden ? all : all.filter((r) => !r.Hidden);
     const p = page(visible, (r) => r.Uri, input);
-    return { Items: p.Items.map(integrationView), ...(p.NextToken ? { NextToken: p.NextToken } : {}) };
+    return { Items: this.observed(p.Items), ...(p.NextToken ? { NextToken: p.NextToken } : {}) };
   }
 
   private deleteIntegration(ctx: CallContext, domainName: string, uri: string): Output {
     const rec = this.integration(ctx, domainName, uri);
-    if (rec.FlowName) delete regionState(this.state(), ctx.account, ctx.region).Flows[rec.FlowName];
+    if (rec.FlowName && this.opts.semantics()['delete-flow'] === 'delete') {
+      delete regionState(this.state(), ctx.account, ctx.region).Flows[rec.FlowName];
+    }
     delete this.domain(ctx, domainName).Integrations[uri];
     this.opts.onChange();
     return { Message: `Integration ${uri} deleted.` };
@@ -280,7 +346,7 @@ export class CustomerProfiles {
       .map((d) => d.Integrations[input.Uri])
       .filter((r): r is IntegrationRecord => r !== undefined && (input.IncludeHidden || !r.Hidden));
     const p = page(matches, (r) => r.DomainName, input);
-    return { Items: p.Items.map(integrationView), ...(p.NextToken ? { NextToken: p.NextToken } : {}) };
+    return { Items: this.observed(p.Items), ...(p.NextToken ? { NextToken: p.NextToken } : {}) };
   }
 
   /** The tag map of the domain or integration an ARN names, for this caller's account and region. */
@@ -346,7 +412,24 @@ export class CustomerProfiles {
     }
     d.Integrations[uri] = rec;
     this.opts.onChange();
-    return integrationView(rec);
+    return this.view(rec);
+  }
+
+  /** Registers object types in a domain (object-type-check=on accepts only these names). */
+  putObjectTypesOutOfBand(ctx: CallContext, domainName: string, names: string[]): Output {
+    const d = this.domain(ctx, domainName);
+    const types = (d.ObjectTypes ??= {});
+    for (const name of names) types[name] ??= { ObjectTypeName: name, CreatedAt: this.nowSeconds() };
+    this.opts.onChange();
+    return { DomainName: domainName, ObjectTypeNames: Object.keys(types).sort() };
+  }
+
+  deleteObjectTypeOutOfBand(ctx: CallContext, domainName: string, name: string): Output {
+    const d = this.domain(ctx, domainName);
+    if (!d.ObjectTypes?.[name]) throw notFound(`Object type ${name} does not exist in domain ${domainName}.`);
+    delete d.ObjectTypes[name];
+    this.opts.onChange();
+    return { DomainName: domainName, ObjectTypeNames: Object.keys(d.ObjectTypes).sort() };
   }
 
   deleteIntegrationOutOfBand(ctx: CallContext, domainName: string, uri: string): Output {

@@ -1,6 +1,7 @@
-// AWS's default API throttling quotas for Customer Profiles (API-FACTS §7, per account and
-// region) as token buckets. Burst = TPS: AWS publishes no burst for this service, so a 1 TPS
-// operation admits one call and then one more each second, the strictest honest reading.
+// AWS's default API throttling quotas for Customer Profiles, per account and region
+// (docs/design.md#aws-api-facts-the-code-relies-on), as token buckets. Burst = TPS: AWS
+// publishes no burst for this service, so a 1 TPS operation admits one call and then one more
+// each second, the strictest honest reading.
 
 export const DEFAULT_TPS: Readonly<Record<string, number>> = {
   PutIntegration: 1,

@@ -1,5 +1,5 @@
 // The emulator's HTTP server: Customer Profiles (restJson1), STS (awsQuery, POST /) and AppFlow
-// DescribeFlow on one port, plus the admin API under /_emulator/. A request goes through
+// DescribeFlow, UpdateFlow and DeleteFlow on one port, plus the admin API under /_emulator/. A request goes through
 // identify -> added latency -> injected fault -> quota -> decode + validate -> handler, and
 // every API request (not admin calls) lands in the request log.
 import { randomUUID } from 'node:crypto';
@@ -7,7 +7,8 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { handleAdmin } from './admin.ts';
-import { describeFlow } from './appflow.ts';
+import type { EmulatorCore, Exchange } from './core.ts';
+import { deleteFlow, describeFlow, updateFlow } from './appflow.ts';
 import { type AccessKey, AuthError, DEFAULT_ACCESS_KEYS, type Identity, identify, parseAuthorization } from './auth.ts';
 import { type CallContext, CustomerProfiles } from './customer-profiles.ts';
 import { ApiError, statusOf } from './errors.ts';
@@ -16,6 +17,7 @@ import { loadState, saveState } from './persistence.ts';
 import { Quotas } from './quotas.ts';
 import { type RequestLogEntry, RequestLog } from './request-log.ts';
 import { type RouteMatch, Router, assembleInput } from './routes.ts';
+import { type Semantics, checkSemantics, defaultSemantics } from './semantics.ts';
 import { type EmulatorState, peekRegion } from './state.ts';
 import { StsError, assumeRole, getCallerIdentity, pruneSessions, stsErrorXml } from './sts.ts';
 import { Validator } from './validate.ts';
@@ -47,6 +49,8 @@ export interface EmulatorOptions {
   checkResponses?: boolean;
   /** Called once per API request after it is answered (the CLI's --verbose). */
   onRequest?: (entry: RequestLogEntry) => void;
+  /** Answers to the open points of the API (--semantics); unset switches keep their default. */
+  semantics?: Partial<Semantics>;
 }
 
 export interface RunningEmulator {
@@ -59,31 +63,6 @@ export interface RunningEmulator {
 }
 
 const MAX_BODY = 10 * 1024 * 1024;
-
-/** Everything a request handler (API or admin) can reach. */
-export interface EmulatorCore {
-  region: string;
-  account: string;
-  state: EmulatorState;
-  readonly log: RequestLog;
-  readonly faults: Faults;
-  readonly quotas: Quotas;
-  readonly profiles: CustomerProfiles;
-  readonly initialQuotas: { enabled: boolean; overrides: Record<string, number> };
-  persist(): void;
-  reset(): void;
-  context(account?: string, region?: string): CallContext;
-}
-
-interface Exchange {
-  req: IncomingMessage;
-  res: ServerResponse;
-  rawPath: string;
-  rawQuery: string;
-  body: Buffer;
-  requestId: string;
-  started: number;
-}
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -161,6 +140,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   const validator = new Validator();
   const initialQuotas = { enabled: opts.quotas ?? true, overrides: { ...(opts.quotaOverrides ?? {}) } };
   const initialFaults: FaultSettings = { ...emptyFaults(), ...structuredClone(opts.faults ?? {}) };
+  const initialSemantics: Semantics = { ...defaultSemantics(), ...checkSemantics({ ...(opts.semantics ?? {}) }) };
 
   const core: EmulatorCore = {
     region,
@@ -170,11 +150,13 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     faults: new Faults(initialFaults, opts.random),
     quotas: new Quotas(initialQuotas, now),
     initialQuotas,
+    semantics: { ...initialSemantics },
     profiles: new CustomerProfiles(() => core.state, {
       now,
       maxIntegrationsPerDomain: opts.maxIntegrationsPerDomain ?? 50,
       maxDomains: opts.maxDomains ?? 100,
       onChange: () => core.persist(),
+      semantics: () => core.semantics,
     }),
     persist() {
       if (stateFile) saveState(stateFile, core.state);
@@ -186,6 +168,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
       core.log.clear();
       core.faults.clear();
       core.quotas.set(initialQuotas);
+      core.semantics = { ...initialSemantics };
       core.persist();
     },
     context(acct = account, reg = region) {
@@ -202,6 +185,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
       return { api: 'sts', operation: form.get('Action') ?? 'Unknown', form, logged };
     }
     if (method === 'POST' && x.rawPath === '/describe-flow') return { api: 'appflow', operation: 'DescribeFlow' };
+    if (method === 'POST' && x.rawPath === '/delete-flow') return { api: 'appflow', operation: 'DeleteFlow' };
+    if (method === 'POST' && x.rawPath === '/update-flow') return { api: 'appflow', operation: 'UpdateFlow' };
     const match = router.match(method, x.rawPath);
     return { api: 'profiles', operation: match?.operation ?? 'Unknown', match };
   }
@@ -242,7 +227,16 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     if (typeof name !== 'string' || !name) {
       throw new ApiError('ValidationException', "1 validation error detected: Value null at 'flowName' failed to satisfy constraint: Member must not be null");
     }
-    const flow = peekRegion(core.state, identity.account, identity.region)?.Flows[name];
+    const rs = peekRegion(core.state, identity.account, identity.region);
+    if (call.operation === 'DeleteFlow' || call.operation === 'UpdateFlow') {
+      const out =
+        call.operation === 'DeleteFlow'
+          ? deleteFlow(rs, name, body.forceDelete === true)
+          : updateFlow(rs, body, now() / 1000, core.semantics['past-start-time']);
+      core.persist();
+      return out;
+    }
+    const flow = rs?.Flows[name];
     if (!flow) throw new ApiError('ResourceNotFoundException', `Flow ${name} does not exist.`, 404);
     return describeFlow(flow);
   }

@@ -22,6 +22,14 @@ export interface IntegrationRecord {
   FlowName?: string;
   /** Hidden integrations are listed only with include-hidden=true. */
   Hidden?: boolean;
+  /** last-updated-after-put=bumps: the next read moves LastUpdatedAt, as the flow's workflow would. */
+  WorkflowRunPending?: boolean;
+}
+
+/** An object type as far as the emulator knows one: a name registered through the admin API. */
+export interface ObjectTypeRecord {
+  ObjectTypeName: string;
+  CreatedAt: number;
 }
 
 export interface DomainRecord {
@@ -36,6 +44,8 @@ export interface DomainRecord {
   LastUpdatedAt: number;
   Tags: Tags;
   Integrations: Record<string, IntegrationRecord>;
+  /** Object types of the domain (object-type-check=on looks here); absent in older state files. */
+  ObjectTypes?: Record<string, ObjectTypeRecord>;
 }
 
 export interface FlowRecord {
@@ -84,6 +94,11 @@ export function regionState(state: EmulatorState, account: string, region: strin
 /** Only looks: never creates the account or region (reads must not write state). */
 export function peekRegion(state: EmulatorState, account: string, region: string): RegionState | undefined {
   return state.accounts[account]?.[region];
+}
+
+/** Whether a flow still belongs to an integration (delete-flow=keep leaves flows that do not). */
+export function flowAttached(rs: RegionState, flow: FlowRecord): boolean {
+  return rs.Domains[flow.DomainName]?.Integrations[flow.Uri]?.FlowName === flow.FlowName;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -53,7 +53,8 @@ export class Validator {
   /**
    * Checks one of the emulator's own answers against the model's output shape, so a test run
    * proves every response the SDK parsed was also one AWS could send. Empty maps and lists pass:
-   * AWS itself answers `"Tags": {}` below TagMap's minimum (API-FACTS §9.4). Throws a plain Error.
+   * AWS itself answers `"Tags": {}` below TagMap's minimum
+   * (docs/design.md#aws-api-facts-the-code-relies-on). Throws a plain Error.
    */
   checkResponse(shapeName: string, value: unknown): void {
     const problems: string[] = [];

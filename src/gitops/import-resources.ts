@@ -4,7 +4,7 @@
 // a flow's definition comes back from AppFlow, and what cannot is said in a comment and the
 // resource stays in Observe, which never writes.
 import { Document } from 'yaml';
-import { API_VERSION, ANNOTATIONS, KIND } from '../api/group.ts';
+import { API_VERSION, ANNOTATIONS, KIND, RESERVED_TAG_PREFIX } from '../api/group.ts';
 import { flowDefinitionHash } from '../api/hash.ts';
 import type { CustomerProfilesIntegration, IntegrationSpec } from '../api/types.ts';
 import { validateResource } from '../api/validate.ts';
@@ -19,6 +19,7 @@ export interface ImportOptions {
   region?: string | undefined;
   namespace?: string | undefined;
   managementPolicy: 'Observe' | 'Manage';
+  /** Default Retain: a mis-mapped import then costs a resource to delete, not an integration. */
   deletionPolicy?: 'Delete' | 'Retain' | undefined;
   /** DescribeFlow for a flow name; rejects with a message when the flow cannot be read. */
   describeFlow(flowName: string): Promise<Record<string, unknown>>;
@@ -37,7 +38,9 @@ function baseSpec(item: ObservedIntegration, o: ImportOptions): IntegrationSpec 
   if (item.roleArn) spec.roleArn = item.roleArn;
   if (item.eventTriggerNames?.length) spec.eventTriggerNames = [...item.eventTriggerNames];
   if (item.scope) spec.scope = item.scope as IntegrationSpec['scope'];
-  if (item.tags && Object.keys(item.tags).length) spec.tags = { ...item.tags };
+  // The operator's own tags (an owner tag of another resource) are not the spec's to declare.
+  const tags = Object.fromEntries(Object.entries(item.tags ?? {}).filter(([k]) => !k.startsWith(RESERVED_TAG_PREFIX)));
+  if (Object.keys(tags).length) spec.tags = tags;
   return spec;
 }
 
@@ -79,7 +82,10 @@ async function importOne(item: ObservedIntegration, name: string, o: ImportOptio
   }
   if (o.region) spec.region = o.region;
   spec.managementPolicy = policy;
-  if (o.deletionPolicy) spec.deletionPolicy = o.deletionPolicy;
+  spec.deletionPolicy = o.deletionPolicy ?? 'Retain';
+  // Importing is a person asking to take over what exists: the explicit opt-in the controller
+  // requires to write to it (Observe needs none; it is there for a later switch to Manage).
+  annotations[ANNOTATIONS.adopt] = 'true';
   const metadata: CustomerProfilesIntegration['metadata'] = { name };
   if (o.namespace) metadata.namespace = o.namespace;
   if (Object.keys(annotations).length) metadata.annotations = annotations;

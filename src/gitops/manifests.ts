@@ -2,7 +2,7 @@
 // validation are `cpi validate`'s own (validatePaths), so plan reads exactly what validate reads
 // and refuses exactly what validate refuses, with the same lines.
 import type { CustomerProfilesIntegration } from '../api/types.ts';
-import { validatePaths, type FileProblem } from '../cli/commands/validate.ts';
+import { validatePaths, type FileProblem } from './validate-paths.ts';
 
 export interface ManifestResource {
   file: string;

@@ -8,7 +8,6 @@ const show = (v: unknown) => (v === undefined ? '(none)' : typeof v === 'string'
 
 export function changeLine(c: FieldChange, flowCompared?: 'fields' | 'hash'): string {
   if (c.path === '') return c.kind === 'add' ? '+ create integration' : '- delete integration';
-  if (c.path === 'lastUpdatedAt') return `~ changed out of band: AWS LastUpdatedAt ${show(c.to)} is after the last write seen ${show(c.from)} (re-applied)`;
   if (c.path === 'flowDefinition' && flowCompared === 'hash') {
     return `~ flowDefinition: ${show(c.from)} -> ${show(c.to)} (by hash: the last applied definition is unknown${c.from === undefined ? ', nothing recorded as applied' : ''})`;
   }
@@ -26,6 +25,7 @@ function heading(p: ResourcePlan): string {
     case 'none': return `# ${id} is up to date ${where}`;
     case 'paused': return `# ${id} is paused ${where}: no calls; once unpaused it would change`;
     case 'error': return `# ${id} could not be planned ${where}: ${p.error}`;
+    case 'refused': return `# ${id} would be refused ${where}: no calls; Stalled ${p.refusal?.reason}: ${p.refusal?.message}`;
     case 'read-only':
       return p.changes.some((c) => c.path === '')
         ? `# ${id} is Observe (read-only) ${where}: no calls; the integration does not exist`
@@ -35,24 +35,47 @@ function heading(p: ResourcePlan): string {
   }
 }
 
+/** What a resource not in the cluster means, and where one of that name is. */
+function notInClusterLine(p: ResourcePlan): string | undefined {
+  if (p.statusSource !== 'not-in-cluster') return undefined;
+  const base = `! ${p.namespace}/${p.name} is not in the cluster: this is what applying the manifest would do, judged from AWS and the manifest alone`;
+  const parts = [base];
+  if (p.inOtherNamespaces?.length) parts.push(`a resource named ${p.name} is in namespace ${p.inOtherNamespaces.join(', ')}: to plan against it, pass -n ${p.inOtherNamespaces[0]}`);
+  if (p.claimedBy) parts.push(`${p.claimedBy} already manages this integration, so this one would be Stalled with a Conflict and write nothing`);
+  return parts.join('; ');
+}
+
 export interface PlanSummary {
   create: number;
   update: number;
   unchanged: number;
   readOnly: number;
   paused: number;
+  /** The controller would write nothing and stall (AlreadyExists, TargetChanged). */
+  refused?: number;
   errors: number;
+  /** Planned as if applied now: the cluster has no such resource. */
+  notInCluster?: number;
 }
 
 export function summarize(plans: ResourcePlan[]): PlanSummary {
   const n = (a: ResourcePlan['action']) => plans.filter((p) => p.action === a).length;
-  return { create: n('create'), update: n('update'), unchanged: n('none'), readOnly: n('read-only'), paused: n('paused'), errors: n('error') };
+  return {
+    create: n('create'), update: n('update'), unchanged: n('none'), readOnly: n('read-only'), paused: n('paused'), refused: n('refused'), errors: n('error'),
+    notInCluster: plans.filter((p) => p.statusSource === 'not-in-cluster').length,
+  };
 }
 
 export function summaryLine(s: PlanSummary): string {
-  const extra = [s.readOnly && `${s.readOnly} read-only`, s.paused && `${s.paused} paused`, s.errors && `${s.errors} failed`].filter(Boolean).join(', ');
+  const extra = [
+    s.readOnly && `${s.readOnly} read-only`, s.paused && `${s.paused} paused`, s.refused && `${s.refused} refused`, s.errors && `${s.errors} failed`,
+    s.notInCluster && `${s.notInCluster} not in the cluster yet`,
+  ].filter(Boolean).join(', ');
   if (s.errors) {
     return `Error: ${s.errors} resource${s.errors === 1 ? '' : 's'} could not be planned; the plan is incomplete (${s.create} to create, ${s.update} to update, ${s.unchanged} unchanged${extra ? `, ${extra}` : ''}).`;
+  }
+  if (s.refused) {
+    return `Refused: ${s.refused} resource${s.refused === 1 ? '' : 's'} would be Stalled and write nothing (${s.create} to create, ${s.update} to update, ${s.unchanged} unchanged${extra ? `, ${extra}` : ''}).`;
   }
   if (s.create + s.update === 0) {
     return `No changes. AWS matches the manifests (${s.unchanged} up to date${extra ? `, ${extra}` : ''}).`;
@@ -64,8 +87,10 @@ export function renderText(plans: ResourcePlan[]): string[] {
   const lines: string[] = [];
   for (const p of plans) {
     lines.push(heading(p));
+    const missing = notInClusterLine(p);
+    if (missing) lines.push(`  ${missing}`);
     const missingReadOnly = p.action === 'read-only' && p.changes.some((c) => c.path === ''); // Observe never creates: nothing to list
-    if (p.action !== 'none' && p.action !== 'error' && !missingReadOnly) for (const c of p.changes) lines.push(`  ${changeLine(c, p.flowCompared)}`);
+    if (p.action !== 'none' && p.action !== 'error' && p.action !== 'refused' && !missingReadOnly) for (const c of p.changes) lines.push(`  ${changeLine(c, p.flowCompared)}`);
     lines.push('');
   }
   lines.push(summaryLine(summarize(plans)));

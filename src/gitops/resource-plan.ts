@@ -7,16 +7,17 @@ import type { CustomerProfilesIntegration, IntegrationSpec, IntegrationStatus } 
 import { OPERATOR_FIELDS } from '../api/convert.ts';
 import type { AwsTarget, IntegrationGateway } from '../aws/types.ts';
 import { observeIntegration } from '../reconcile/observe.ts';
-import { planIntegration, readableChanges, type FieldChange, type PutReason } from '../reconcile/plan.ts';
-import { statusForPlan } from '../reconcile/reconciler.ts';
+import { observeDrift, planIntegration, statusForPlan, type FieldChange, type PutReason } from '../reconcile/plan.ts';
+import { decideOwnership } from '../reconcile/ownership.ts';
 import type { DomainSnapshots } from '../reconcile/snapshots.ts';
+import { pinnedTarget, targetChange } from '../reconcile/target.ts';
 
 /**
  * create/update: the reconcile writes (the calls say which). none: AWS matches. read-only: an
  * Observe resource, never written (changes are the drift it would report). paused: the paused
  * annotation keeps the controller away (changes are what it would do once unpaused).
  */
-export type PlanAction = 'create' | 'update' | 'none' | 'read-only' | 'paused' | 'error';
+export type PlanAction = 'create' | 'update' | 'none' | 'read-only' | 'paused' | 'refused' | 'error';
 
 export interface ResourcePlan {
   file?: string | undefined;
@@ -37,7 +38,13 @@ export interface ResourcePlan {
   flowCompared?: 'fields' | 'hash' | undefined;
   /** Where the operator's memory came from: the live object in the cluster, or none. */
   statusSource: 'cluster' | 'not-in-cluster' | 'no-cluster';
+  /** Not in the cluster in `namespace`, but one of the same name is in these namespaces. */
+  inOtherNamespaces?: string[] | undefined;
+  /** Not in the cluster, and this resource there already manages the same integration. */
+  claimedBy?: string | undefined;
   error?: string | undefined;
+  /** refused: why the controller would write nothing and stall (AlreadyExists, TargetChanged), and what to do. */
+  refusal?: { reason: 'AlreadyExists' | 'TargetChanged'; message: string } | undefined;
 }
 
 export interface PlanDeps {
@@ -48,6 +55,10 @@ export interface PlanDeps {
   defaultNamespace: string;
   /** The resource's status in the cluster: undefined when it is not there; null when no cluster is used. */
   liveStatus(namespace: string, name: string): Promise<IntegrationStatus | undefined | null>;
+  /** The resource's uid in the cluster, when it is there (the owner tag names it). */
+  liveUid?(namespace: string, name: string): Promise<string | undefined>;
+  /** The IAM role the controller assumes for a namespace's resources (its role-arn annotation). */
+  roleFor?(namespace: string): Promise<string | undefined>;
   /**
    * Domains with several resources are read as the controller's drift checks read them: one
    * paged ListIntegrations per domain (shared snapshot) instead of one GetIntegration each.
@@ -85,21 +96,32 @@ export async function planResource(obj: CustomerProfilesIntegration, deps: PlanD
     // The manifest's metadata with the cluster's status: what the controller sees after the apply.
     const current: CustomerProfilesIntegration = { ...obj, ...(live ? { status: live } : {}) };
     if (!live) delete current.status;
-    const target: AwsTarget = { region };
+    // The controller's identity for the namespace: a preview with local credentials would look
+    // at another account than the merge will write to.
+    const roleArn = await deps.roleFor?.(namespace);
+    const target: AwsTarget = { region, roleArn };
+    const uid = live ? await deps.liveUid?.(namespace, obj.metadata.name) : undefined;
+    if (uid) current.metadata = { ...current.metadata, uid };
+    const account = await deps.gateway.account(target);
+    const moved = targetChange(pinnedTarget(current.status), { account, region, roleArn }, spec);
+    if (moved) return refuse(result, 'TargetChanged', moved);
     const fromSnapshot = !!deps.snapshots && !!deps.batched?.(region, spec.domainName);
-    const observed = await observeIntegration(target, spec, current.status, { gateway: deps.gateway, snapshots: deps.snapshots, fromSnapshot, prio: 'high' });
+    const observed = await observeIntegration(target, spec, current.status, { gateway: deps.gateway, snapshots: deps.snapshots, fromSnapshot, account, prio: 'high' });
     result.uri = observed?.uri ?? current.status?.uri ?? spec.uri;
 
     if (mode === 'Observe') {
       result.action = 'read-only';
       // What the reconciler reports as drift in Observe mode: readable fields and tags.
-      if (observed) {
-        const tags = planIntegration({ spec, observed, status: current.status }).changes.filter((c) => c.path.startsWith('tags.'));
-        result.changes = [...readableChanges(spec, observed), ...tags];
-      } else result.changes = [{ path: '', kind: 'add', to: 'integration' }];
+      if (observed) result.changes = observeDrift(spec, observed);
+      else result.changes = [{ path: '', kind: 'add', to: 'integration' }];
       return result;
     }
 
+    // Without the cluster there is no status or uid to know ownership from: not judged then.
+    if (observed && live !== null) {
+      const decision = decideOwnership(current, observed);
+      if (!decision.owned) return refuse(result, 'AlreadyExists', decision.message);
+    }
     const applied = statusForPlan(current);
     const plan = planIntegration({ spec, observed, status: applied });
     result.changes = plan.put?.reason === 'create' ? createChanges(spec) : plan.changes;
@@ -117,6 +139,12 @@ export async function planResource(obj: CustomerProfilesIntegration, deps: PlanD
     result.action = 'error';
     result.error = err instanceof Error ? err.message : String(err);
   }
+  return result;
+}
+
+function refuse(result: ResourcePlan, reason: 'AlreadyExists' | 'TargetChanged', message: string): ResourcePlan {
+  result.action = 'refused';
+  result.refusal = { reason, message };
   return result;
 }
 

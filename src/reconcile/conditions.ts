@@ -28,6 +28,14 @@ export const Reason = {
   AWSUnavailable: 'AWSUnavailable',
   CredentialsError: 'CredentialsError',
   Conflict: 'Conflict',
+  /** The integration exists and this resource neither created nor was asked to adopt it. */
+  AlreadyExists: 'AlreadyExists',
+  /** The effective account, region or uri moved away from the pinned one. */
+  TargetChanged: 'TargetChanged',
+  /** AWS refuses to change an existing integration's flow through PutIntegration. */
+  FlowImmutable: 'FlowImmutable',
+  /** A write succeeded but AWS does not report what the spec says (a member it did not take). */
+  NotConverged: 'NotConverged',
   Paused: 'Paused',
   // Reconciling
   Progressing: 'Progressing',
@@ -36,7 +44,7 @@ export const Reason = {
 export type ReasonName = (typeof Reason)[keyof typeof Reason];
 
 /** Reasons that need a person: the resource is Stalled (kstatus) until its spec changes. */
-export const terminalReasons: ReadonlySet<string> = new Set([Reason.InvalidSpec, Reason.AccessDenied, Reason.Conflict]);
+export const terminalReasons: ReadonlySet<string> = new Set([Reason.InvalidSpec, Reason.AccessDenied, Reason.Conflict, Reason.AlreadyExists, Reason.TargetChanged, Reason.FlowImmutable]);
 
 export interface ConditionUpdate {
   type: ConditionTypeName;

@@ -5,6 +5,7 @@ import deepEqual from 'fast-deep-equal';
 import type { FlowDefinition, IntegrationSpec, IntegrationStatus } from '../api/types.ts';
 import { toPutIntegrationInput } from '../api/convert.ts';
 import { flowDefinitionHash } from '../api/hash.ts';
+import { ANNOTATIONS, RESERVED_TAG_PREFIX } from '../api/group.ts';
 import type { ObservedIntegration, PutIntegrationRequest } from '../aws/types.ts';
 
 export interface FieldChange {
@@ -29,6 +30,10 @@ export interface PlanInput {
   spec: IntegrationSpec;
   observed: ObservedIntegration | undefined;
   status: Pick<IntegrationStatus, 'uri' | 'lastUpdatedAt' | 'appliedFlowDefinitionHash' | 'appliedFlowDefinition'> | undefined;
+  /** The operator's own tags, sent with the creating Put (ownership); never diffed. */
+  ownerTags?: Record<string, string> | undefined;
+  /** For a past scheduleStartTime (left out of the request). Default: the current time. */
+  now?: Date | undefined;
 }
 
 const isEmpty = (v: unknown) =>
@@ -92,21 +97,57 @@ export function flowDefinitionChanges(before: FlowDefinition | undefined, after:
   return out;
 }
 
-/** The request that creates or updates the integration: exactly the spec's AWS members. */
-export function putRequest(spec: IntegrationSpec, uri: string | undefined, withTags: boolean): PutIntegrationRequest {
+/**
+ * The request that creates or updates the integration: the spec's AWS members, with
+ * - Tags only when creating (afterwards TagResource/UntagResource change them);
+ * - FlowDefinition only when creating or when its hash changed, never otherwise: AWS's own
+ *   CloudFormation handler never re-sends it, and AWS may refuse a re-sent definition of a flow
+ *   that exists (docs/aws-behaviour.md);
+ * - a scheduleStartTime that is already past left out: the schedule then starts when the flow is
+ *   created or updated, which is what a past start means, and AWS may refuse a past one.
+ */
+export function putRequest(spec: IntegrationSpec, uri: string | undefined, o: { tags: boolean; flow: boolean; now: Date }): PutIntegrationRequest {
   const request = toPutIntegrationInput(spec);
   // A flow-based integration is addressed by the Uri AWS generated once we know it.
   if (!request.Uri && uri) request.Uri = uri;
-  // Tags apply at creation only; afterwards they change through TagResource/UntagResource.
-  if (!withTags) delete request.Tags;
+  if (!o.tags) delete request.Tags;
+  if (!o.flow) delete request.FlowDefinition;
+  const scheduled = request.FlowDefinition?.TriggerConfig?.TriggerProperties?.Scheduled;
+  if (scheduled?.ScheduleStartTime && scheduled.ScheduleStartTime.getTime() <= o.now.getTime()) delete scheduled.ScheduleStartTime;
   return request;
 }
 
-export function planIntegration({ spec, observed, status }: PlanInput): Plan {
+/** Tag differences, per key. The operator's own tags (its prefix) are neither wanted nor removed. */
+export function tagChanges(spec: IntegrationSpec, observed: ObservedIntegration): FieldChange[] {
+  const theirs = Object.fromEntries(Object.entries(observed.tags ?? {}).filter(([k]) => !k.startsWith(RESERVED_TAG_PREFIX)));
+  const out: FieldChange[] = [];
+  mapChanges('tags', spec.tags, theirs, out);
+  return out;
+}
+
+/** What Observe mode reports as drift: the readable members and the tags, per field and per key. */
+export function observeDrift(spec: IntegrationSpec, observed: ObservedIntegration): FieldChange[] {
+  return [...readableChanges(spec, observed), ...tagChanges(spec, observed)];
+}
+
+/**
+ * The status a plan compares with. `cpi import` records the hash of the flow it read back from
+ * AppFlow (FlowDefinition is write-only in Customer Profiles); on first claim, with no applied
+ * hash in status, that hash stands for what AWS has, so adopting an import writes nothing.
+ */
+export function statusForPlan(obj: { metadata: { annotations?: Record<string, string> | undefined }; status?: IntegrationStatus | undefined }): IntegrationStatus | undefined {
+  const imported = obj.metadata.annotations?.[ANNOTATIONS.observedFlowHash];
+  if (!imported || !/^sha256:[0-9a-f]{64}$/.test(imported) || obj.status?.appliedFlowDefinitionHash) return obj.status;
+  return { ...obj.status, appliedFlowDefinitionHash: imported };
+}
+
+export function planIntegration({ spec, observed, status, ownerTags, now = new Date() }: PlanInput): Plan {
   const wantHash = flowDefinitionHash(spec.flowDefinition);
   if (!observed) {
     const changes: FieldChange[] = [{ path: '', kind: 'add', to: 'integration' }];
-    return { put: { request: putRequest(spec, spec.uri ?? status?.uri, true), reason: 'create' }, changes };
+    const request = putRequest(spec, spec.uri ?? status?.uri, { tags: true, flow: true, now });
+    if (ownerTags && Object.keys(ownerTags).length) request.Tags = { ...request.Tags, ...ownerTags };
+    return { put: { request, reason: 'create' }, changes };
   }
 
   const changes = readableChanges(spec, observed);
@@ -116,22 +157,22 @@ export function planIntegration({ spec, observed, status }: PlanInput): Plan {
     if (status?.appliedFlowDefinition) changes.push(...flowDefinitionChanges(status.appliedFlowDefinition, spec.flowDefinition));
     else changes.push({ path: 'flowDefinition', kind: 'change', from: status?.appliedFlowDefinitionHash, to: wantHash });
   }
-  // Someone changed it out of band (console, CLI): what they changed may be unreadable, so re-apply.
+  // AWS moved since our last look. A readable difference is re-applied above; a move with nothing
+  // readable to correct is no reason to write: a Put without FlowDefinition would restore nothing,
+  // re-sending FlowDefinition may be refused, and a flow's own workflow runs move it too.
   const movedOutOfBand = !firstClaim && observed.lastUpdatedAt.getTime() > Date.parse(status!.lastUpdatedAt!);
-  if (movedOutOfBand) changes.push({ path: 'lastUpdatedAt', kind: 'change', from: status!.lastUpdatedAt, to: observed.lastUpdatedAt.toISOString() });
 
   const plan: Plan = { changes };
   if (changes.length > 0) {
-    const reason: PutReason = firstClaim ? 'adopt' : changes.length === 1 && movedOutOfBand ? 'drift' : 'update';
-    plan.put = { request: putRequest(spec, observed.uri, false), reason };
+    const reason: PutReason = firstClaim ? 'adopt' : movedOutOfBand && !flowChanged ? 'drift' : 'update';
+    plan.put = { request: putRequest(spec, observed.uri, { tags: false, flow: flowChanged, now }), reason };
   }
 
-  const tagChanges: FieldChange[] = [];
-  mapChanges('tags', spec.tags, observed.tags, tagChanges);
-  if (tagChanges.length > 0) {
-    changes.push(...tagChanges);
-    const tag = Object.fromEntries(tagChanges.filter((c) => c.kind !== 'remove').map((c) => [c.path.slice(5), c.to as string]));
-    const untag = tagChanges.filter((c) => c.kind === 'remove').map((c) => c.path.slice(5));
+  const tagDiff = tagChanges(spec, observed);
+  if (tagDiff.length > 0) {
+    changes.push(...tagDiff);
+    const tag = Object.fromEntries(tagDiff.filter((c) => c.kind !== 'remove').map((c) => [c.path.slice(5), c.to as string]));
+    const untag = tagDiff.filter((c) => c.kind === 'remove').map((c) => c.path.slice(5));
     if (Object.keys(tag).length) plan.tag = tag;
     if (untag.length) plan.untag = untag;
   }

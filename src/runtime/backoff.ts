@@ -30,7 +30,10 @@ export interface ExponentialOptions {
   rand?: () => number;
 }
 
-/** base·2^failures, capped at max, jittered: 1 s, 2 s, 4 s … 5 min by default (DESIGN §2). */
+/**
+ * base·2^failures, capped at max, jittered: 1 s, 2 s, 4 s … 5 min by default
+ * (docs/design.md#the-work-queue-and-backoff).
+ */
 export class ItemExponentialRateLimiter implements RateLimiter {
   readonly #failures = new Map<string, number>();
   readonly #baseMs: number;

@@ -1,8 +1,7 @@
-// The {path, list} pairs a ResilientInformer watches: the integrations (all namespaces or one)
-// and Namespaces (for per-namespace credentials). Lists carry a request timeout because the
+// The {path, list} pairs a ResilientInformer watches: custom resources (all namespaces or one)
+// and Namespaces. Lists carry a request timeout because the
 // Kubernetes client has none.
 import * as k8s from '@kubernetes/client-node';
-import { GROUP, PLURAL, VERSION } from '../api/group.ts';
 import { withRequestTimeout } from './kube-request.ts';
 
 export interface Collection<T extends k8s.KubernetesObject> {
@@ -36,14 +35,6 @@ export function customResourceCollection<T extends k8s.KubernetesObject>(
       ? api.listNamespacedCustomObject({ group, version, plural, namespace, labelSelector }, options)
       : api.listClusterCustomObject({ group, version, plural, labelSelector }, options)) as Promise<k8s.KubernetesListObject<T>>;
   return { path, list };
-}
-
-/** CustomerProfilesIntegrations, in every namespace or in `namespace`. */
-export function integrationCollection<T extends k8s.KubernetesObject = k8s.KubernetesObject>(
-  kc: k8s.KubeConfig,
-  namespace?: string,
-): Collection<T> {
-  return customResourceCollection<T>(kc, { group: GROUP, version: VERSION, plural: PLURAL, namespace });
 }
 
 /** Namespaces (cluster-scoped). Listed objects are typed instances, watched ones plain JSON. */

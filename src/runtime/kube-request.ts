@@ -1,6 +1,7 @@
-// Request options for @kubernetes/client-node calls. The client sets no timeout of its own
-// (notes/client-node.md §2): a call to a server that accepted the connection and went silent
-// would wait for minutes, so every call the runtime makes carries its own deadline.
+// Request options for @kubernetes/client-node calls. The client sets no timeout of its own: a
+// call to a server that accepted the connection and went silent would wait for minutes, so every
+// call the runtime makes carries its own deadline
+// (docs/design.md#why-every-kubernetes-request-has-its-own-timeout).
 import * as k8s from '@kubernetes/client-node';
 
 /** Options that abort the call with a TimeoutError after `ms` (composable with other options). */

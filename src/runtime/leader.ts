@@ -17,41 +17,14 @@
 // - release() (clean shutdown, once guarded work has stopped) empties holderIdentity with
 //   leaseDurationSeconds 1, so a standby takes over at its next retry instead of waiting 15 s.
 // - Every Lease call has its own timeout, below the renew deadline.
-import * as k8s from '@kubernetes/client-node';
+//
+// The rule itself is leader-decision.ts (pure); the Lease is read and written through
+// leader-lease-store.ts. This module is imported only with --leader-elect.
+import type * as k8s from '@kubernetes/client-node';
 import { realClock, sleep, type Clock, type TimerHandle } from './clock.ts';
-import { withRequestTimeout, httpStatus } from './kube-request.ts';
+import { decide, type LeaderElectionRecord } from './leader-decision.ts';
+import { kubeLeaseStore, LeaseConflictError, type LeaseSnapshot, type LeaseStore } from './leader-lease-store.ts';
 import { describeKubeError, silentLogger, type Logger } from './log.ts';
-
-/** The Lease fields leader election reads and writes. Times are RFC 3339 strings (informational). */
-export interface LeaderElectionRecord {
-  holderIdentity: string;
-  leaseDurationSeconds: number;
-  acquireTime?: string | undefined;
-  renewTime?: string | undefined;
-  leaseTransitions: number;
-}
-
-export interface LeaseSnapshot {
-  record: LeaderElectionRecord;
-  resourceVersion: string;
-}
-
-/** Where the Lease lives: the API server in production, a map in unit tests. */
-export interface LeaseStore {
-  /** undefined when the Lease does not exist. */
-  get(): Promise<LeaseSnapshot | undefined>;
-  /** Throws LeaseConflictError when it already exists. */
-  create(record: LeaderElectionRecord): Promise<LeaseSnapshot>;
-  /** Throws LeaseConflictError when `resourceVersion` is no longer current. */
-  update(record: LeaderElectionRecord, resourceVersion: string): Promise<LeaseSnapshot>;
-}
-
-export class LeaseConflictError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'LeaseConflictError';
-  }
-}
 
 /** The reason an onStartedLeading signal is aborted with. */
 export class LeadershipEndedError extends Error {
@@ -61,33 +34,6 @@ export class LeadershipEndedError extends Error {
     this.name = 'LeadershipEndedError';
     this.reason = reason;
   }
-}
-
-/** Thrown by a leaderGate when this replica must not write. */
-export class NotLeaderError extends Error {
-  constructor(message = 'this replica is not the leader') {
-    super(message);
-    this.name = 'NotLeaderError';
-  }
-}
-
-export type Decision =
-  | { action: 'create' }
-  | { action: 'acquire' }
-  | { action: 'renew' }
-  | { action: 'wait'; holder: string; expiresInMs: number };
-
-/**
- * What a candidate `me` should do with the Lease `record`, last seen to change at `observedTime`
- * on our clock, at `now` on our clock. Pure: the whole election rule in one place.
- */
-export function decide(record: LeaderElectionRecord | undefined, observedTime: number, now: number, me: string): Decision {
-  if (!record) return { action: 'create' };
-  if (record.holderIdentity === me) return { action: 'renew' };
-  if (!record.holderIdentity) return { action: 'acquire' };
-  const expiresAt = observedTime + record.leaseDurationSeconds * 1000;
-  if (now < expiresAt) return { action: 'wait', holder: record.holderIdentity, expiresInMs: expiresAt - now };
-  return { action: 'acquire' };
 }
 
 export interface LeaderCallbacks {
@@ -357,75 +303,4 @@ export class LeaderElector {
       this.#log.error({ err }, 'onStoppedLeading threw');
     }
   }
-}
-
-/**
- * A function to call before every write that must come from the leader: throws NotLeaderError
- * when `elector` is given and this replica does not hold the lease (no elector: always allowed).
- */
-export function leaderGate(elector?: { isLeader(): boolean }): () => void {
-  return () => {
-    if (elector && !elector.isLeader()) throw new NotLeaderError();
-  };
-}
-
-/** The Lease `namespace/name` in the API server, each call limited to `callTimeoutMs`. */
-export function kubeLeaseStore(kc: k8s.KubeConfig, namespace: string, name: string, callTimeoutMs: number): LeaseStore {
-  const api = kc.makeApiClient(k8s.CoordinationV1Api);
-  const options = () => withRequestTimeout(callTimeoutMs);
-  const toSnapshot = (lease: k8s.V1Lease): LeaseSnapshot => {
-    const iso = (t: unknown) => (t === undefined || t === null ? undefined : new Date(t as string | Date).toISOString());
-    return {
-      resourceVersion: lease.metadata?.resourceVersion ?? '',
-      record: {
-        holderIdentity: lease.spec?.holderIdentity ?? '',
-        leaseDurationSeconds: lease.spec?.leaseDurationSeconds ?? 0,
-        acquireTime: iso(lease.spec?.acquireTime),
-        renewTime: iso(lease.spec?.renewTime),
-        leaseTransitions: lease.spec?.leaseTransitions ?? 0,
-      },
-    };
-  };
-  // MicroTime fields must be V1MicroTime: a plain Date is sent with milliseconds and rejected.
-  const micro = (iso: string | undefined) => (iso === undefined ? undefined : new k8s.V1MicroTime(Date.parse(iso)));
-  const body = (record: LeaderElectionRecord, resourceVersion?: string): k8s.V1Lease => ({
-    apiVersion: 'coordination.k8s.io/v1',
-    kind: 'Lease',
-    metadata: { name, namespace, ...(resourceVersion ? { resourceVersion } : {}) },
-    spec: {
-      holderIdentity: record.holderIdentity,
-      leaseDurationSeconds: record.leaseDurationSeconds,
-      acquireTime: micro(record.acquireTime),
-      renewTime: micro(record.renewTime),
-      leaseTransitions: record.leaseTransitions,
-    },
-  });
-  const conflict = (err: unknown) => {
-    if (httpStatus(err) === 409) return new LeaseConflictError(`lease ${namespace}/${name}: ${describeKubeError(err)}`);
-    return err;
-  };
-  return {
-    async get() {
-      try {
-        return toSnapshot(await api.readNamespacedLease({ name, namespace }, options()));
-      } catch (err) {
-        if (httpStatus(err) === 404) return undefined;
-        throw err;
-      }
-    },
-    async create(record) {
-      try {
-        return toSnapshot(await api.createNamespacedLease({ namespace, body: body(record) }, options()));
-      } catch (err) {
-        throw conflict(err);
-      }
-    },
-    async update(record, resourceVersion) {
-      try {
-        return toSnapshot(await api.replaceNamespacedLease({ name, namespace, body: body(record, resourceVersion) }, options()));
-      } catch (err) {
-        throw conflict(err);
-      }
-    },
-  };
 }

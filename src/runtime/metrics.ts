@@ -5,14 +5,32 @@
 // (`_seconds`), `_total` on counters. Labels are bounded sets (result, operation, outcome, condition,
 // status): never a resource name, namespace or uid, whose cardinality grows with the cluster.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { AwsFailureKind } from '../aws/errors.ts';
 import type { QueueMetrics } from './queue.ts';
 
 export const METRIC_PREFIX = 'cpi_';
 
-/** How one reconcile ended, in controller-runtime's words. */
-export type ReconcileResult = 'success' | 'error' | 'requeue' | 'requeue_after';
-export const RECONCILE_RESULTS: readonly ReconcileResult[] = ['success', 'error', 'requeue', 'requeue_after'];
+/**
+ * How one reconcile ended:
+ * - success: it ended without an error, whether or not it scheduled the next drift check (an
+ *   ordinary reconcile always does: counting those as requeue_after hid every success);
+ * - error: it failed and is retried with per-key exponential backoff (AWS throttled or down,
+ *   a Kubernetes write refused, ...);
+ * - requeue_after_error: it failed in a way a person must fix (Stalled: InvalidSpec,
+ *   AccessDenied, DomainNotFound, Conflict, ...) and is retried after a fixed delay, not backoff;
+ * - requeue, requeue_after: controller-runtime's names, no longer produced; kept at 0 so
+ *   existing queries that name them keep working.
+ */
+export type ReconcileResult = 'success' | 'error' | 'requeue_after_error' | 'requeue' | 'requeue_after';
+export const RECONCILE_RESULTS: readonly ReconcileResult[] = ['success', 'error', 'requeue_after_error', 'requeue', 'requeue_after'];
+
+/**
+ * The result label of one reconcile from what it returned and whether it left the resource
+ * Stalled. `threw`: it ended in an exception (the controller retries those with backoff).
+ */
+export function reconcileResultOf(ended: { retry?: boolean | undefined } | undefined, stalled: boolean, threw = false): ReconcileResult {
+  if (threw || ended?.retry) return 'error';
+  return stalled ? 'requeue_after_error' : 'success';
+}
 
 export type ConditionType = 'Ready' | 'Synced' | 'Stalled';
 export type ConditionStatus = 'True' | 'False' | 'Unknown';
@@ -27,13 +45,14 @@ export type ConditionCounts = Partial<Record<ConditionType, Partial<Record<Condi
  * src/aws/errors.ts (Throttled, AWSUnavailable, NotFound, InvalidSpec, AccessDenied,
  * CredentialsError, NotLeader). A small fixed set, so it is safe as a label.
  */
-export type AwsCallOutcome = 'ok' | AwsFailureKind;
+/** 'ok', or the kind of failure (the AWS layer's names: Throttled, AWSUnavailable, ...). */
+export type AwsCallOutcome = string;
 
 export interface MetricsOptions {
   /** Process metrics (CPU, memory, event loop, GC); on by default. */
   defaultMetrics?: boolean;
-  /** Reported in cpi_build_info. */
-  version?: string;
+  /** The package version, reported in cpi_build_info (`unknown` when not given). */
+  version?: string | undefined;
 }
 
 // Reconciles span a status write (ms) to a slow AWS call with retries (tens of seconds).
@@ -67,13 +86,13 @@ export class Metrics {
 
     this.reconcileTotal = new Counter({
       name: `${p}reconcile_total`,
-      help: 'Reconciles by result (success, error, requeue, requeue_after).',
+      help: 'Reconciles by result: success, error (retried with backoff), requeue_after_error (Stalled: retried after a fixed delay); requeue and requeue_after are no longer produced.',
       labelNames: ['result'],
       registers,
     });
     // Pre-zeroed so rate() works from the first scrape and absent series never hide an error.
     for (const result of RECONCILE_RESULTS) this.reconcileTotal.inc({ result }, 0);
-    this.reconcileErrors = new Counter({ name: `${p}reconcile_errors_total`, help: 'Reconciles that ended in an error.', registers });
+    this.reconcileErrors = new Counter({ name: `${p}reconcile_errors_total`, help: 'Reconciles that ended in an error (result error or requeue_after_error).', registers });
     this.reconcileDuration = new Histogram({
       name: `${p}reconcile_duration_seconds`,
       help: 'Time spent in one reconcile, AWS calls and status write included.',
@@ -125,7 +144,7 @@ export class Metrics {
     });
     this.setResourceConditions({});
 
-    this.leader = new Gauge({ name: `${p}leader`, help: '1 while this process holds the leader Lease, else 0.', registers });
+    this.leader = new Gauge({ name: `${p}leader`, help: '1 while this process reconciles: it holds the leader Lease, or runs without leader election (--leader-elect=false); else 0.', registers });
     this.leader.set(0);
     this.informerSynced = new Gauge({ name: `${p}informer_synced`, help: '1 once the informer has listed and is watching, else 0.', registers });
     this.informerSynced.set(0);
@@ -149,7 +168,7 @@ export class Metrics {
   /** One finished reconcile: counts it by result and records its duration. */
   observeReconcile(result: ReconcileResult, seconds: number): void {
     this.reconcileTotal.inc({ result });
-    if (result === 'error') this.reconcileErrors.inc();
+    if (result === 'error' || result === 'requeue_after_error') this.reconcileErrors.inc();
     this.reconcileDuration.observe(seconds);
   }
 

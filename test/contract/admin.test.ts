@@ -160,6 +160,68 @@ describe('faults', () => {
   });
 });
 
+describe('semantics', () => {
+  it('GET shows every switch; PUT changes the switches given and keeps the others; reset restores the startup ones', async () => {
+    const before = await admin.semantics();
+    expect(Object.keys(before)).toHaveLength(7);
+    const after = await admin.setSemantics({ 'flow-resend': 'reject', 'workflow-id': 'never' });
+    expect(after).toEqual({ ...before, 'flow-resend': 'reject', 'workflow-id': 'never' });
+    expect(await admin.semantics()).toEqual(after);
+    expect(await admin.setSemantics({ 'workflow-id': 'always' })).toEqual({ ...before, 'flow-resend': 'reject' });
+    await admin.reset();
+    expect(await admin.semantics()).toEqual(before);
+  });
+
+  it('an unknown switch or value is a 400 naming the switch and its allowed values, and changes nothing', async () => {
+    const before = await admin.semantics();
+    const value = await failure(admin.setSemantics({ 'put-omitted': 'sometimes' } as never));
+    expect(value).toBeInstanceOf(EmulatorAdminError);
+    expect(value.status).toBe(400);
+    expect(value.message).toContain('semantics: put-omitted must be replace or merge, not "sometimes"');
+    const name = await failure(admin.setSemantics({ 'flow-resend': 'reject', 'flow-redo': 'on' } as never));
+    expect(name.status).toBe(400);
+    expect(name.message).toContain('unknown switch "flow-redo"; the switches are flow-resend, put-omitted, delete-flow');
+    expect(await admin.semantics()).toEqual(before); // the good half of a bad body was not applied
+    const raw = await fetch(`${emu.url}/_emulator/semantics`, { method: 'PUT', body: '{"workflow-id": true}' });
+    expect(raw.status).toBe(400);
+    expect(((await raw.json()) as any).error).toBe('semantics: workflow-id must be always or never, not true');
+  });
+
+  it('startup semantics (the --semantics flag) are what reset returns to; bad ones refuse to start', async () => {
+    const other = await emulator({ semantics: { 'delete-flow': 'keep' } });
+    try {
+      const a = new EmulatorAdmin(other.url);
+      expect((await a.semantics())['delete-flow']).toBe('keep');
+      await a.setSemantics({ 'delete-flow': 'delete' });
+      await a.reset();
+      expect((await a.semantics())['delete-flow']).toBe('keep');
+    } finally {
+      await other.close();
+    }
+    await expect(emulator({ semantics: { 'delete-flow': 'later' } as never })).rejects.toThrow('delete-flow must be delete or keep');
+  });
+});
+
+describe('object types', () => {
+  it('registers names in a domain (idempotent), lists them sorted, deletes one; bad input is 400, a missing domain or type 404', async () => {
+    expect(await admin.createObjectTypes('retail', ['CTR'])).toEqual({ DomainName: 'retail', ObjectTypeNames: ['CTR'] });
+    expect(await admin.createObjectTypes('retail', ['Account', 'CTR'])).toEqual({ DomainName: 'retail', ObjectTypeNames: ['Account', 'CTR'] });
+    expect(await admin.deleteObjectType('retail', 'CTR')).toEqual({ DomainName: 'retail', ObjectTypeNames: ['Account'] });
+    expect((await failure(admin.deleteObjectType('retail', 'CTR'))).status).toBe(404);
+    expect((await failure(admin.createObjectTypes('absent', ['CTR']))).status).toBe(404);
+    const bad = await failure(admin.createObjectTypes('retail', ['9bad']));
+    expect(bad.status).toBe(400);
+    expect(bad.message).toMatch(/"names" must be a non-empty list/);
+    expect((await failure(admin.createObjectTypes('retail', []))).status).toBe(400);
+    // per account and region, like domains
+    await admin.createDomain('retail', 'eu-west-1');
+    await admin.createObjectTypes('retail', ['Eu'], { region: 'eu-west-1' });
+    const state = await admin.state();
+    expect(Object.keys(state.accounts[ACCOUNT]!['eu-west-1']!.Domains.retail!.ObjectTypes!)).toEqual(['Eu']);
+    expect(Object.keys(state.accounts[ACCOUNT]![REGION]!.Domains.retail!.ObjectTypes!)).toEqual(['Account']);
+  });
+});
+
 describe('out-of-band edits', () => {
   it('a console-style change moves LastUpdatedAt and shows in GetIntegration; a delete makes it 404', async () => {
     const put = await c.cp.send(new PutIntegrationCommand({ DomainName: 'retail', Uri: URI, ObjectTypeName: 'CTR', Scope: 'PROFILE' }));

@@ -14,7 +14,8 @@ import { DescribeFlowCommand } from '@aws-sdk/client-appflow';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { EmulatorAdmin } from '../../src/emulator/admin-client.ts';
-import { type EmulatorProcess, clients, failure, runCli, spawnEmulator, waitFor } from './helpers.ts';
+import { runCpi as runCli } from '../support/cpi.ts';
+import { type EmulatorProcess, clients, failure, salesforceFlow, spawnEmulator, waitFor } from './helpers.ts';
 
 // Vitest 4 inline projects do not inherit the root testTimeout; the 5 s default is tight on a loaded 2-CPU box.
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
@@ -49,9 +50,13 @@ describe('cpi emulator (process)', () => {
       '--fail-next',
       '--max-integrations-per-domain',
       '--log-limit',
+      '--semantics',
       '--verbose',
     ]) {
       expect(stdout).toContain(flag);
+    }
+    for (const name of ['flow-resend', 'put-omitted', 'delete-flow', 'workflow-id', 'last-updated-after-put', 'object-type-check', 'past-start-time']) {
+      expect(stdout).toContain(`${name}=`);
     }
     expect(stdout).toMatch(/default 127\.0\.0\.1/);
   });
@@ -65,6 +70,9 @@ describe('cpi emulator (process)', () => {
       [['--error-rate', 'PutIntegration=3'], /--error-rate PutIntegration=3: the rate must be between 0 and 1/],
       [['--latency', 'soon'], /--latency: "soon" is not a duration/],
       [['--fail-next', 'Bogus=1'], /--fail-next: unknown operation "Bogus"/],
+      [['--semantics', 'flow-resend=maybe'], /--semantics flow-resend=maybe: flow-resend must be accept or reject, not "maybe"/],
+      [['--semantics', 'flow-redo=reject'], /--semantics flow-redo=reject: unknown switch "flow-redo"; the switches are flow-resend, put-omitted/],
+      [['--semantics', 'flow-resend'], /--semantics: "flow-resend" is not NAME=VALUE/],
       [['--bogus'], /Unknown option '--bogus'/],
     ] as const) {
       const { code, stderr } = await runCli(['emulator', ...args]);
@@ -121,6 +129,32 @@ describe('cpi emulator (process)', () => {
     for (let i = 0; i < 10; i++) await fc.cp.send(new PutIntegrationCommand({ DomainName: 'retail', Uri: 'u', ObjectTypeName: 'T' }));
     expect((await new EmulatorAdmin(free.url).counters()).PutIntegration).toEqual({ '200': 10 });
     await free.stop();
+  });
+});
+
+describe('--semantics', () => {
+  it('reaches the server: the admin API shows it, stderr names the switches changed, the SDK sees the behaviour', async () => {
+    const p = await start(['--no-quotas', '--semantics', 'flow-resend=reject', '--semantics', 'object-type-check=on']);
+    const admin = new EmulatorAdmin(p.url);
+    expect(await admin.semantics()).toMatchObject({ 'flow-resend': 'reject', 'object-type-check': 'on', 'put-omitted': 'replace' });
+    await waitFor(() => p.stderr().includes('emulator semantics:'), 'the semantics line');
+    expect(p.stderr()).toContain('emulator semantics: flow-resend=reject object-type-check=on');
+
+    const c = clients(p.url);
+    await c.cp.send(new CreateDomainCommand({ DomainName: 'retail', DefaultExpirationDays: 1 }));
+    const unknownType = await failure(c.cp.send(new PutIntegrationCommand({ DomainName: 'retail', ObjectTypeName: 'Account', FlowDefinition: salesforceFlow('sf') })));
+    expect(unknownType.message).toBe('Object type Account does not exist in domain retail.');
+    await admin.createObjectTypes('retail', ['Account']);
+    await c.cp.send(new PutIntegrationCommand({ DomainName: 'retail', ObjectTypeName: 'Account', FlowDefinition: salesforceFlow('sf') }));
+    const resent = await failure(c.cp.send(new PutIntegrationCommand({ DomainName: 'retail', ObjectTypeName: 'Account', FlowDefinition: salesforceFlow('sf') })));
+    expect(resent.message).toBe('Flow with name sf already exists.');
+    expect(await p.stop()).toBe(0);
+
+    // the defaults print no semantics line
+    const plain = await start([]);
+    await waitFor(() => plain.stdout().includes('export AWS_ACCESS_KEY_ID'), 'the env lines');
+    expect(plain.stderr()).not.toContain('emulator semantics');
+    await plain.stop();
   });
 });
 

@@ -55,7 +55,7 @@ beforeEach(async () => {
 });
 
 describe('default quotas', () => {
-  it('are AWS published TPS (API-FACTS §7)', async () => {
+  it('are AWS published TPS (docs/design.md#aws-api-facts-the-code-relies-on)', async () => {
     const q = await admin.quotas();
     expect(q.enabled).toBe(true);
     expect(q.effective).toMatchObject({ PutIntegration: 1, DeleteIntegration: 1, GetIntegration: 5, ListIntegrations: 5, ListAccountIntegrations: 100, TagResource: 5 });

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadKubeConfig, retryTransient } from '../../src/dev/cluster-setup.ts';
 import type { IntegrationSpec } from '../../src/api/types.ts';
 import { AwsView } from './harness/aws-view.ts';
-import { startController, startEmulator, type Emulator, type Proc } from './harness/processes.ts';
+import { startController, startEmulator, type EmulatorProcess as Emulator, type CpiProcess as Proc } from '../support/cpi.ts';
 import { Resources, condition } from './harness/resources.ts';
 import { freshNamespace, privateControlPlane, waitFor, type PrivateControlPlane } from './support/index.ts';
 

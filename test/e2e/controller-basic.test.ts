@@ -2,11 +2,11 @@
 // server and the emulator as AWS. Each case asserts on status and on the emulator's request log.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freshNamespace } from './support/index.ts';
-import { startController, startEmulator, type Emulator, type Proc } from './harness/processes.ts';
+import { startController, startEmulator, type EmulatorProcess as Emulator, type CpiProcess as Proc } from '../support/cpi.ts';
 import { Resources, condition } from './harness/resources.ts';
+import { WRITE_OPERATIONS as writes } from '../support/aws.ts';
 
 const CONNECT_URI = 'arn:aws:connect:us-east-1:123456789012:instance/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
-const writes = new Set(['PutIntegration', 'DeleteIntegration', 'TagResource', 'UntagResource']);
 
 describe('controller: create, update, rest, tags, delete', () => {
   let emulator: Emulator;

@@ -2,13 +2,14 @@
 // The body of PutIntegration is recorded on the wire by a proxy in front of the emulator and
 // compared with the body the AWS SDK itself builds for the same input, written by hand in the SDK's
 // own terms (test/fixtures/salesforce-scheduled-flow.ts): an independent expectation.
+import { OWNER_TAG } from '../../src/api/group.ts';
 import { CustomerProfilesClient, PutIntegrationCommand } from '@aws-sdk/client-customer-profiles';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { EXPECTED_EPOCH_SECONDS, SALESFORCE_FLOW_NAME, salesforceSdkInput, salesforceSpec } from '../fixtures/salesforce-scheduled-flow.ts';
 import { AwsView } from './harness/aws-view.ts';
 import { startCapture, type Capture } from './harness/capture.ts';
-import { startController, startEmulator, type Emulator, type Proc } from './harness/processes.ts';
+import { startController, startEmulator, type EmulatorProcess as Emulator, type CpiProcess as Proc } from '../support/cpi.ts';
 import { Resources, condition } from './harness/resources.ts';
 import { freshNamespace } from './support/index.ts';
 
@@ -76,13 +77,16 @@ describe('controller: flow-based integrations', () => {
     expect(puts).toHaveLength(1);
     const sent = JSON.parse(puts[0]!.body) as Record<string, any>;
     expect(puts[0]!.path).toBe(expected.path);
-    expect(sent).toStrictEqual(expected.body);
+    // The creating Put also carries the operator's owner tag (ownership, atomic with the create).
+    const { [OWNER_TAG]: owner, ...specTags } = sent.Tags as Record<string, string>;
+    expect(owner).toBe(`${obj.metadata.uid} ${obj.metadata.namespace}/salesforce`);
+    expect({ ...sent, Tags: specTags }).toStrictEqual(expected.body);
     // The operator's own fields never reach AWS, and timestamps are epoch seconds (numbers).
     for (const field of ['Region', 'DeletionPolicy', 'ManagementPolicy', 'region', 'deletionPolicy', 'managementPolicy']) expect(sent).not.toHaveProperty(field);
     const scheduled = sent.FlowDefinition.TriggerConfig.TriggerProperties.Scheduled;
     expect(scheduled).toMatchObject(EXPECTED_EPOCH_SECONDS);
     for (const k of Object.keys(EXPECTED_EPOCH_SECONDS)) expect(typeof scheduled[k]).toBe('number');
-    expect(sent.Tags).toEqual({ team: 'crm', 'cost-center': '4711' });
+    expect(specTags).toEqual({ team: 'crm', 'cost-center': '4711' });
 
     // The emulator accepted exactly that one write, and generated the flow's Uri and WorkflowId.
     const log = await aws.since(mark, 'PutIntegration');

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { IntegrationSpec } from '../../src/api/types.ts';
 import { AwsView } from './harness/aws-view.ts';
 import { startCapture, type Capture, type CapturedRequest } from './harness/capture.ts';
-import { startController, startEmulator, type Emulator, type Proc } from './harness/processes.ts';
+import { startController, startEmulator, type EmulatorProcess as Emulator, type CpiProcess as Proc } from '../support/cpi.ts';
 import { Resources, condition } from './harness/resources.ts';
 import { freshNamespace, waitFor } from './support/index.ts';
 

@@ -5,7 +5,7 @@ import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshNamespace, privateControlPlane, type PrivateControlPlane } from './support/index.ts';
 import { loadKubeConfig } from '../../src/dev/cluster-setup.ts';
-import { startController, startEmulator, type Emulator, type Proc } from './harness/processes.ts';
+import { startController, startEmulator, type EmulatorProcess as Emulator, type CpiProcess as Proc } from '../support/cpi.ts';
 import { Resources } from './harness/resources.ts';
 
 const OTHER_ACCOUNT = '210987654321';
@@ -18,22 +18,25 @@ describe('per-namespace credentials and per-resource regions', () => {
   let crossAccount: Resources;
   let home: Resources;
   let cluster: PrivateControlPlane;
+  let core: k8s.CoreV1Api;
+  let nsHome: string;
 
   beforeAll(async () => {
     // This controller watches every namespace, so it gets a control plane of its own: in the
     // shared one it would reconcile other test files' resources against its emulator.
     cluster = await privateControlPlane();
     const admin = loadKubeConfig(cluster.adminKubeconfig);
-    const core = admin.makeApiClient(k8s.CoreV1Api);
+    core = admin.makeApiClient(k8s.CoreV1Api);
     const nsCross = await freshNamespace('cred-x', admin);
     const merge = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
     await core.patchNamespace({ name: nsCross, body: { metadata: { annotations: { 'customerprofiles.gitops.dev/role-arn': ROLE } } } }, merge);
-    const nsHome = await freshNamespace('cred-h', admin);
+    nsHome = await freshNamespace('cred-h', admin);
     crossAccount = new Resources(nsCross, admin);
     home = new Resources(nsHome, admin);
     emulator = await startEmulator();
     await emulator.admin.createDomain('retail', 'us-east-1', OTHER_ACCOUNT);
     await emulator.admin.createDomain('retail', 'eu-west-2');
+    await emulator.admin.createDomain('retail');
     controller = await startController({ kubeconfig: cluster.controllerKubeconfig, emulator });
   });
   afterAll(async () => {
@@ -60,6 +63,64 @@ describe('per-namespace credentials and per-resource regions', () => {
     expect(obj.status!.integrationArn).toMatch(/^arn:aws:profile:eu-west-2:123456789012:domains\/retail\//);
     const put = (await emulator.admin.requests()).filter((r) => r.operation === 'PutIntegration').at(-1);
     expect(put?.region).toBe('eu-west-2');
+  });
+
+  const deletesSince = async (seq: number) => (await emulator.admin.requests({ since: seq, operation: 'DeleteIntegration' })).map((r) => `${r.account}/${r.region}`);
+  const putsSince = async (seq: number) => (await emulator.admin.requests({ since: seq, operation: 'PutIntegration' })).map((r) => `${r.account}/${r.region}`);
+  const lastSeq = async () => (await emulator.admin.requestLog({ limit: 1 })).lastSeq;
+
+  it('pins the target: spec.region added after creation creates nothing elsewhere (TargetChanged); delete removes the pinned one', async () => {
+    const u = URI.replace('210987654321', '123456789012').replace(/1$/, '3');
+    await home.create('pinned', { domainName: 'retail', uri: u, objectTypeName: 'CTR' });
+    const ready = await home.waitReady('pinned');
+    expect(ready.status).toMatchObject({ region: 'us-east-1', account: '123456789012', ownership: 'Created' });
+    const mark = await lastSeq();
+    await home.patchSpec('pinned', { region: 'eu-west-2' });
+    const stalled = await home.waitForCondition('pinned', 'Stalled', 'True', { reason: 'TargetChanged' });
+    expect(stalled.status!.conditions!.find((c) => c.type === 'Stalled')!.message).toContain('region us-east-1 -> eu-west-2');
+    expect(await putsSince(mark)).toEqual([]);
+    await home.delete('pinned');
+    await home.waitGone('pinned');
+    expect(await deletesSince(mark)).toEqual(['123456789012/us-east-1']);
+  });
+
+  it('pins the target: a role-arn annotation added to the namespace later moves nothing; delete still removes the pinned one', async () => {
+    const nsLate = await freshNamespace('cred-late', loadKubeConfig(cluster.adminKubeconfig));
+    const late = new Resources(nsLate, loadKubeConfig(cluster.adminKubeconfig));
+    const u = URI.replace('210987654321', '123456789012').replace(/1$/, '4');
+    await late.create('moved', { domainName: 'retail', uri: u, objectTypeName: 'CTR' });
+    await late.waitReady('moved');
+    const mark = await lastSeq();
+    const merge = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
+    await core.patchNamespace({ name: nsLate, body: { metadata: { annotations: { 'customerprofiles.gitops.dev/role-arn': ROLE } } } }, merge);
+    const stalled = await late.waitForCondition('moved', 'Stalled', 'True', { reason: 'TargetChanged' });
+    expect(stalled.status!.conditions!.find((c) => c.type === 'Stalled')!.message).toContain(`account 123456789012 -> ${OTHER_ACCOUNT}`);
+    expect(await putsSince(mark)).toEqual([]);
+    await late.delete('moved');
+    await late.waitGone('moved');
+    expect(await deletesSince(mark)).toEqual(['123456789012/us-east-1']);
+  });
+
+  it('converges the same flow manifest in two namespaces mapped to two accounts (claims include the account)', async () => {
+    const spec = {
+      domainName: 'retail',
+      objectTypeName: 'CustomerCsv',
+      flowDefinition: {
+        flowName: 'per-account-flow',
+        kmsArn: 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+        sourceFlowConfig: { connectorType: 'S3' as const, sourceConnectorProperties: { s3: { bucketName: 'crm-export' } } },
+        tasks: [{ taskType: 'Filter' as const, sourceFields: ['id'], connectorOperator: { s3: 'PROJECTION' as const } }],
+        triggerConfig: { triggerType: 'OnDemand' as const },
+      },
+    };
+    await home.create('same-flow', spec);
+    await crossAccount.create('same-flow', spec);
+    const a = await home.waitReady('same-flow');
+    const b = await crossAccount.waitReady('same-flow');
+    expect(a.status!.account).toBe('123456789012');
+    expect(b.status!.account).toBe(OTHER_ACCOUNT);
+    expect(a.status!.uri).toBe('arn:aws:appflow:us-east-1:123456789012:flow/per-account-flow');
+    expect(b.status!.uri).toBe(`arn:aws:appflow:us-east-1:${OTHER_ACCOUNT}:flow/per-account-flow`);
   });
 
   it('never prints a credential in its logs', () => {

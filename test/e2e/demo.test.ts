@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { spawnCpi } from './harness/processes.ts';
+import { spawnCpi } from '../support/cpi.ts';
 
 /** Processes whose command line mentions the demo's control-plane state dir. */
 function processesUsing(dir: string): string[] {

@@ -3,6 +3,7 @@
 // proof that the controller's Pods would be admitted in the restricted namespace.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
@@ -108,7 +109,8 @@ describe('deploy/base applied for real', () => {
     expect(pod.serviceAccountName).toBe('cpi-controller');
     expectRestricted(pod);
     const c = pod.containers[0];
-    expect(c.image).toBe('ghcr.io/customer-profiles-operator/cpi:latest');
+    // The pinned image release.yaml publishes for this version (package.json's).
+    expect(c.image).toBe(`ghcr.io/customer-profiles-operator/cpi:${JSON.parse(readFileSync(join(e2eContext().repoRoot, 'package.json'), 'utf8')).version}`);
     expect(c.args).toEqual(['run', '--leader-elect', '--leader-election-namespace=cpi-system', '--metrics-addr=:8080', '--health-addr=:8081']);
     expect(c.livenessProbe.httpGet).toMatchObject({ path: '/healthz', port: 'health' });
     expect(c.readinessProbe.httpGet).toMatchObject({ path: '/readyz', port: 'health' });

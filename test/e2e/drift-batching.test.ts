@@ -3,15 +3,15 @@
 // not one GetIntegration per resource, and zero writes to AWS or to the API server.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { hashOffset } from '../../src/controller/poll.ts';
-import { startController, startEmulator, type Emulator, type Proc } from './harness/processes.ts';
+import { startController, startEmulator, type EmulatorProcess as Emulator, type CpiProcess as Proc } from '../support/cpi.ts';
 import { Resources, condition } from './harness/resources.ts';
 import { freshNamespace, waitFor } from './support/index.ts';
+import { WRITE_OPERATIONS as WRITES } from '../support/aws.ts';
 
 const N = 40;
 const INTERVAL_MS = 3_000;
 const INTERVALS = 4;
 const DOMAIN = 'batched';
-const WRITES = new Set(['PutIntegration', 'DeleteIntegration', 'TagResource', 'UntagResource']);
 const uri = (i: number) => `arn:aws:connect:us-east-1:123456789012:instance/33333333-2222-3333-4444-${String(i).padStart(12, '0')}`;
 
 describe('drift checks at rest: one paged ListIntegrations per domain and interval', () => {
@@ -27,7 +27,8 @@ describe('drift checks at rest: one paged ListIntegrations per domain and interv
     // Integrations that already exist and match their resources: adoption costs reads only.
     for (let i = 0; i < N; i++) await emulator.admin.putIntegrationOutOfBand(DOMAIN, uri(i), { ObjectTypeName: 'CTR' });
     controller = await startController({ kubeconfig: inject('e2e').controllerKubeconfig, emulator, namespace: ns, args: ['--poll-interval', `${INTERVAL_MS / 1000}s`] });
-    for (let i = 0; i < N; i++) await res.create(`r${i}`, { domainName: DOMAIN, uri: uri(i), objectTypeName: 'CTR' });
+    // Adopted on request (the annotation), as `cpi import` writes them.
+    for (let i = 0; i < N; i++) await res.create(`r${i}`, { domainName: DOMAIN, uri: uri(i), objectTypeName: 'CTR' }, { 'customerprofiles.gitops.dev/adopt': 'true' });
     await waitFor(
       async () => {
         const all = await res.list();

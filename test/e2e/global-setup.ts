@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { loadKubeConfig, prepareCluster, repoRoot } from '../../src/dev/cluster-setup.ts';
 import { type ControlPlane, startControlPlane } from '../../src/dev/control-plane.ts';
+import { ensureGoTool, GO_TOOL_NAMES } from '../../src/dev/go-tools.ts';
 import { ensureK8sBinaries, k8sBinaryPaths } from '../../src/dev/k8s-binaries.ts';
 import type { E2EContext } from './support/provided.ts';
 import './support/provided.ts';
@@ -39,6 +40,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
       adminKubeconfig = cp.kubeconfigPath;
       kubectlPath = binaries.kubectl;
     }
+    // helm, actionlint and the Argo CD Lua harness, built before any test starts: a cold helm build
+    // takes both cores for minutes, which would slow every test running beside it.
+    for (const name of GO_TOOL_NAMES) await ensureGoTool(name, log);
     const controllerKubeconfig = join(work, 'controller.kubeconfig');
     const { crds } = await prepareCluster(adminKubeconfig, controllerKubeconfig, root);
     log(`installed ${crds.join(', ')}, the controller's ServiceAccount and RBAC`);

@@ -17,7 +17,7 @@ const alive = (pid: number) => {
 
 describe('e2e harness cleanup', () => {
   it('kills the emulator it spawned when its parent is SIGKILLed', async () => {
-    const harness = resolve(import.meta.dirname, 'harness/processes.ts');
+    const harness = resolve(import.meta.dirname, '../support/cpi.ts');
     const script = `const { startEmulator } = await import(${JSON.stringify(harness)}); const e = await startEmulator(); console.log('child ' + e.proc.pid); setInterval(() => {}, 1000);`;
     const parent = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';

@@ -1,8 +1,8 @@
-// The Dockerfile's production stage, run without Docker: no Docker daemon exists here, so this
-// follows the Dockerfile's own steps (read from it, so the two cannot drift) in a temp dir:
-// compile (build stage), `npm ci --omit=dev` (deps stage), copy what the final stage copies, then
-// start the image's ENTRYPOINT: `cpi run --help` and `cpi emulator` must work with production
-// dependencies only.
+// The Dockerfile's production stage, run without a container engine (`npm run test:image` builds and
+// runs the real image; this runs in every `npm test`): it follows the Dockerfile's own steps (read
+// from it, so the two cannot drift) in a temp dir: compile (build stage), `npm ci --omit=dev` (deps
+// stage), copy what the final stage copies, then start the image's ENTRYPOINT: `cpi run --help` and
+// `cpi emulator` must work with production dependencies only.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +14,7 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 
 interface Stage {
   name: string;
+  base: string;
   workdir: string;
   lines: string[];
 }
@@ -25,8 +26,8 @@ function readStages(): Stage[] {
   for (const raw of text.split('\n')) {
     const line = raw.trim();
     if (!line || line.startsWith('#')) continue;
-    const from = /^FROM\s+\S+(?:\s+AS\s+(\S+))?$/i.exec(line);
-    if (from) stages.push({ name: from[1] ?? 'final', workdir: '/', lines: [] });
+    const from = /^FROM\s+(\S+)(?:\s+AS\s+(\S+))?$/i.exec(line);
+    if (from) stages.push({ name: from[2] ?? 'final', base: from[1]!, workdir: '/', lines: [] });
     else if (stages.length) {
       const stage = stages.at(-1)!;
       const wd = /^WORKDIR\s+(\S+)$/i.exec(line);
@@ -80,9 +81,20 @@ describe('the Dockerfile', () => {
     expect(jsonArray('ENTRYPOINT')).toEqual(['node', 'bin/cpi.js']);
     expect(jsonArray('CMD')).toEqual(['run']);
     expect(stage('deps').lines.some((l) => /npm ci .*--omit=dev/.test(l))).toBe(true);
-    // Nothing from the build stage but the compiled output reaches the image.
+    // Nothing from the build stage but the node binary and the compiled output reaches the image.
     const fromBuild = final.lines.filter((l) => l.includes('--from=build'));
-    expect(fromBuild).toEqual(['COPY --from=build /src/dist ./dist']);
+    expect(fromBuild).toEqual(['COPY --from=build /usr/local/bin/node /usr/local/bin/node', 'COPY --from=build /src/dist ./dist']);
+  });
+
+  it('builds on NODE_IMAGE and runs on RUNTIME_IMAGE, a base without npm or a shell', () => {
+    expect(stage('build').base).toBe('${NODE_IMAGE}');
+    expect(stage('deps').base).toBe('${NODE_IMAGE}');
+    expect(final.base).toBe('${RUNTIME_IMAGE}');
+    const text = readFileSync(join(root, 'Dockerfile'), 'utf8');
+    expect(text).toMatch(/^ARG NODE_IMAGE=docker\.io\/library\/node:24-bookworm-slim$/m);
+    expect(text).toMatch(/^ARG RUNTIME_IMAGE=gcr\.io\/distroless\/cc-debian12:nonroot$/m);
+    // No RUN in the final stage: it needs no shell.
+    expect(final.lines.filter((l) => l.startsWith('RUN '))).toEqual([]);
   });
 
   it('keeps the build context to what it copies (.dockerignore)', () => {
@@ -125,6 +137,8 @@ describe('the production stage, without Docker', () => {
       const parts = line.split(/\s+/).slice(1);
       const fromFlag = parts[0]!.startsWith('--from=') ? parts.shift()!.slice('--from='.length) : undefined;
       const dest = parts.pop()!;
+      // The node binary comes from the Node image; here the test's own Node 24 stands in for it.
+      if (parts[0] === '/usr/local/bin/node') continue;
       for (const src of parts) {
         // --from=X copies an absolute path of stage X; without it, a path of the build context.
         const fromStage = fromFlag ? stage(fromFlag) : undefined;
@@ -169,6 +183,13 @@ describe('the production stage, without Docker', () => {
     for (const flag of ['--leader-elect', '--leader-election-namespace', '--metrics-addr', '--health-addr']) {
       expect(res.stdout).toContain(flag);
     }
+  });
+
+  it('`cpi --version` prints the package version from the compiled CLI (what cpi_build_info reports)', () => {
+    const res = spawnSync(process.execPath, [...entrypoint(), '--version'], { cwd: app, encoding: 'utf8', env: imageEnv(), timeout: 30_000 });
+    expect(res.status, res.stderr).toBe(0);
+    const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+    expect(res.stdout.trim()).toBe(`cpi ${version} (Node.js ${process.version})`);
   });
 
   it('starts `cpi emulator --port 0`, which answers on the port it prints', async () => {

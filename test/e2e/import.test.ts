@@ -2,35 +2,21 @@
 // server and the emulator: zero AWS writes in Observe mode and in Manage mode (the flow read back
 // from AppFlow and its observed-flow-hash), then exactly one Put after a spec edit.
 import { CustomerProfilesClient, PutIntegrationCommand } from '@aws-sdk/client-customer-profiles';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { ANNOTATIONS } from '../../src/api/group.ts';
 import type { CustomerProfilesIntegration } from '../../src/api/types.ts';
-import { startController, startEmulator, type Emulator, type Proc } from './harness/processes.ts';
+import { startController, startEmulator, type EmulatorProcess as Emulator, type CpiProcess as Proc, runCpi as cpi } from '../support/cpi.ts';
 import { Resources, condition } from './harness/resources.ts';
 import { freshNamespace, kubectlOk, waitFor } from './support/index.ts';
+import { WRITE_OPERATIONS as WRITES } from '../support/aws.ts';
 
-const CPI = resolve(import.meta.dirname, '../../bin/cpi.js');
-const WRITES = new Set(['PutIntegration', 'DeleteIntegration', 'TagResource', 'UntagResource']);
 const READS = new Set(['GetIntegration', 'ListIntegrations']);
 const KMS = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const instance = (n: number) => `arn:aws:connect:us-east-1:123456789012:instance/22222222-2222-3333-4444-${String(n).padStart(12, '0')}`;
-
-function cpi(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [CPI, ...args], { env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
 
 describe('cpi import: adopt existing integrations through Git', () => {
   let emulator: Emulator;
@@ -118,6 +104,24 @@ describe('cpi import: adopt existing integrations through Git', () => {
     }
     await waitForPolls(3);
     expect((await opsSince(before)).filter((o) => WRITES.has(o))).toEqual([]);
+  });
+
+  it('a second import reads the cluster: what resources already manage is skipped and named, or printed marked', async () => {
+    const env = { ...emulator.awsEnv, KUBECONFIG: inject('e2e').adminKubeconfig };
+    // The resources applied by the Observe test above manage all three integrations of retail.
+    const again = await cpi(['import', '--domain', 'retail', '--namespace', 'elsewhere'], env);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).not.toContain('kind: CustomerProfilesIntegration');
+    expect(again.stdout).toMatch(/^# skipped 3 integrations already managed in the cluster: /m);
+    for (const name of ['connect-22222222-2222-3333-4444-000000000001', 'retail-legacy', 'retail-orders']) expect(again.stdout).toContain(`(by ${ns}/${name})`);
+    expect(again.stderr).toContain('cpi import: 0 resources for domain retail; skipped 3 already managed in the cluster');
+    // Into the same namespace, marked: applying would rewrite those very resources.
+    const marked = await cpi(['import', '--domain', 'retail', '--namespace', ns, '--include-managed'], env);
+    expect(parseAllDocuments(marked.stdout).length).toBe(3);
+    expect(marked.stdout).toContain(`# already in the cluster as ${ns}/retail-orders: applying this replaces that resource's spec with what AWS has now.`);
+    // --no-cluster: the old behaviour, everything printed.
+    const blind = await cpi(['import', '--domain', 'retail', '--no-cluster'], env);
+    expect(parseAllDocuments(blind.stdout).length).toBe(3);
   });
 
   it('Manage: the flow comes back from AppFlow; adoption writes nothing, a spec edit makes one Put', async () => {

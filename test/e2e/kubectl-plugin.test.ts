@@ -1,14 +1,14 @@
 // `kubectl cpi plan|import|validate`: our built kubectl finds bin/kubectl-cpi.js on PATH (as the
 // package installs it) and runs it with the current kubeconfig context, whose namespace is the
 // default for manifests without one.
-import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { stringify } from 'yaml';
 import type { IntegrationSpec } from '../../src/api/types.ts';
-import { startController, startEmulator, type Emulator, type Proc } from './harness/processes.ts';
+import { startController, startEmulator, type EmulatorProcess as Emulator, type CpiProcess as Proc } from '../support/cpi.ts';
+import { run } from '../support/run.ts';
 import { Resources } from './harness/resources.ts';
 import { freshNamespace, kubectlOk } from './support/index.ts';
 
@@ -38,17 +38,8 @@ describe('kubectl cpi: the plugin', () => {
   let ns: string;
 
   /** Our kubectl with the plugin directory first on PATH; never throws on a non-zero exit. */
-  function kubectl(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    return new Promise((done, fail) => {
-      const child = spawn(inject('e2e').kubectlPath, args, { cwd: inject('e2e').repoRoot, env: { ...process.env, ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-      child.on('error', fail);
-      child.on('close', (code) => done({ code, stdout, stderr }));
-    });
-  }
+  const kubectl = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) =>
+    run(inject('e2e').kubectlPath, args, { cwd: inject('e2e').repoRoot, env: { ...process.env, ...env, ...extraEnv } });
 
   beforeAll(async () => {
     ns = await freshNamespace('plugin');
@@ -88,13 +79,13 @@ describe('kubectl cpi: the plugin', () => {
   it('kubectl cpi validate examples/ and a file: exit 0 when valid, 1 with the problem when not', async () => {
     const examples = await kubectl(['cpi', 'validate', 'examples/']);
     expect(examples.code, examples.stdout + examples.stderr).toBe(0);
-    expect(examples.stderr).toMatch(/^cpi validate: /m);
+    expect(examples.stderr).toMatch(/^kubectl cpi validate: /m);
 
     const bad = join(dir, 'bad.yaml');
     writeFileSync(bad, manifest('bad', { domainName: 'retail', objectTypeName: 'CTR' } as IntegrationSpec));
     const r = await kubectl(['cpi', 'validate', join(dir, 'orders.yaml'), bad]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain(`${bad}:0: spec: set uri`);
+    expect(r.stdout).toMatch(new RegExp(`^${bad.replace(/[/.]/g, '\\$&')}:\\d+:\\d+: spec: set uri`, 'm'));
   });
 
   it('kubectl cpi plan reads status through the current context: the applied flow is up to date (0), a new resource is a change (2)', async () => {
@@ -107,14 +98,39 @@ describe('kubectl cpi: the plugin', () => {
     const changed = await kubectl(['cpi', 'plan', both]);
     expect(changed.code, changed.stdout + changed.stderr).toBe(2);
     expect(changed.stdout).toContain(`# ${ns}/connect will be created (domain retail, ${CONNECT}): PutIntegration`);
-    expect(changed.stdout).toContain('Plan: 1 to create, 0 to update, 1 unchanged.');
+    expect(changed.stdout).toContain('Plan: 1 to create, 0 to update, 1 unchanged, 1 not in the cluster yet.');
   });
 
-  it('kubectl cpi import prints resources for a domain', async () => {
+  it('kubectl cpi plan -n: resources without a namespace are planned there; elsewhere it says they are not in the cluster and where they are', async () => {
+    const bare = join(dir, 'bare.yaml');
+    writeFileSync(bare, manifest('orders', flowSpec).replace(/^ {2}namespace: .*\n/m, ''));
+    const there = await kubectl(['cpi', 'plan', '-n', ns, bare]);
+    expect(there.code, there.stdout + there.stderr).toBe(0);
+    expect(there.stdout).toContain(`# ${ns}/orders is up to date`);
+    const elsewhere = await kubectl(['cpi', 'plan', '--namespace', 'default', bare]);
+    expect(elsewhere.stdout).toContain(`! default/orders is not in the cluster: this is what applying the manifest would do`);
+    // (other tests' namespaces of the shared cluster may hold an `orders` too)
+    expect(elsewhere.stdout).toMatch(new RegExp(`a resource named orders is in namespace [a-z0-9, -]*\\b${ns}\\b[a-z0-9, -]*: to plan against it, pass -n `));
+    expect(elsewhere.stdout).toContain(`${ns}/orders already manages this integration, so this one would be Stalled with a Conflict`);
+    // -A: every resource names its own namespace; this one does not.
+    const all = await kubectl(['cpi', 'plan', '-A', bare]);
+    expect(all.code).toBe(1);
+    expect(all.stderr).toContain(`${bare} (document 1): orders has no metadata.namespace; with -A every resource names its own`);
+    expect(all.stderr).toContain('kubectl cpi plan: 1 resource not in the namespace asked for; nothing was planned');
+  });
+
+  it('kubectl cpi import skips what the cluster already manages, and prints it marked on request; hints in the plugin form', async () => {
     const r = await kubectl(['cpi', 'import', '--domain', 'retail']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain('name: plugin-orders');
-    expect(r.stdout).toContain('managementPolicy: Observe');
+    expect(r.stdout).not.toContain('name: plugin-orders');
+    expect(r.stdout).toContain(`# skipped 1 integration already managed in the cluster: plugin-orders (by ${ns}/orders)`);
+    expect(r.stderr).toContain(`kubectl cpi import: 0 resources for domain retail; skipped 1 already managed in the cluster (${ns}/orders; --include-managed prints them)`);
+    const marked = await kubectl(['cpi', 'import', '--domain', 'retail', '--include-managed']);
+    expect(marked.stdout).toContain('name: plugin-orders');
+    expect(marked.stdout).toContain('managementPolicy: Observe');
+    expect(marked.stdout).toContain(`# already managed by ${ns}/orders in the cluster: applying this copy makes it a Conflict`);
+    const usage = await kubectl(['cpi', 'import']);
+    expect(usage.stderr).toContain('e.g. kubectl cpi import --domain retail');
   });
 
   it('offers only plan, import and validate', async () => {

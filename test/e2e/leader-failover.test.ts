@@ -4,11 +4,11 @@
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { adminKubeConfig, freshNamespace, waitFor } from './support/index.ts';
-import { startController, startEmulator, type Emulator, type Proc } from './harness/processes.ts';
+import { startController, startEmulator, type EmulatorProcess as Emulator, type CpiProcess as Proc } from '../support/cpi.ts';
 import { Resources } from './harness/resources.ts';
+import { WRITE_OPERATIONS as WRITES } from '../support/aws.ts';
 
 const URI = (n: number) => `arn:aws:connect:us-east-1:123456789012:instance/10000000-0000-0000-0000-${String(n).padStart(12, '0')}`;
-const WRITES = new Set(['PutIntegration', 'DeleteIntegration', 'TagResource', 'UntagResource']);
 
 interface Replica {
   proc: Proc;

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshNamespace, privateControlPlane, waitFor, type PrivateControlPlane } from './support/index.ts';
 import { loadKubeConfig } from '../../src/dev/cluster-setup.ts';
-import { startController, startEmulator, type Emulator, type Proc } from './harness/processes.ts';
+import { startController, startEmulator, type EmulatorProcess as Emulator, type CpiProcess as Proc } from '../support/cpi.ts';
 import { Resources } from './harness/resources.ts';
 
 describe('liveness and a dead watch', () => {

@@ -2,7 +2,7 @@
 // scrape, probes that tell the truth, and a SIGTERM that finishes work instead of dropping it.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freshNamespace, waitFor } from './support/index.ts';
-import { startController, startEmulator, type Emulator, type Proc } from './harness/processes.ts';
+import { startController, startEmulator, type EmulatorProcess as Emulator, type CpiProcess as Proc } from '../support/cpi.ts';
 import { Resources } from './harness/resources.ts';
 
 const URI = (n: number) => `arn:aws:connect:us-east-1:123456789012:instance/00000000-0000-0000-0000-${String(n).padStart(12, '0')}`;
@@ -57,7 +57,9 @@ describe('metrics and probes', () => {
       const s = parseExposition(text);
       return (s.get('cpi_aws_requests_total{operation="PutIntegration",outcome="ok"}') ?? 0) >= 1 ? s : undefined;
     }, { what: 'a PutIntegration counted in /metrics', timeoutMs: 15_000 });
-    expect(samples.get('cpi_reconcile_total{result="requeue_after"}')).toBeGreaterThanOrEqual(1);
+    // A converged reconcile that schedules its next drift check is a success (issue 19).
+    expect(samples.get('cpi_reconcile_total{result="success"}')).toBeGreaterThanOrEqual(1);
+    expect(samples.get('cpi_reconcile_total{result="requeue_after"}')).toBe(0);
     expect(samples.get('cpi_reconcile_total{result="error"}')).toBe(0);
     expect([...samples.keys()].some((k) => k.startsWith('cpi_reconcile_duration_seconds_bucket'))).toBe(true);
     expect([...samples.keys()].some((k) => k.startsWith('cpi_aws_request_duration_seconds_bucket{'))).toBe(true);

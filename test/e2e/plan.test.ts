@@ -1,18 +1,16 @@
 // `cpi plan` as a process, against the real API server (live status through the admin kubeconfig
 // context) and the emulator as AWS: exit codes and the diff on an unchanged, a changed and a new
 // resource, flowDefinition by field, and proof from the emulator's request log that it only reads.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { stringify } from 'yaml';
 import type { CustomerProfilesIntegration, FlowDefinition, IntegrationSpec } from '../../src/api/types.ts';
-import { startController, startEmulator, type Emulator } from './harness/processes.ts';
+import { startController, startEmulator, type EmulatorProcess as Emulator, runCpi as cpi } from '../support/cpi.ts';
 import { Resources } from './harness/resources.ts';
 import { freshNamespace, kubectlOk } from './support/index.ts';
 
-const CPI = resolve(import.meta.dirname, '../../bin/cpi.js');
 const READS = new Set(['GetCallerIdentity', 'GetIntegration', 'ListIntegrations']);
 const instance = (n: number) => `arn:aws:connect:us-east-1:123456789012:instance/11111111-2222-3333-4444-${String(n).padStart(12, '0')}`;
 const KMS = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
@@ -28,25 +26,6 @@ function flow(dataType: string): FlowDefinition {
     ],
     triggerConfig: { triggerType: 'Scheduled', triggerProperties: { scheduled: { scheduleExpression: 'rate(1hours)', scheduleStartTime: '2026-12-01T00:00:00Z' } } },
   };
-}
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** `cpi plan` with stdout and stderr apart (JSON must parse on its own). */
-function cpi(args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [CPI, ...args], { env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
 }
 
 describe('cpi plan: what a merge would do to AWS, read-only', () => {
@@ -128,7 +107,8 @@ describe('cpi plan: what a merge would do to AWS, read-only', () => {
     expect(lines).toContain(`# ${ns}/created will be created (domain retail, ${instance(3)}): PutIntegration`);
     expect(lines).toContain('  + create integration');
     expect(lines).toContain(`# ${ns}/same is up to date (domain retail, ${instance(1)})`);
-    expect(lines.filter(Boolean).at(-1)).toBe('Plan: 1 to create, 2 to update, 1 unchanged.');
+    expect(lines.filter(Boolean).at(-1)).toBe('Plan: 1 to create, 2 to update, 1 unchanged, 1 not in the cluster yet.');
+    expect(lines).toContain(`  ! ${ns}/created is not in the cluster: this is what applying the manifest would do, judged from AWS and the manifest alone`);
 
     // Read-only: AWS saw only reads, the cluster saw no write.
     const ops = (await emulator.admin.requests({ since: before })).map((e) => e.operation);
@@ -136,7 +116,8 @@ describe('cpi plan: what a merge would do to AWS, read-only', () => {
     expect(ops.filter((o) => !READS.has(o))).toEqual([]);
     // Four resources of one domain: one ListIntegrations page serves them, as drift checks do.
     expect(ops.filter((o) => o === 'ListIntegrations')).toHaveLength(1);
-    expect(ops.filter((o) => o === 'GetIntegration')).toHaveLength(0);
+    // ... and the one the list misses (`created`) is confirmed with one Get (a hidden integration is not listed).
+    expect(ops.filter((o) => o === 'GetIntegration')).toHaveLength(1);
     expect(await versions()).toEqual(rv);
     expect(JSON.stringify(await emulator.admin.state())).not.toContain(instance(3));
   });
@@ -160,13 +141,45 @@ describe('cpi plan: what a merge would do to AWS, read-only', () => {
     expect(r.stdout).toMatch(/~ flowDefinition: \(none\) -> "sha256:[0-9a-f]{64}" \(by hash: the last applied definition is unknown, nothing recorded as applied\)/);
   });
 
+  it('-n plans manifests without a namespace in that namespace (as kubectl apply -n); one that names another is refused', async () => {
+    const bare = applied().map((o) => ({ ...o, metadata: { name: o.metadata.name } }));
+    const file = write('bare.yaml', bare);
+    const r = await cpi(['plan', '-n', ns, file], env);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain(`# ${ns}/same is up to date`);
+    expect(r.stdout).not.toContain('not in the cluster');
+    // Without -n: the context's namespace (default), where they are not; the plan says so and where they are.
+    const d = await cpi(['plan', file], env);
+    const note = d.stdout.split('\n').find((l) => l.startsWith('  ! default/same '))!;
+    expect(note).toContain('! default/same is not in the cluster: this is what applying the manifest would do, judged from AWS and the manifest alone');
+    // (other tests' namespaces of the shared cluster may hold a `same` too)
+    expect(note).toMatch(new RegExp(`a resource named same is in namespace [a-z0-9, -]*\\b${ns}\\b`));
+    expect(note).toContain(`${ns}/same already manages this integration, so this one would be Stalled with a Conflict and write nothing`);
+    expect(d.stdout.trim().split('\n').at(-1)).toMatch(/3 not in the cluster yet\)?\.$/);
+    const wrong = await cpi(['plan', '-n', 'default', write('named.yaml', applied())], env);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain(`same names namespace ${ns}, not default (-n)`);
+    const both = await cpi(['plan', '-n', ns, '-A', file], env);
+    expect(both.code).toBe(1);
+    expect(both.stderr).toContain('-n/--namespace and -A/--all-namespaces exclude each other');
+  });
+
+  it('-A plans each resource in its own namespace and refuses one without', async () => {
+    const r = await cpi(['plan', '--all-namespaces', write('own.yaml', applied())], env);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout.trim().split('\n').at(-1)).toBe('No changes. AWS matches the manifests (3 up to date).');
+    const homeless = await cpi(['plan', '-A', write('homeless.yaml', [{ ...applied()[0]!, metadata: { name: 'same' } }])], env);
+    expect(homeless.code).toBe(1);
+    expect(homeless.stderr).toContain('(document 1): same has no metadata.namespace; with -A every resource names its own (or use -n NS)');
+  });
+
   it('exits 1 with the validation lines for invalid manifests, before asking AWS anything', async () => {
     const bad = resource('bad', { domainName: 'retail', objectTypeName: 'CTR' } as IntegrationSpec);
     const file = write('bad.yaml', [bad]);
     const before = await lastSeq();
     const r = await cpi(['plan', file], env);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`${file}:0: spec: set uri`);
+    expect(r.stderr).toMatch(new RegExp(`${file.replace(/[/.]/g, '\\$&')}:\\d+:\\d+: spec: set uri`));
     expect(r.stderr).toContain('nothing was planned');
     expect(await emulator.admin.requests({ since: before })).toEqual([]);
   });

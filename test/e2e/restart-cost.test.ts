@@ -2,7 +2,7 @@
 // ListIntegrations per domain, no GetIntegration per resource, and no write to AWS or to the API
 // server (issue J). A resource whose status does not answer its spec still gets a fresh look.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startController, startEmulator, type Emulator, type Proc } from './harness/processes.ts';
+import { startController, startEmulator, type EmulatorProcess as Emulator, type CpiProcess as Proc } from '../support/cpi.ts';
 import { Resources, condition } from './harness/resources.ts';
 import { freshNamespace, waitFor } from './support/index.ts';
 

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import * as k8s from '@kubernetes/client-node';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startController, startEmulator, type ControllerProcess, type EmulatorProcess } from '../../bench/lib/processes.ts';
+import { startController, startEmulator, type ControllerProcess, type EmulatorProcess } from '../support/cpi.ts';
 import { loadKubeConfig } from '../../src/dev/cluster-setup.ts';
 import { freshNamespace, privateControlPlane, type PrivateControlPlane } from './support/index.ts';
 import { Resources } from './harness/resources.ts';

@@ -3,6 +3,7 @@
 // everything it made.
 import { existsSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { watchAncestors } from '../../dev/ancestors.ts';
 import { startControlPlane, type ControlPlane } from '../../dev/control-plane.ts';
 import { K8S_VERSION, K8sBuildError } from '../../dev/k8s-binaries.ts';
 import { CONTROLLER_NAMESPACE, CONTROLLER_SERVICE_ACCOUNT, prepareCluster } from '../../dev/cluster-setup.ts';
@@ -16,6 +17,10 @@ foreground until Ctrl-C, with the CustomerProfilesIntegration CRD and the contro
 The first run builds the binaries with Go (about 5 minutes); later runs start in seconds.
 Nothing runs in the cluster: no scheduler, no kubelet, so Pods never start and namespaces never
 finish deleting. Run the controller on your machine against it instead (cpi run / cpi demo).
+
+It stops, and removes everything it made, when the command that started it ends however it
+ends: Ctrl-C, SIGTERM, the terminal closing, or its parent (npm, a shell) being killed. To keep
+it running detached from a shell, start it in its own session: setsid cpi cluster > cluster.log &
 
 Flags:
   --kubeconfig-out PATH  also write the admin kubeconfig to PATH (must not exist; removed on exit)
@@ -47,10 +52,10 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     })());
 
   // Ctrl-C while starting or running: stop in order (API server, then etcd), remove the state, exit.
-  let interrupted: NodeJS.Signals | undefined;
+  let interrupted: string | undefined; // the signal, or which ancestor exited
   const abort = new AbortController(); // interrupts a build or a start in progress
   let wake: () => void = () => {};
-  const onSignal = (sig: NodeJS.Signals) => {
+  const onSignal = (sig: string) => {
     if (interrupted) {
       // A second Ctrl-C: leave now; the exit handler SIGKILLs what is left and removes the state.
       io.err(`${sig} again: killing the control plane`);
@@ -63,6 +68,13 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
   };
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   for (const s of signals) process.on(s, onSignal);
+  // The terminal or the pipe to npm may be gone by the time we say goodbye: that must not stop the cleanup.
+  const ignore = () => {};
+  process.stdout.on('error', ignore);
+  process.stderr.on('error', ignore);
+  // No signal reaches us when npm or the shell between us is killed: notice that they are gone.
+  // (A terminal closing sends SIGHUP as its shell exits: one reason to stop is enough.)
+  const unwatch = watchAncestors((gone) => interrupted || onSignal(`${gone.name} (pid ${gone.pid}) exited`));
 
   try {
     const t0 = Date.now();
@@ -106,8 +118,11 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     }
     return 0;
   } finally {
+    unwatch();
     await stop();
     for (const s of signals) process.off(s, onSignal);
+    process.stdout.off('error', ignore);
+    process.stderr.off('error', ignore);
     if (interrupted) io.err('stopped; nothing left running');
   }
 }

@@ -1,24 +1,25 @@
-// `cpi emulator`: the Customer Profiles API (plus STS and AppFlow DescribeFlow) on localhost,
+// `cpi emulator`: the Customer Profiles API (plus STS and AppFlow DescribeFlow, UpdateFlow and DeleteFlow) on localhost,
 // in the foreground until SIGTERM/SIGINT. See docs/emulator.md.
 import type { AccessKey } from '../../emulator/auth.ts';
 import type { ErrorRate, FaultSettings } from '../../emulator/faults.ts';
 import { operations } from '../../emulator/model.generated.ts';
 import { StateFileError } from '../../emulator/persistence.ts';
 import { DEFAULT_TPS } from '../../emulator/quotas.ts';
+import { SWITCHES, SWITCH_NAMES, type Semantics, defaultSemantics, describeNonDefault, semanticsProblem } from '../../emulator/semantics.ts';
 import { type EmulatorOptions, startEmulator } from '../../emulator/server.ts';
 import { parseDuration, parseFlags, parsePositiveInt } from '../flags.ts';
 import { CliError, type CommandIO } from '../io.ts';
 
 const DEFAULT_PORT = 4566;
-const FAULT_OPERATIONS = [...Object.keys(operations), 'GetCallerIdentity', 'AssumeRole', 'AssumeRoleWithWebIdentity', 'DescribeFlow'];
+const FAULT_OPERATIONS = [...Object.keys(operations), 'GetCallerIdentity', 'AssumeRole', 'AssumeRoleWithWebIdentity', 'DescribeFlow', 'UpdateFlow', 'DeleteFlow'];
 
 export const HELP = `Usage: cpi emulator [flags]
 
 Runs the Amazon Connect Customer Profiles API on this machine, faithful enough to test against:
 the model's routes and validation, AWS's error format, default quotas, fault injection, and an
 admin API under /_emulator/. STS (GetCallerIdentity, AssumeRole, AssumeRoleWithWebIdentity) and
-AppFlow DescribeFlow are served on the same port. Point the AWS SDK or CLI at it with the env
-lines it prints.
+AppFlow (DescribeFlow, UpdateFlow, DeleteFlow) are served on the same port. Point the AWS SDK or
+CLI at it with the env lines it prints. --semantics answers the API's open points either way.
 
 Flags:
   --host HOST              interface to bind (default 127.0.0.1; 0.0.0.0 to reach it from kind)
@@ -42,6 +43,9 @@ Flags:
   --max-integrations-per-domain N
                            the per-domain integration limit (default 50, as AWS)
   --log-limit N            request log entries kept for /_emulator/requests (default 10000)
+  --semantics NAME=VALUE   answer one of the API's open points another way (repeatable; the first
+                           value is the default; see docs/aws-behaviour.md):
+${SWITCH_NAMES.map((n) => `                             ${n}=${SWITCHES[n].join('|')}`).join('\n')}
   --verbose                print one line per API request to stderr
   -h, --help               show this help
 
@@ -65,13 +69,14 @@ const flagSpec = {
   'fail-next': { type: 'string', multiple: true },
   'max-integrations-per-domain': { type: 'string' },
   'log-limit': { type: 'string' },
+  semantics: { type: 'string', multiple: true },
   verbose: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-function splitPair(text: string, flag: string, example: string): [string, string] {
+function splitPair(text: string, flag: string, example: string, form = 'OP=VALUE'): [string, string] {
   const eq = text.indexOf('=');
-  if (eq <= 0 || eq === text.length - 1) throw new CliError(`${flag}: "${text}" is not OP=VALUE, e.g. ${flag} ${example}`);
+  if (eq <= 0 || eq === text.length - 1) throw new CliError(`${flag}: "${text}" is not ${form}, e.g. ${flag} ${example}`);
   return [text.slice(0, eq), text.slice(eq + 1)];
 }
 
@@ -142,6 +147,16 @@ export function optionsFromFlags(argv: string[]): { options: EmulatorOptions; he
     options.maxIntegrationsPerDomain = parsePositiveInt(v['max-integrations-per-domain'], '--max-integrations-per-domain');
   }
   if (v['log-limit'] !== undefined) options.requestLogLimit = parsePositiveInt(v['log-limit'], '--log-limit');
+  if (v.semantics?.length) {
+    const semantics: Record<string, string> = {};
+    for (const spec of v.semantics) {
+      const [name, value] = splitPair(spec, '--semantics', 'flow-resend=reject', 'NAME=VALUE');
+      const problem = semanticsProblem(name, value);
+      if (problem) throw new CliError(`--semantics ${spec}: ${problem}`);
+      semantics[name] = value;
+    }
+    options.semantics = semantics as Partial<Semantics>;
+  }
   return { options, help: !!v.help, verbose: !!v.verbose };
 }
 
@@ -166,6 +181,8 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     throw err;
   }
   io.out(`emulator listening on ${emulator.url}`);
+  const changed = describeNonDefault({ ...defaultSemantics(), ...options.semantics });
+  if (changed.length) io.err(`emulator semantics: ${changed.join(' ')}`);
   io.out(`export AWS_ENDPOINT_URL_CUSTOMER_PROFILES=${emulator.url}`);
   io.out(`export AWS_ENDPOINT_URL_STS=${emulator.url}`);
   io.out(`export AWS_ENDPOINT_URL_APPFLOW=${emulator.url}`);

@@ -6,11 +6,13 @@ import { Pacer } from '../../aws/pacer.ts';
 import { findKubeConfig, liveStatusSource, type LiveStatusSource } from '../../gitops/live-status.ts';
 import { readResources } from '../../gitops/manifests.ts';
 import { renderJson, renderText } from '../../gitops/plan-render.ts';
-import { hasChanges, planResource, type PlanDeps } from '../../gitops/resource-plan.ts';
+import type { CustomerProfilesIntegration } from '../../api/types.ts';
+import { claimOf } from '../../controller/claims.ts';
+import { hasChanges, planResource, type PlanDeps, type ResourcePlan } from '../../gitops/resource-plan.ts';
 import { DomainSnapshots } from '../../reconcile/snapshots.ts';
 import { parseFlags } from '../flags.ts';
-import { CliError, type CommandIO } from '../io.ts';
-import { formatProblem } from './validate.ts';
+import { CliError, inProgForm, progOf, type CommandIO } from '../io.ts';
+import { formatProblem } from '../../gitops/validate-paths.ts';
 
 const HELP = `Usage: cpi plan [flags] PATH...
 
@@ -23,7 +25,15 @@ flowDefinition is write-only in AWS: it is compared with the definition the oper
 applied, read from the resource's status in the cluster (current kubeconfig context), field
 by field when status has it, else by hash.
 
+Each resource is planned in its metadata.namespace; one without a namespace in the
+namespace of -n, else of the kubeconfig context (as kubectl apply places it). A resource
+that is not in the cluster yet is planned as if it were applied now, and the plan says so.
+
 Flags:
+  -n, --namespace NS for resources without metadata.namespace (as kubectl apply -n NS);
+                     a resource that names another namespace is an error
+  -A, --all-namespaces
+                     each resource in its own metadata.namespace; one without is an error
   --region R         AWS region for resources without spec.region
                      (default: $AWS_REGION, then $AWS_DEFAULT_REGION)
   --output text|json text (default) or JSON for machines
@@ -34,18 +44,25 @@ Flags:
 
 Exit status (as terraform plan -detailed-exitcode):
   0  no changes: AWS matches every resource
-  1  error (invalid manifests, AWS or cluster unreachable, ...)
+  1  error (invalid manifests, AWS or cluster unreachable, ...), or a resource the
+     controller would refuse: an existing integration it does not own (AlreadyExists:
+     add the adopt annotation) or a moved target (TargetChanged)
   2  changes: a reconcile would write to AWS
 
 AWS credentials and endpoints come from the standard SDK environment (AWS_PROFILE,
 AWS_ACCESS_KEY_ID, AWS_ENDPOINT_URL_CUSTOMER_PROFILES, ...). Read permissions suffice:
-profile:GetIntegration, profile:ListIntegrations, sts:GetCallerIdentity.`;
+profile:GetIntegration, profile:ListIntegrations, sts:GetCallerIdentity, and sts:AssumeRole
+for the roles namespaces name (plan assumes them, as the controller does).`;
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 export async function run(argv: string[], io: CommandIO): Promise<number> {
   const { values, positionals } = parseFlags(
     argv,
     {
       region: { type: 'string' },
+      namespace: { type: 'string', short: 'n' },
+      'all-namespaces': { type: 'boolean', short: 'A' },
       output: { type: 'string', short: 'o', default: 'text' },
       kubeconfig: { type: 'string' },
       'no-cluster': { type: 'boolean' },
@@ -53,35 +70,50 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     },
     true,
   );
+  const cpi = `${progOf(io)} plan`;
   if (values.help) {
-    io.out(HELP);
+    io.out(inProgForm(HELP, io));
     return 0;
   }
   const output = values.output as string;
   if (output !== 'text' && output !== 'json') throw new CliError(`--output: "${output}" is not a format; use text or json`);
-  if (positionals.length === 0) throw new CliError('give at least one file or directory, e.g. cpi plan manifests/ (see --help)');
+  if (positionals.length === 0) throw new CliError(`give at least one file or directory, e.g. ${cpi} manifests/ (see --help)`);
+  const namespaceFlag = values.namespace as string | undefined;
+  const allNamespaces = values['all-namespaces'] === true;
+  if (namespaceFlag !== undefined && allNamespaces) throw new CliError('-n/--namespace and -A/--all-namespaces exclude each other: -n places resources without a namespace, -A requires every resource to name its own');
+  if (namespaceFlag !== undefined && !DNS_LABEL.test(namespaceFlag)) throw new CliError(`--namespace: "${namespaceFlag}" is not a namespace name (a DNS-1123 label)`);
 
   const read = await readResources(positionals);
   if (read.problems.length) {
     for (const p of read.problems) io.err(formatProblem(p));
-    io.err(`cpi plan: the manifests are not valid (${read.problems.length} problem${read.problems.length === 1 ? '' : 's'}); nothing was planned`);
+    io.err(`${cpi}: the manifests are not valid (${read.problems.length} problem${read.problems.length === 1 ? '' : 's'}); nothing was planned`);
     return 1;
   }
   if (read.resources.length === 0) {
-    io.err('cpi plan: no CustomerProfilesIntegration resources found');
+    io.err(`${cpi}: no CustomerProfilesIntegration resources found`);
     if (output === 'json') io.out(renderJson([]));
     return 0;
+  }
+  const where = (r: { file: string; doc: number }) => `${r.file} (document ${r.doc + 1})`;
+  // As kubectl apply -n: a manifest that names another namespace is refused, not moved.
+  const misplaced = read.resources.filter((r) => namespaceFlag !== undefined && r.object.metadata.namespace && r.object.metadata.namespace !== namespaceFlag);
+  const homeless = read.resources.filter((r) => allNamespaces && !r.object.metadata.namespace);
+  if (misplaced.length || homeless.length) {
+    for (const r of misplaced) io.err(`${where(r)}: ${r.object.metadata.name} names namespace ${r.object.metadata.namespace}, not ${namespaceFlag} (-n); drop -n or plan that file on its own`);
+    for (const r of homeless) io.err(`${where(r)}: ${r.object.metadata.name} has no metadata.namespace; with -A every resource names its own (or use -n NS)`);
+    io.err(`${cpi}: ${misplaced.length + homeless.length} resource${misplaced.length + homeless.length === 1 ? '' : 's'} not in the namespace asked for; nothing was planned`);
+    return 1;
   }
 
   const defaultRegion = (values.region as string | undefined) || process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || '';
   const withoutRegion = read.resources.find((r) => !r.object.spec.region && !defaultRegion);
-  if (withoutRegion) throw new CliError(`${withoutRegion.file}:${withoutRegion.doc}: no AWS region for ${withoutRegion.object.metadata.name}: pass --region, set AWS_REGION, or set spec.region`);
+  if (withoutRegion) throw new CliError(`${where(withoutRegion)}: no AWS region for ${withoutRegion.object.metadata.name}: pass --region, set AWS_REGION, or set spec.region`);
 
   let cluster: LiveStatusSource | undefined;
   if (!values['no-cluster']) {
     const kc = findKubeConfig(values.kubeconfig as string | undefined);
     if (kc) cluster = liveStatusSource(kc);
-    else io.err('cpi plan: no kubeconfig found; planning from AWS alone (flowDefinition compared without the applied state)');
+    else io.err(`${cpi}: no kubeconfig found; planning from AWS alone (flowDefinition compared without the applied state)`);
   }
 
   const gateway = new AwsGateway({ pacer: new Pacer(), userAgent: 'cpi-plan' });
@@ -93,23 +125,58 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
       const key = domainKey(r.object.spec.region || defaultRegion, r.object.spec.domainName);
       perDomain.set(key, (perDomain.get(key) ?? 0) + 1);
     }
+    let roles: Promise<Map<string, string>> | undefined;
     const deps: PlanDeps = {
       gateway,
       defaultRegion,
-      defaultNamespace: cluster?.namespace ?? 'default',
+      defaultNamespace: namespaceFlag ?? cluster?.namespace ?? 'default',
       liveStatus: cluster ? (ns: string, name: string) => cluster.status(ns, name) : async () => null,
+      ...(cluster ? { liveUid: (ns: string, name: string) => cluster.uid(ns, name), roleFor: async (ns: string) => (await (roles ??= cluster.namespaceRoles())).get(ns) } : {}),
       snapshots: new DomainSnapshots(gateway, Number.MAX_SAFE_INTEGER), // one point in time for the whole plan
       batched: (region, domain) => (perDomain.get(domainKey(region, domain)) ?? 0) > 1,
     };
     // At most 8 resources in flight (cluster GETs); the pacer keeps AWS reads under the quota.
     const plans = await mapInOrder(read.resources, 8, (r) => planResource(r.object, deps, { file: r.file, doc: r.doc }));
+    if (cluster) await noteElsewhere(plans, read.resources.map((r) => r.object), cluster, defaultRegion);
     if (output === 'json') io.out(renderJson(plans));
     else for (const line of renderText(plans)) io.out(line);
-    if (plans.some((p) => p.action === 'error')) return 1;
+    // A refusal is a merge that would stall and write nothing: worth failing a pull request for.
+    if (plans.some((p) => p.action === 'error' || p.action === 'refused')) return 1;
     return hasChanges(plans) ? 2 : 0;
   } finally {
     gateway.destroy();
   }
+}
+
+/**
+ * For resources not in the cluster: the namespaces where one of the same name is (planned in
+ * `default`, they were probably applied with -n elsewhere), and the resource that already claims
+ * the same integration (applying a second one makes it a Conflict). Best effort: a context that
+ * may not list cluster-wide just gets no hint.
+ */
+async function noteElsewhere(plans: ResourcePlan[], objects: CustomerProfilesIntegration[], cluster: LiveStatusSource, defaultRegion: string): Promise<void> {
+  if (!plans.some((p) => p.statusSource === 'not-in-cluster')) return;
+  let items: CustomerProfilesIntegration[];
+  try {
+    items = (await cluster.list()).items;
+  } catch {
+    return;
+  }
+  const roles = await cluster.namespaceRoles();
+  const roleOf = (ns: string) => roles.get(ns);
+  const owners = new Map<string, string>();
+  for (const o of [...items].sort((a, b) => (Date.parse(a.metadata.creationTimestamp ?? '') || 0) - (Date.parse(b.metadata.creationTimestamp ?? '') || 0))) {
+    const claim = claimOf(o, defaultRegion, roleOf);
+    if (claim && !owners.has(claim)) owners.set(claim, `${o.metadata.namespace}/${o.metadata.name}`);
+  }
+  plans.forEach((p, i) => {
+    if (p.statusSource !== 'not-in-cluster') return;
+    const found = items.filter((o) => o.metadata.name === p.name && o.metadata.namespace !== p.namespace).map((o) => o.metadata.namespace!);
+    if (found.length) p.inOtherNamespaces = found.sort();
+    const claim = claimOf({ ...objects[i]!, metadata: { ...objects[i]!.metadata, namespace: p.namespace } }, defaultRegion, roleOf);
+    const owner = claim ? owners.get(claim) : undefined;
+    if (owner) p.claimedBy = owner;
+  });
 }
 
 /** `fn` over `items` with at most `limit` in flight; results in the order of `items`. */

@@ -5,8 +5,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import pino from 'pino';
 import { CliError, type CommandIO } from '../io.ts';
 import { parseDuration, parseFlags, parsePositiveInt, parsePositiveNumber } from '../flags.ts';
+import { packageVersion } from '../version.ts';
+import { loadKubeConfig, SERVICE_ACCOUNT_DIR } from '../../kube/kubeconfig.ts';
 
-const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+const SA_DIR = SERVICE_ACCOUNT_DIR;
 
 interface FlagDoc {
   name: string;
@@ -80,27 +82,6 @@ function fromEnv(values: Values, env: NodeJS.ProcessEnv): Values {
   return out;
 }
 
-export function loadKubeConfig(path: string | undefined, env: NodeJS.ProcessEnv = process.env): k8s.KubeConfig {
-  const kc = new k8s.KubeConfig();
-  const file = path ?? (env.KUBECONFIG || undefined);
-  try {
-    if (file) {
-      if (!existsSync(file.split(':')[0]!)) throw new CliError(`kubeconfig ${file} does not exist`);
-      if (file.includes(':')) {
-        kc.loadFromDefault(); // several files in $KUBECONFIG: client-node merges them
-      } else kc.loadFromFile(file);
-    } else if (existsSync(`${SA_DIR}/token`)) {
-      kc.loadFromCluster();
-    } else {
-      throw new CliError('no Kubernetes configuration: pass --kubeconfig, set KUBECONFIG, or run in a cluster');
-    }
-  } catch (err) {
-    if (err instanceof CliError) throw err;
-    throw new CliError(`cannot load kubeconfig ${file ?? '(in-cluster)'}: ${(err as Error).message}`);
-  }
-  return kc;
-}
-
 export async function run(argv: string[], io: CommandIO): Promise<number> {
   const options = Object.fromEntries(
     flags.map((f) => [f.name, { type: f.type }] as const),
@@ -145,7 +126,7 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
 
   const log = pino({ level: logLevel, base: { component: 'cpi-controller' }, redact: { paths: ['*.authorization', '*.token', '*.secretAccessKey', '*.sessionToken'], censor: '[redacted]' } });
   const { Manager } = await import('../../controller/manager.ts');
-  const manager = new Manager({ ...config, log });
+  const manager = new Manager({ ...config, version: packageVersion(), log });
   const onSignal = (sig: string) => {
     log.info({ signal: sig }, 'shutting down');
     manager.stop();

@@ -3,10 +3,8 @@
 import type { EmulatorAdmin } from '../../../src/emulator/admin-client.ts';
 import type { RequestLogEntry } from '../../../src/emulator/request-log.ts';
 import type { FlowRecord, IntegrationRecord, RegionState } from '../../../src/emulator/state.ts';
+import { ACCOUNT, REGION, WRITE_OPERATIONS } from '../../support/aws.ts';
 
-export const ACCOUNT = '123456789012';
-export const REGION = 'us-east-1';
-export const WRITE_OPERATIONS: ReadonlySet<string> = new Set(['PutIntegration', 'DeleteIntegration', 'TagResource', 'UntagResource']);
 
 export class AwsView {
   readonly admin: EmulatorAdmin;

@@ -3,8 +3,9 @@
 // answers with `respond` (a capture server for the AWS SDK used directly). The emulator's request
 // log holds the input it parsed; this holds what went on the wire, so extra or missing members of
 // a request body cannot hide.
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBody } from '../../support/http.ts';
 
 export interface CapturedRequest {
   method: string;
@@ -21,15 +22,6 @@ export interface Capture {
 }
 
 export type Responder = (req: CapturedRequest) => { status: number; headers?: Record<string, string>; body: string };
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
 
 export interface CaptureOptions {
   /** Forward every request here and return its answer. */

@@ -1,80 +1,13 @@
-// CustomerProfilesIntegration objects through the admin client (tests act as the user).
-import * as k8s from '@kubernetes/client-node';
-import { API_VERSION, GROUP, KIND, PLURAL, VERSION } from '../../../src/api/group.ts';
-import type { Condition, CustomerProfilesIntegration, IntegrationSpec } from '../../../src/api/types.ts';
+// CustomerProfilesIntegration objects through the run's admin client (tests act as the user);
+// the class itself is the toolkit's (test/support/resources.ts).
+import type * as k8s from '@kubernetes/client-node';
+import { Resources as AnyClusterResources } from '../../support/resources.ts';
 import { adminKubeConfig } from '../support/cluster.ts';
-import { waitFor } from '../support/wait.ts';
 
-const merge = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
+export { condition } from '../../support/resources.ts';
 
-export class Resources {
-  readonly api: k8s.CustomObjectsApi;
-  readonly namespace: string;
+export class Resources extends AnyClusterResources {
   constructor(namespace: string, kc: k8s.KubeConfig = adminKubeConfig()) {
-    this.api = kc.makeApiClient(k8s.CustomObjectsApi);
-    this.namespace = namespace;
+    super(namespace, kc);
   }
-
-  private ref(name: string) {
-    return { group: GROUP, version: VERSION, plural: PLURAL, namespace: this.namespace, name };
-  }
-
-  async create(name: string, spec: Partial<IntegrationSpec> & { domainName: string }, annotations?: Record<string, string>): Promise<CustomerProfilesIntegration> {
-    return (await this.api.createNamespacedCustomObject({
-      group: GROUP, version: VERSION, plural: PLURAL, namespace: this.namespace,
-      body: { apiVersion: API_VERSION, kind: KIND, metadata: { name, namespace: this.namespace, ...(annotations ? { annotations } : {}) }, spec },
-    })) as CustomerProfilesIntegration;
-  }
-
-  async get(name: string): Promise<CustomerProfilesIntegration | undefined> {
-    try {
-      return (await this.api.getNamespacedCustomObject(this.ref(name))) as CustomerProfilesIntegration;
-    } catch (err) {
-      if ((err as { code?: number }).code === 404) return undefined;
-      throw err;
-    }
-  }
-
-  async list(): Promise<CustomerProfilesIntegration[]> {
-    const out = (await this.api.listNamespacedCustomObject({ group: GROUP, version: VERSION, plural: PLURAL, namespace: this.namespace })) as { items: CustomerProfilesIntegration[] };
-    return out.items;
-  }
-
-  async patchSpec(name: string, spec: Record<string, unknown>): Promise<CustomerProfilesIntegration> {
-    return (await this.api.patchNamespacedCustomObject({ ...this.ref(name), body: { spec } }, merge)) as CustomerProfilesIntegration;
-  }
-
-  async annotate(name: string, annotations: Record<string, string | null>): Promise<CustomerProfilesIntegration> {
-    return (await this.api.patchNamespacedCustomObject({ ...this.ref(name), body: { metadata: { annotations } } }, merge)) as CustomerProfilesIntegration;
-  }
-
-  async delete(name: string): Promise<void> {
-    await this.api.deleteNamespacedCustomObject(this.ref(name));
-  }
-
-  async waitGone(name: string, timeoutMs = 30_000): Promise<void> {
-    await waitFor(async () => (await this.get(name)) === undefined, { timeoutMs, what: `${this.namespace}/${name} to be deleted` });
-  }
-
-  /** Waits until the condition has the status (and reason) at the object's current generation. */
-  async waitForCondition(name: string, type: string, status: string, opts: { reason?: string; timeoutMs?: number } = {}): Promise<CustomerProfilesIntegration> {
-    let last: CustomerProfilesIntegration | undefined;
-    return waitFor(
-      async () => {
-        last = await this.get(name);
-        const c = condition(last, type);
-        const current = c && c.observedGeneration === last?.metadata.generation;
-        return current && c.status === status && (!opts.reason || c.reason === opts.reason) ? last : undefined;
-      },
-      { timeoutMs: opts.timeoutMs ?? 30_000, what: `${name} ${type}=${status}${opts.reason ? ` (${opts.reason})` : ''}; last status: ${JSON.stringify(last?.status)}` },
-    );
-  }
-
-  waitReady(name: string, timeoutMs?: number) {
-    return this.waitForCondition(name, 'Ready', 'True', timeoutMs ? { timeoutMs } : {});
-  }
-}
-
-export function condition(obj: CustomerProfilesIntegration | undefined, type: string): Condition | undefined {
-  return obj?.status?.conditions?.find((c) => c.type === type);
 }

@@ -4,15 +4,15 @@
 import { afterAll, beforeAll, inject } from 'vitest';
 import { freshNamespace } from '../support/index.ts';
 import { AwsView } from './aws-view.ts';
-import { startController, startEmulator, type Emulator, type Proc } from './processes.ts';
+import { startController, startEmulator, type EmulatorProcess, type ControllerProcess } from '../../support/cpi.ts';
 import { Resources } from './resources.ts';
 
 export interface ControllerStack {
   ns: string;
   res: Resources;
-  emulator: Emulator;
+  emulator: EmulatorProcess;
   aws: AwsView;
-  controller: Proc;
+  controller: ControllerProcess;
 }
 
 export interface StackOptions {

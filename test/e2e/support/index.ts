@@ -1,7 +1,7 @@
 // Helpers for every e2e test: `import { kubectl, freshNamespace, waitFor } from './support/index.ts'`.
 export type { E2EContext } from './provided.ts';
 export { kubectl, kubectlOk, type KubectlOptions, type KubectlResult } from './kubectl.ts';
-export { WaitAborted, waitFor, type WaitOptions } from './wait.ts';
+export { WaitAborted, waitFor, type WaitOptions } from '../../support/wait.ts';
 export {
   adminKubeConfig,
   controllerKubeConfig,

@@ -1,12 +1,8 @@
 // Runs the real kubectl (v1.36.3, built with the control plane) against the run's cluster.
-import { spawn } from 'node:child_process';
 import { inject } from 'vitest';
+import { run, type RunResult as KubectlResult } from '../../support/run.ts';
 
-export interface KubectlResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+export type { KubectlResult };
 
 export interface KubectlOptions {
   /** Written to stdin (for `apply -f -`). */
@@ -26,17 +22,7 @@ export function kubectl(args: string[], opts: KubectlOptions = {}): Promise<Kube
     ...(opts.namespace ? ['-n', opts.namespace] : []),
     ...args,
   ];
-  return new Promise((resolve, reject) => {
-    const child = spawn(e2e.kubectlPath, fullArgs, { cwd: opts.cwd ?? e2e.repoRoot, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin.on('error', () => {}); // kubectl may exit before reading all input
-    child.stdin.end(opts.input ?? '');
-  });
+  return run(e2e.kubectlPath, fullArgs, { cwd: opts.cwd ?? e2e.repoRoot, ...(opts.input !== undefined ? { input: opts.input } : {}) });
 }
 
 /** kubectl that must succeed: returns stdout, or throws with stderr in the message. */

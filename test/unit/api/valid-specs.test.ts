@@ -22,11 +22,11 @@ describe('valid resources', () => {
     expect(validateResource(doc)).toEqual([
       { path: 'metadata.labels[tier]', message: 'must be a string (got the number 1); quote it, e.g. "1"' },
       { path: 'metadata.annotations[customerprofiles.gitops.dev/paused]', message: 'must be a string (got the boolean true); quote it, e.g. "true"' },
-      { path: 'metadata.annotations[customerprofiles.gitops.dev/poll-interval]', message: 'must be a duration of at least 1s such as 30s, 5m or 1h30m (got "5 minutes")' },
+      { path: 'metadata.annotations[customerprofiles.gitops.dev/poll-interval]', message: 'must be a duration of at least 1s such as 30s, 5m or 1h30m (got "5 minutes"); the controller\'s --poll-interval applies meanwhile' },
     ]);
     doc.metadata.annotations = { 'customerprofiles.gitops.dev/paused': 'yes', 'customerprofiles.gitops.dev/poll-interval': '1h30m' };
     doc.metadata.labels = { tier: '1' };
-    expect(validateResource(doc)).toEqual([{ path: 'metadata.annotations[customerprofiles.gitops.dev/paused]', message: 'must be "true" or "false" (got "yes")' }]);
+    expect(validateResource(doc)).toEqual([{ path: 'metadata.annotations[customerprofiles.gitops.dev/paused]', message: 'must be "true" or "false" (got "yes"); the resource is not paused' }]);
     doc.metadata.annotations = { 'customerprofiles.gitops.dev/paused': 'true' };
     delete doc.metadata.name;
     doc.metadata.generateName = 'connect-';

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { run, validatePaths } from '../../../src/cli/commands/validate.ts';
+import { run } from '../../../src/cli/commands/validate.ts';
+import { validatePaths } from '../../../src/gitops/validate-paths.ts';
 import { CliError } from '../../../src/cli/io.ts';
 import { connectInstance, s3Flow } from '../../fixtures/valid-specs.ts';
 
@@ -54,17 +55,24 @@ describe('cpi validate', () => {
     expect(r.err).toBe('cpi validate: 1 CustomerProfilesIntegration resource in 1 file: all valid');
   });
 
-  it('prints file:doc: path: message per problem and exits 1', async () => {
+  it('prints file:line:column: path: message per problem, with the document when a file holds several, and exits 1', async () => {
     const r = await cli(join(dir, 'bad'));
     expect(r.code).toBe(1);
     const multi = join(dir, 'bad', 'multi.yml');
-    expect(r.out).toContain(`${multi}:1: spec.tags[aws:owner]: key aws:owner must not start with aws:`);
-    expect(r.out).toContain(`${multi}:2: spec.flowDefinition.tasks[2].connectorOperator: must use the key s3 to match sourceFlowConfig.connectorType S3`);
-    // A List is checked item by item, with the item in the path.
-    expect(r.out).toContain(`${join(dir, 'bad', 'list.json')}:0: items[1].spec.tags[aws:owner]: key aws:owner`);
+    const lines = r.out.split('\n');
+    const owner = lines.find((l) => l.startsWith(multi) && l.includes('aws:owner'))!;
+    expect(owner).toMatch(/^.*multi\.yml:\d+:\d+: spec\.tags\[aws:owner\]: key aws:owner must not start with aws:.* \(document 2 of 3\)$/);
+    // line and column point at the offending field in the file.
+    const [, line, column] = /:(\d+):(\d+): /.exec(owner)!.map(Number);
+    const text = readFileSync(multi, 'utf8').split('\n');
+    expect(text[line! - 1]!.slice(column! - 1)).toMatch(/^aws:owner|^me/);
+    expect(r.out).toMatch(/multi\.yml:\d+:\d+: spec\.flowDefinition\.tasks\[2\]\.connectorOperator: must use the key s3 to match sourceFlowConfig\.connectorType S3 \(document 3 of 3\)/);
+    // A List is checked item by item, with the item in the path; one document: no document named.
+    expect(r.out).toMatch(/list\.json:1:\d+: items\[1\]\.spec\.tags\[aws:owner\]: key aws:owner/);
+    expect(r.out).not.toMatch(/list\.json.*\(document/);
     expect(r.out).not.toContain('items[0]');
     // Malformed YAML: a clear line, no stack trace.
-    expect(r.out).toMatch(new RegExp(`${join(dir, 'bad', 'nested', 'broken.yaml').replace(/[/.]/g, '\\$&')}:0: malformed YAML: .+`));
+    expect(r.out).toMatch(new RegExp(`${join(dir, 'bad', 'nested', 'broken.yaml').replace(/[/.]/g, '\\$&')}:3:1: malformed YAML: .+`));
     expect(r.out + r.err).not.toMatch(/\n\s+at /);
     expect(r.err).toMatch(/4 CustomerProfilesIntegration resources in 3 files: 4 problems$/);
   });
@@ -91,18 +99,49 @@ describe('cpi validate', () => {
     expect(gh.code).toBe(1);
     const lines = gh.out.split('\n');
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(/^::error file=.*multi\.yml,line=\d+,title=cpi validate::spec\.tags\[aws:owner\]: key aws:owner/);
+    expect(lines[0]).toMatch(/^::error file=.*multi\.yml,line=\d+,col=\d+,title=cpi validate::spec\.tags\[aws:owner\]: key aws:owner/);
     // The line of the problem is the line of the offending field in the file.
     const text = readFileSync(join(dir, 'bad', 'multi.yml'), 'utf8').split('\n');
     const line = Number(/line=(\d+)/.exec(lines[0]!)![1]);
     expect(text[line - 1]).toContain('aws:owner');
     const json = await cli('--format', 'json', '-q', join(dir, 'bad', 'multi.yml'));
-    const parsed = JSON.parse(json.out) as Array<{ file: string; doc: number; line: number; path: string; message: string }>;
-    expect(parsed.map((p) => [p.doc, p.path])).toEqual([
-      [1, 'spec.tags[aws:owner]'],
-      [2, 'spec.flowDefinition.tasks[2].connectorOperator'],
+    const parsed = JSON.parse(json.out) as Array<{ file: string; doc: number; line: number; column: number; path: string; message: string; severity: string }>;
+    expect(parsed.map((p) => [p.doc, p.path, p.severity])).toEqual([
+      [1, 'spec.tags[aws:owner]', 'error'],
+      [2, 'spec.flowDefinition.tasks[2].connectorOperator', 'error'],
     ]);
+    expect(parsed.every((p) => p.line > 0 && p.column > 0)).toBe(true);
     expect(json.err).toBe('');
+  });
+
+  it('prints one line per YAML mistake, pointing at the line to fix', async () => {
+    // `uri` indented one space more than its siblings: the parser reports it twice, on the line before.
+    const text = stringify(connectInstance()).replace(/^  uri:/m, '   uri:');
+    const file = join(dir, 'indent.yaml');
+    writeFileSync(file, text);
+    const uriLine = text.split('\n').findIndex((l) => l.startsWith('   uri:')) + 1;
+    const r = await cli(file);
+    expect(r.code).toBe(1);
+    expect(r.out.split('\n')).toEqual([expect.stringMatching(new RegExp(`^.*indent\\.yaml:${uriLine - 1}:\\d+: malformed YAML: .*\\(check the indentation of line ${uriLine}\\)$`))]);
+    expect(r.out).not.toMatch(/:\s*$|at line \d+, column/);
+    const tabs = join(dir, 'tabs.yaml');
+    writeFileSync(tabs, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n\tname: x\n');
+    expect((await cli(tabs)).out).toBe(`${tabs}:4:1: malformed YAML: Tabs are not allowed as indentation`);
+  });
+
+  it('warns, without failing, when the Uri names another region than spec.region', async () => {
+    const far = connectInstance('far');
+    far.spec.region = 'eu-west-1';
+    const file = join(dir, 'region.yaml');
+    writeFileSync(file, [stringify(connectInstance()), stringify(far)].join('---\n'));
+    const r = await cli(file);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/region\.yaml:\d+:\d+: warning: spec\.uri: the ARN is in region us-east-1 but the integration is managed in eu-west-1 \(spec\.region\); .* \(document 2 of 2\)$/);
+    expect(r.err).toBe('cpi validate: 2 CustomerProfilesIntegration resources in 1 file: all valid, 1 warning');
+    const gh = await cli('--format', 'github', file);
+    expect(gh.out).toMatch(/^::warning file=.*region\.yaml,line=\d+,col=\d+,title=cpi validate::spec\.uri: the ARN is in region us-east-1/);
+    const json = JSON.parse((await cli('--format', 'json', '-q', file)).out) as Array<{ severity: string; doc: number }>;
+    expect(json).toEqual([expect.objectContaining({ severity: 'warning', doc: 1, path: 'spec.uri' })]);
   });
 
   it('reads standard input for -, e.g. the output of kustomize build', async () => {

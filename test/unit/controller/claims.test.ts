@@ -14,19 +14,19 @@ function cpi(name: string, created: string, spec: Record<string, unknown>, statu
 
 describe('claimOf', () => {
   it('uses region, domain and uri', () => {
-    expect(claimOf(cpi('a', '', { uri: 'arn:x' }), 'us-east-1')).toBe('us-east-1|retail|arn:x');
-    expect(claimOf(cpi('a', '', { uri: 'arn:x', region: 'eu-west-2' }), 'us-east-1')).toBe('eu-west-2|retail|arn:x');
+    expect(claimOf(cpi('a', '', { uri: 'arn:x' }), 'us-east-1')).toBe('default|us-east-1|retail|arn:x');
+    expect(claimOf(cpi('a', '', { uri: 'arn:x', region: 'eu-west-2' }), 'us-east-1')).toBe('default|eu-west-2|retail|arn:x');
   });
   it('names a flow-based integration by its flow, across domains, however it is spelled', () => {
     const byName = claimOf(cpi('a', '', { flowDefinition: { flowName: 'F' } }), 'r');
-    expect(byName).toBe('r|*|flow:F');
+    expect(byName).toBe('default|r|*|flow:F');
     // Once AWS generated the Uri (in status), it is still the same claim as the name alone.
     expect(claimOf(cpi('a', '', { flowDefinition: { flowName: 'F' } }, { uri: 'arn:aws:appflow:r:1:flow/F' }), 'r')).toBe(byName);
     expect(claimOf(cpi('a', '', { uri: 'arn:aws:appflow:r:1:flow/F' }), 'r')).toBe(byName);
     expect(claimOf(cpi('a', '', {}, { uri: 'arn:aws:appflow:r:1:flow/F' }), 'r')).toBe(byName);
   });
   it('falls back to the uri in status for other integrations', () => {
-    expect(claimOf(cpi('a', '', {}, { uri: 'arn:aws:connect:r:1:instance/x' }), 'r')).toBe('r|retail|arn:aws:connect:r:1:instance/x');
+    expect(claimOf(cpi('a', '', {}, { uri: 'arn:aws:connect:r:1:instance/x' }), 'r')).toBe('default|r|retail|arn:aws:connect:r:1:instance/x');
   });
   it('has no claim without a uri or a flow', () => {
     expect(claimOf(cpi('a', '', {}), 'r')).toBeUndefined();
@@ -34,6 +34,21 @@ describe('claimOf', () => {
 });
 
 describe('ClaimIndex', () => {
+  it('keeps the same manifest in two namespaces mapped to two accounts apart, and sees a conflict within one account', () => {
+    const roles: Record<string, string> = { a: 'arn:aws:iam::111111111111:role/cpi', b: 'arn:aws:iam::222222222222:role/cpi', c: 'arn:aws:iam::111111111111:role/other' };
+    const idx = new ClaimIndex('r', (ns) => roles[ns]);
+    const inNs = (ns: string, created: string) => ({ ...cpi('flow', created, { flowDefinition: { flowName: 'F' } }), metadata: { name: 'flow', namespace: ns, creationTimestamp: created } }) as CustomerProfilesIntegration;
+    const a = inNs('a', '2026-01-01T00:00:00Z');
+    const b = inNs('b', '2026-02-01T00:00:00Z');
+    const c = inNs('c', '2026-03-01T00:00:00Z');
+    idx.upsert(a);
+    expect(idx.upsert(b)).toEqual([]);
+    expect(idx.olderClaimant(b)).toBeUndefined();
+    // Another role of account 1: the same integration as namespace a's.
+    expect(idx.upsert(c)).toEqual(['a/flow']);
+    expect(idx.olderClaimant(c)).toBe('a/flow');
+  });
+
   it('gives the integration to the older resource and Conflict to the younger', () => {
     const idx = new ClaimIndex('r');
     const old = cpi('old', '2026-01-01T00:00:00Z', { uri: 'u' });

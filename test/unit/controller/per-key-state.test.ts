@@ -10,7 +10,7 @@ import type { CustomerProfilesIntegration } from '../../../src/api/types.ts';
 import { ClaimIndex } from '../../../src/controller/claims.ts';
 import { Controller, keyOf, type ObjectCache } from '../../../src/controller/controller.ts';
 import type { IntegrationReconciler, ReconcileResult, Trigger } from '../../../src/reconcile/reconciler.ts';
-import { waitFor } from '../../e2e/support/wait.ts';
+import { waitFor } from '../../support/wait.ts';
 
 type Obj = CustomerProfilesIntegration;
 type Verb = 'add' | 'update' | 'delete';

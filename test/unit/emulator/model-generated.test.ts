@@ -1,35 +1,43 @@
-// src/emulator/model.generated.ts must be what scripts/gen-emulator-model.ts makes of the model.
-// Where the model is on disk (/work/shared/aws) the file is regenerated and compared; elsewhere
-// (CI, users) the body hash in the header proves the file was not edited by hand.
+// src/emulator/model.generated.ts and test/fixtures/put-integration-model.generated.ts must be what
+// the generators make of the pinned botocore release's model. The model is fetched with pip from
+// PyPI on first use and cached outside the repository (scripts/botocore-model.ts); without PyPI
+// and without a cached copy, the regeneration tests fail and say how to supply the model.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MODEL_PATH, GENERATED_PATH, SERVED_OPERATIONS, renderModel } from '../../../scripts/gen-emulator-model.ts';
+import { BOTOCORE_VERSION, MODEL_SHA256, loadModel, sha256, type LoadedModel } from '../../../scripts/botocore-model.ts';
+import { API_MODEL_PATH, renderApiModel } from '../../../scripts/gen-api-model.ts';
+import { GENERATED_PATH, SERVED_OPERATIONS, renderModel } from '../../../scripts/gen-emulator-model.ts';
 import { operations, shapes } from '../../../src/emulator/model.generated.ts';
 
 const generated = readFileSync(GENERATED_PATH, 'utf8');
-const modelPresent = existsSync(DEFAULT_MODEL_PATH);
+const sourceHash = (text: string) => /^\/\/ source-sha256: ([0-9a-f]{64})$/m.exec(text)?.[1];
+
+// One download at most per run, shared by the tests that need the model; a cold cache costs one
+// pip download of the botocore wheel (about 15 MB).
+let pinned: Promise<LoadedModel> | undefined;
+const pinnedModel = () => (pinned ??= loadModel());
+const DOWNLOAD_TIMEOUT_MS = 300_000;
 
 describe('model.generated.ts', () => {
   it('has an intact header: the body hash matches the body', () => {
     const bodyHash = /^\/\/ body-sha256: ([0-9a-f]{64})$/m.exec(generated)?.[1];
-    const sourceHash = /^\/\/ source-sha256: ([0-9a-f]{64})$/m.exec(generated)?.[1];
-    expect(sourceHash).toBeDefined();
     const body = generated.slice(generated.indexOf('\n\n') + 2).replace(/\n$/, '');
     expect(createHash('sha256').update(body).digest('hex')).toBe(bodyHash);
   });
 
+  it(`comes from the pinned botocore ${BOTOCORE_VERSION} model`, () => {
+    expect(sourceHash(generated)).toBe(MODEL_SHA256);
+  });
+
   it(
-    modelPresent
-      ? `equals a fresh generation from ${DEFAULT_MODEL_PATH}`
-      : `matches the source hash in its header (${DEFAULT_MODEL_PATH} absent on this machine, so it cannot be regenerated here)`,
-    () => {
-      if (modelPresent) {
-        expect(renderModel(readFileSync(DEFAULT_MODEL_PATH, 'utf8'))).toBe(generated);
-      } else {
-        expect(generated).toMatch(/^\/\/ source-sha256: [0-9a-f]{64}$/m);
-      }
+    `equals a fresh generation from botocore ${BOTOCORE_VERSION}'s model`,
+    async () => {
+      const { text } = await pinnedModel();
+      expect(sha256(text)).toBe(MODEL_SHA256);
+      expect(renderModel(text)).toBe(generated);
     },
+    DOWNLOAD_TIMEOUT_MS,
   );
 
   it('serves exactly the listed operations, with every shape they reach', () => {
@@ -54,7 +62,7 @@ describe('model.generated.ts', () => {
     expect(seen.size).toBe(Object.keys(shapes).length);
   });
 
-  it('keeps the routes and constraints API-FACTS cites', () => {
+  it('keeps the routes and constraints the emulator relies on (docs/design.md#aws-api-facts-the-code-relies-on)', () => {
     expect(operations.PutIntegration).toMatchObject({ method: 'PUT', uri: '/domains/{DomainName}/integrations' });
     expect(operations.GetIntegration).toMatchObject({ method: 'POST', uri: '/domains/{DomainName}/integrations' });
     expect(operations.ListIntegrations).toMatchObject({ method: 'GET', uri: '/domains/{DomainName}/integrations' });
@@ -62,4 +70,16 @@ describe('model.generated.ts', () => {
     expect(shapes.TagKey).toEqual({ type: 'string', min: 1, max: 128, pattern: '^(?!aws:)[a-zA-Z+-=._:/]+$' });
     expect(shapes.Scope).toEqual({ type: 'string', enum: ['PROFILE', 'DOMAIN'] });
   });
+});
+
+describe('put-integration-model.generated.ts (test fixture)', () => {
+  it(
+    `equals a fresh generation from botocore ${BOTOCORE_VERSION}'s model`,
+    async () => {
+      const fixture = readFileSync(API_MODEL_PATH, 'utf8');
+      expect(sourceHash(fixture)).toBe(MODEL_SHA256);
+      expect(renderApiModel((await pinnedModel()).text)).toBe(fixture);
+    },
+    DOWNLOAD_TIMEOUT_MS,
+  );
 });

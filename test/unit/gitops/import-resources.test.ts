@@ -8,7 +8,7 @@ import { ANNOTATIONS } from '../../../src/api/group.ts';
 import { flowDefinitionHash } from '../../../src/api/hash.ts';
 import type { CustomerProfilesIntegration } from '../../../src/api/types.ts';
 import type { ObservedIntegration } from '../../../src/aws/types.ts';
-import { validatePaths } from '../../../src/cli/commands/validate.ts';
+import { validatePaths } from '../../../src/gitops/validate-paths.ts';
 import { toAppFlowCase } from '../../../src/emulator/appflow.ts';
 import { importIntegrations, renderImport, type ImportOptions } from '../../../src/gitops/import-resources.ts';
 import { salesforceFlow } from './flows.ts';
@@ -32,7 +32,8 @@ const options = (o: Partial<ImportOptions> = {}): ImportOptions => ({
   ...o,
 });
 const items = [
-  item({ uri: CONNECT, objectTypeName: 'CTR', tags: { team: 'crm' }, scope: 'PROFILE', objectTypeNames: {} }),
+  // Another resource's owner tag is the operator's, not the spec's: it is left out.
+  item({ uri: CONNECT, objectTypeName: 'CTR', tags: { team: 'crm', 'customerprofiles.gitops.dev/owner': 'uid-1 crm/old' }, scope: 'PROFILE', objectTypeNames: {} }),
   item({ uri: flowUri(fd.flowName), objectTypeName: 'SalesforceAccount', workflowId: 'w-1' }),
   item({ uri: flowUri('made-elsewhere'), objectTypeName: 'Other' }),
 ];
@@ -44,14 +45,15 @@ describe('cpi import: resources from existing integrations', () => {
   it('copies what AWS reports, recovers a flow with its hash, and keeps an unrecoverable flow in Observe', async () => {
     const [made, sf, connect] = await importIntegrations(items, options({ namespace: 'crm', region: 'us-east-1' }));
     expect(connect!.object).toMatchObject({ metadata: { name: 'connect-11111111-2222-3333-4444-555555555555', namespace: 'crm' } });
-    expect(connect!.object.spec).toEqual({ domainName: 'retail', uri: CONNECT, objectTypeName: 'CTR', tags: { team: 'crm' }, scope: 'PROFILE', region: 'us-east-1', managementPolicy: 'Manage' });
+    expect(connect!.object.spec).toEqual({ domainName: 'retail', uri: CONNECT, objectTypeName: 'CTR', tags: { team: 'crm' }, scope: 'PROFILE', region: 'us-east-1', managementPolicy: 'Manage', deletionPolicy: 'Retain' });
+    expect(connect!.object.metadata.annotations).toEqual({ [ANNOTATIONS.adopt]: 'true' });
     expect(connect!.notes).toEqual([]);
 
     expect(sf!.object.metadata.name).toBe('retail-sf-accounts');
     expect(sf!.object.spec.uri).toBeUndefined(); // AWS names a flow's integration; the flow name finds it
     expect(sf!.object.spec.flowDefinition).toEqual(fd);
     expect(sf!.object.spec.managementPolicy).toBe('Manage');
-    expect(sf!.object.metadata.annotations).toEqual({ [ANNOTATIONS.observedFlowHash]: flowDefinitionHash(fd) });
+    expect(sf!.object.metadata.annotations).toEqual({ [ANNOTATIONS.observedFlowHash]: flowDefinitionHash(fd), [ANNOTATIONS.adopt]: 'true' });
 
     expect(made!.object.spec).toMatchObject({ uri: flowUri('made-elsewhere'), managementPolicy: 'Observe' });
     expect(made!.object.spec.flowDefinition).toBeUndefined();

@@ -28,6 +28,8 @@ function readOnlyGateway(items: ObservedIntegration[]): IntegrationGateway & { r
     deleteIntegration: write,
     tagResource: write,
     untagResource: write,
+    flowExists: write,
+    deleteFlow: write,
   };
 }
 
@@ -41,7 +43,7 @@ const resource = (name: string, spec: IntegrationSpec, annotations?: Record<stri
 function deps(gateway: IntegrationGateway, live: Record<string, IntegrationStatus> | null = {}): PlanDeps {
   return { gateway, defaultRegion: 'us-east-1', defaultNamespace: 'team', liveStatus: async (_ns, name) => (live === null ? null : live[name]) };
 }
-const claimed = (uri: string, extra: Partial<IntegrationStatus> = {}): IntegrationStatus => ({ uri, lastUpdatedAt: T0.toISOString(), ...extra });
+const claimed = (uri: string, extra: Partial<IntegrationStatus> = {}): IntegrationStatus => ({ uri, lastUpdatedAt: T0.toISOString(), ownership: 'Created', ...extra });
 
 describe('planResource: what a reconcile would do, read-only', () => {
   it('a resource AWS does not have: create, with every field it sends', async () => {
@@ -58,6 +60,24 @@ describe('planResource: what a reconcile would do, read-only', () => {
     expect(p.calls).toEqual(['PutIntegration', 'TagResource', 'UntagResource']);
     expect(p.changes.map((c) => changeLine(c))).toEqual(['~ objectTypeName: "CTR" -> "CTR2"', '~ tags.team: "ops" -> "crm"', '+ tags.env: "prod"', '- tags.old: "x"']);
     expect(gw.reads).toEqual(['GetIntegration']);
+  });
+
+  it('an existing integration the resource does not own: refused (AlreadyExists), unless the adopt annotation asks', async () => {
+    const gw = readOnlyGateway([observed({ uri: CONNECT, objectTypeName: 'CTR', tags: { env: 'prod' } })]);
+    const typo = await planResource(resource('typo', { domainName: 'retail', uri: CONNECT, objectTypeName: 'CTRX' }), deps(gw));
+    expect(typo).toMatchObject({ action: 'refused', calls: [], refusal: { reason: 'AlreadyExists' } });
+    expect(renderText([typo])[0]).toContain('would be refused');
+    expect(renderText([typo]).at(-1)).toMatch(/^Refused: 1 resource would be Stalled and write nothing/);
+    const asked = resource('typo', { domainName: 'retail', uri: CONNECT, objectTypeName: 'CTRX' });
+    asked.metadata.annotations = { 'customerprofiles.gitops.dev/adopt': 'true' };
+    expect(await planResource(asked, deps(gw))).toMatchObject({ action: 'update', reason: 'adopt', calls: ['PutIntegration', 'UntagResource'] });
+  });
+
+  it('a pinned target the resource now points away from: refused (TargetChanged)', async () => {
+    const gw = readOnlyGateway([observed({ uri: CONNECT, objectTypeName: 'CTR' })]);
+    const p = await planResource(resource('moved', { domainName: 'retail', uri: CONNECT, objectTypeName: 'CTR' }), deps(gw, { moved: claimed(CONNECT, { region: 'us-west-2', createdAt: T0.toISOString() }) }));
+    expect(p).toMatchObject({ action: 'refused', refusal: { reason: 'TargetChanged' } });
+    expect(p.refusal!.message).toContain('region us-west-2 -> us-east-1');
   });
 
   it('an unchanged resource: no calls', async () => {
@@ -86,7 +106,8 @@ describe('planResource: what a reconcile would do, read-only', () => {
   it('an import annotation stands for the applied flow: no calls when the spec matches it', async () => {
     const fd = salesforceFlow();
     const gw = readOnlyGateway([observed({ uri: FLOW_URI })]);
-    const p = await planResource(resource('imported', { domainName: 'retail', flowDefinition: fd }, { [ANNOTATIONS.observedFlowHash]: flowDefinitionHash(fd)! }), deps(gw, null));
+    // As `cpi import` writes it: the flow's hash and the adopt annotation.
+    const p = await planResource(resource('imported', { domainName: 'retail', flowDefinition: fd }, { [ANNOTATIONS.observedFlowHash]: flowDefinitionHash(fd)!, [ANNOTATIONS.adopt]: 'true' }), deps(gw, null));
     expect(p).toMatchObject({ action: 'none', statusSource: 'no-cluster', uri: FLOW_URI });
     expect(gw.reads).toEqual(['ListIntegrations']); // a flow without a known Uri is found by listing
   });
@@ -98,7 +119,11 @@ describe('planResource: what a reconcile would do, read-only', () => {
     expect(p.changes.map((c) => changeLine(c))).toEqual(['~ objectTypeName: "Other" -> "CTR"', '- tags.a: "1"']);
     expect(hasChanges([p])).toBe(false);
     const missing = await planResource(resource('gone', { domainName: 'retail', uri: `${CONNECT}9`, managementPolicy: 'Observe' }), deps(gw));
-    expect(renderText([missing]).slice(0, 2)).toEqual([`# team/gone is Observe (read-only) (domain retail, ${CONNECT}9): no calls; the integration does not exist`, '']);
+    expect(renderText([missing]).slice(0, 3)).toEqual([
+      `# team/gone is Observe (read-only) (domain retail, ${CONNECT}9): no calls; the integration does not exist`,
+      '  ! team/gone is not in the cluster: this is what applying the manifest would do, judged from AWS and the manifest alone',
+      '',
+    ]);
   });
 
   it('paused resources make no calls; failures are reported per resource', async () => {
@@ -115,9 +140,10 @@ describe('planResource: domains with several resources', () => {
   it('reads one ListIntegrations snapshot instead of a GetIntegration per resource', async () => {
     const gw = readOnlyGateway([observed({ uri: CONNECT, objectTypeName: 'CTR' }), observed({ uri: `${CONNECT}0`, objectTypeName: 'CTR' })]);
     const d: PlanDeps = { ...deps(gw), snapshots: new DomainSnapshots(gw, Number.MAX_SAFE_INTEGER), batched: (region, domain) => region === 'us-east-1' && domain === 'retail' };
+    const adopt = { [ANNOTATIONS.adopt]: 'true' };
     const plans = await Promise.all([
-      planResource(resource('a', { domainName: 'retail', uri: CONNECT, objectTypeName: 'CTR' }), d),
-      planResource(resource('b', { domainName: 'retail', uri: `${CONNECT}0`, objectTypeName: 'CTR2' }), d),
+      planResource(resource('a', { domainName: 'retail', uri: CONNECT, objectTypeName: 'CTR' }, adopt), d),
+      planResource(resource('b', { domainName: 'retail', uri: `${CONNECT}0`, objectTypeName: 'CTR2' }, adopt), d),
     ]);
     expect(plans.map((p) => p.action)).toEqual(['none', 'update']); // a first claim that matches is no write
     expect(gw.reads).toEqual(['ListIntegrations']);
@@ -125,6 +151,13 @@ describe('planResource: domains with several resources', () => {
 });
 
 describe('plan rendering', () => {
+  it('names the namespaces where a resource missing from its own is, and the -n to plan it there', async () => {
+    const gw = readOnlyGateway([observed({ uri: CONNECT, objectTypeName: 'CTR' })]);
+    const p = await planResource(resource('accounts', { domainName: 'retail', uri: CONNECT, objectTypeName: 'CTR2' }), deps(gw));
+    p.inOtherNamespaces = ['crm', 'sales'];
+    expect(renderText([p])[1]).toBe('  ! team/accounts is not in the cluster: this is what applying the manifest would do, judged from AWS and the manifest alone; a resource named accounts is in namespace crm, sales: to plan against it, pass -n crm');
+  });
+
   it('summarizes like terraform and says when nothing changes', () => {
     expect(summaryLine({ create: 1, update: 2, unchanged: 3, readOnly: 1, paused: 0, errors: 0 })).toBe('Plan: 1 to create, 2 to update, 3 unchanged, 1 read-only.');
     expect(summaryLine({ create: 0, update: 0, unchanged: 2, readOnly: 0, paused: 0, errors: 0 })).toBe('No changes. AWS matches the manifests (2 up to date).');
@@ -140,7 +173,9 @@ describe('plan rendering', () => {
     const text = renderText(plans);
     expect(text[0]).toBe(`# team/same is up to date (domain retail, ${CONNECT})`);
     expect(text).toContain(`# team/new will be created (domain retail, ${CONNECT}0): PutIntegration`);
-    expect(text.at(-1)).toBe('Plan: 1 to create, 0 to update, 1 unchanged.');
+    expect(text.at(-1)).toBe('Plan: 1 to create, 0 to update, 1 unchanged, 1 not in the cluster yet.');
+    // Only the resource the cluster lacks is flagged, right under its heading.
+    expect(text.filter((l) => l.includes('is not in the cluster'))).toEqual(['  ! team/new is not in the cluster: this is what applying the manifest would do, judged from AWS and the manifest alone']);
     const json = JSON.parse(renderJson(plans));
     expect(json).toMatchObject({ changes: true, summary: summarize(plans) });
     expect(json.resources.map((r: { name: string; action: string }) => [r.name, r.action])).toEqual([['same', 'none'], ['new', 'create']]);

@@ -58,7 +58,8 @@ describe('cpi validate on arbitrary files', () => {
       writeFileSync(file, stringify(manifest(s), { version: '1.1' }));
       const lines: string[] = [];
       const code = await run([file, '--quiet'], { out: (l) => lines.push(l), err: (l) => lines.push(l) });
-      expect(lines).toEqual([]);
+      // A warning (a Uri in another region than spec.region) is not a problem: exit 0 all the same.
+      expect(lines.filter((l) => !/^\S+:\d+:\d+: warning: spec\.uri: /.test(l))).toEqual([]);
       expect(code).toBe(0);
     }), { numRuns: 100 });
   }, 60_000);

@@ -1,4 +1,5 @@
-// The plan is pure: (spec, observed, status) -> calls. Every row pins one rule of DESIGN.md §2.
+// The plan is pure: (spec, observed, status) -> calls. Every row pins one rule of the plan step
+// (docs/design.md#the-reconcile-loop).
 import { describe, expect, it } from 'vitest';
 import type { FlowDefinition, IntegrationSpec, IntegrationStatus } from '../../../src/api/types.ts';
 import { flowDefinitionHash } from '../../../src/api/hash.ts';
@@ -96,10 +97,30 @@ describe('planIntegration', () => {
     expect(planIsEmpty(p)).toBe(true);
   });
 
-  it('re-applies the spec when AWS LastUpdatedAt moved past the last write we saw (out of band)', () => {
-    const p = planIntegration({ spec: spec(), observed: observed({ lastUpdatedAt: new Date(T_UPDATED.getTime() + 1) }), status: status() });
+  it('writes nothing when only AWS LastUpdatedAt moved (nothing readable to correct; a flow\'s workflow moves it too)', () => {
+    expect(planIsEmpty(planIntegration({ spec: spec(), observed: observed({ lastUpdatedAt: new Date(T_UPDATED.getTime() + 1) }), status: status() }))).toBe(true);
+  });
+
+  it('corrects a readable out-of-band change as drift, without Tags and without re-sending an unchanged flowDefinition', () => {
+    const applied = { appliedFlowDefinitionHash: flowDefinitionHash(flow), appliedFlowDefinition: flow };
+    const p = planIntegration({ spec: spec({ flowDefinition: flow }), observed: observed({ objectTypeName: 'Tampered', lastUpdatedAt: new Date(T_UPDATED.getTime() + 1) }), status: status(applied) });
     expect(p.put?.reason).toBe('drift');
     expect(p.put?.request.Tags).toBeUndefined();
+    expect(p.put?.request.FlowDefinition).toBeUndefined();
+    expect(p.put?.request.ObjectTypeName).toBe(spec().objectTypeName);
+  });
+
+  it('sends flowDefinition when creating and when its hash changed, leaving out a scheduleStartTime already past', () => {
+    const scheduled = (start: string): FlowDefinition => ({ ...flow, triggerConfig: { triggerType: 'Scheduled', triggerProperties: { scheduled: { scheduleExpression: 'rate(1hours)', scheduleStartTime: start } } } });
+    const now = new Date('2026-12-05T00:00:00Z');
+    const create = planIntegration({ spec: spec({ flowDefinition: scheduled('2026-12-01T00:00:00Z') }), observed: undefined, status: undefined, now });
+    expect(create.put?.request.FlowDefinition?.FlowName).toBe(flow.flowName);
+    expect(create.put?.request.FlowDefinition?.TriggerConfig?.TriggerProperties?.Scheduled?.ScheduleStartTime).toBeUndefined();
+    const future = planIntegration({ spec: spec({ flowDefinition: scheduled('2027-01-01T00:00:00Z') }), observed: undefined, status: undefined, now });
+    expect(future.put?.request.FlowDefinition?.TriggerConfig?.TriggerProperties?.Scheduled?.ScheduleStartTime).toEqual(new Date('2027-01-01T00:00:00Z'));
+    const applied = { appliedFlowDefinitionHash: flowDefinitionHash(flow), appliedFlowDefinition: flow };
+    const nonFlowEdit = planIntegration({ spec: spec({ flowDefinition: flow, objectTypeName: 'Other' }), observed: observed(), status: status(applied), now });
+    expect(nonFlowEdit.put?.request.FlowDefinition).toBeUndefined();
   });
 
   it('does not treat an older or equal LastUpdatedAt as drift', () => {

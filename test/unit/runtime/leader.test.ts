@@ -1,15 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../../src/runtime/clock.ts';
-import {
-  LeaderElector,
-  LeaseConflictError,
-  NotLeaderError,
-  decide,
-  leaderGate,
-  type LeaderElectionRecord,
-  type LeaseSnapshot,
-  type LeaseStore,
-} from '../../../src/runtime/leader.ts';
+import { decide, type LeaderElectionRecord } from '../../../src/runtime/leader-decision.ts';
+import { LeaseConflictError, type LeaseSnapshot, type LeaseStore } from '../../../src/runtime/leader-lease-store.ts';
+import { LeaderElector } from '../../../src/runtime/leader.ts';
 
 const rec = (holderIdentity: string, extra: Partial<LeaderElectionRecord> = {}): LeaderElectionRecord => ({
   holderIdentity,
@@ -283,13 +276,3 @@ describe('LeaderElector', () => {
   });
 });
 
-describe('leaderGate', () => {
-  it('throws NotLeaderError unless the elector leads; without an elector it always allows', () => {
-    let leads = false;
-    const gate = leaderGate({ isLeader: () => leads });
-    expect(gate).toThrow(NotLeaderError);
-    leads = true;
-    expect(gate).not.toThrow();
-    expect(leaderGate()).not.toThrow();
-  });
-});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricObjectWithValues, MetricValueWithName } from 'prom-client';
-import { Metrics } from '../../../src/runtime/metrics.ts';
+import { Metrics, reconcileResultOf } from '../../../src/runtime/metrics.ts';
 
 async function series(m: Metrics, name: string): Promise<MetricValueWithName<string>[]> {
   const all = (await m.registry.getMetricsAsJSON()) as MetricObjectWithValues<MetricValueWithName<string>>[];
@@ -20,7 +20,7 @@ async function value(m: Metrics, name: string, labels: Record<string, string> = 
 describe('Metrics', () => {
   it('pre-zeroes every reconcile result, resource condition, leader and informer gauge', async () => {
     const m = new Metrics({ defaultMetrics: false });
-    for (const result of ['success', 'error', 'requeue', 'requeue_after']) {
+    for (const result of ['success', 'error', 'requeue_after_error', 'requeue', 'requeue_after']) {
       expect(await value(m, 'cpi_reconcile_total', { result })).toBe(0);
     }
     const resources = await series(m, 'cpi_resources');
@@ -47,6 +47,23 @@ describe('Metrics', () => {
     expect(sum?.value).toBeCloseTo(3.321, 6);
     const le05 = hist.find((v) => v.metricName === 'cpi_reconcile_duration_seconds_bucket' && v.labels.le === 0.5);
     expect(le05?.value).toBe(3);
+  });
+
+  it('tells a success (even with a drift check scheduled) from a retry and from a Stalled requeue', async () => {
+    expect(reconcileResultOf({}, false)).toBe('success');
+    expect(reconcileResultOf({ retry: false }, false)).toBe('success');
+    expect(reconcileResultOf({ retry: true }, false)).toBe('error');
+    expect(reconcileResultOf({}, true)).toBe('requeue_after_error');
+    expect(reconcileResultOf(undefined, false, true)).toBe('error');
+    const m = new Metrics({ defaultMetrics: false });
+    m.observeReconcile('requeue_after_error', 0.01);
+    expect(await value(m, 'cpi_reconcile_total', { result: 'requeue_after_error' })).toBe(1);
+    expect(await value(m, 'cpi_reconcile_errors_total')).toBe(1);
+  });
+
+  it('carries the version it is given in cpi_build_info', async () => {
+    const m = new Metrics({ defaultMetrics: false, version: '1.2.3' });
+    expect(await value(m, 'cpi_build_info', { version: '1.2.3', nodejs_version: process.version })).toBe(1);
   });
 
   it('counts AWS calls by operation and outcome, and throttles by operation', async () => {

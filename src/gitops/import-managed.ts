@@ -1,0 +1,48 @@
+// `cpi import` against the cluster: which imported integrations a resource in the cluster already
+// manages. Applying a second resource for one would only make it a Conflict (the older resource
+// keeps the integration, even when the copy is Observe), so these are skipped, or, when asked
+// for, kept with a comment that names the owner.
+import type { CustomerProfilesIntegration } from '../api/types.ts';
+import { claimOf, type RoleOf } from '../controller/claims.ts';
+import type { ImportedResource } from './import-resources.ts';
+
+export interface ManagedIntegration {
+  resource: ImportedResource;
+  /** namespace/name of the resource in the cluster that claims the same integration. */
+  owner: string;
+  /** The owner is the very object this import would write (same namespace and name). */
+  same: boolean;
+}
+
+/**
+ * Splits imported resources into those no resource in the cluster claims and those one does, by
+ * the controller's own rule (claimOf): the same claim once applied is a Conflict. `region`: the
+ * import's region, also the region of cluster resources without spec.region (the controller's
+ * default is not known here; the domain was just read there). `roleOf`: the role ARN a Namespace
+ * names, whose account holds its resources' integrations.
+ */
+export function splitManaged(imported: ImportedResource[], inCluster: readonly CustomerProfilesIntegration[], region: string, roleOf: RoleOf = () => undefined): { free: ImportedResource[]; managed: ManagedIntegration[] } {
+  const owners = new Map<string, string>();
+  // Oldest first, as the controller decides who owns a claim.
+  const byAge = [...inCluster].sort((a, b) => (Date.parse(a.metadata.creationTimestamp ?? '') || 0) - (Date.parse(b.metadata.creationTimestamp ?? '') || 0));
+  for (const o of byAge) {
+    const claim = claimOf(o, region, roleOf);
+    if (claim && !owners.has(claim)) owners.set(claim, `${o.metadata.namespace}/${o.metadata.name}`);
+  }
+  const free: ImportedResource[] = [];
+  const managed: ManagedIntegration[] = [];
+  for (const r of imported) {
+    const claim = claimOf(r.object, region, roleOf);
+    const owner = claim ? owners.get(claim) : undefined;
+    if (!owner) free.push(r);
+    else managed.push({ resource: r, owner, same: owner === `${r.object.metadata.namespace ?? ''}/${r.object.metadata.name}` });
+  }
+  return { free, managed };
+}
+
+/** The comment above a kept copy (--include-managed). */
+export function managedNote(m: ManagedIntegration): string[] {
+  return m.same
+    ? [`already in the cluster as ${m.owner}: applying this replaces that resource's spec with what AWS has now.`]
+    : [`already managed by ${m.owner} in the cluster: applying this copy makes it a Conflict`, '(the older resource keeps the integration, even when this copy is Observe).'];
+}
