@@ -12,7 +12,7 @@ import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EmulatorAdmin, EmulatorAdminError } from '../../src/emulator/admin-client.ts';
 import type { RunningEmulator } from '../../src/emulator/server.ts';
-import { ACCOUNT, CREDENTIALS, REGION, clients, emulator, failure } from './helpers.ts';
+import { ACCOUNT, clients, CREDENTIALS, emulator, emulatorWithClients, failure, REGION } from './helpers.ts';
 
 // Vitest 4 inline projects do not inherit the root testTimeout; the 5 s default is tight on a loaded 2-CPU box.
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
@@ -23,9 +23,7 @@ let c: ReturnType<typeof clients>;
 const URI = 'arn:aws:connect:us-east-1:123456789012:instance/abc';
 
 beforeAll(async () => {
-  emu = await emulator({ quotas: false });
-  admin = new EmulatorAdmin(emu.url);
-  c = clients(emu.url);
+  ({ emu, admin, c } = await emulatorWithClients());
 });
 afterAll(async () => {
   await emu?.close();

@@ -4,6 +4,7 @@ import { CustomerProfilesClient, type PutIntegrationCommandInput } from '@aws-sd
 import { STSClient } from '@aws-sdk/client-sts';
 import { AppflowClient } from '@aws-sdk/client-appflow';
 import { type EmulatorOptions, type RunningEmulator, startEmulator as startInProcess } from '../../src/emulator/server.ts';
+import { EmulatorAdmin } from '../../src/emulator/admin-client.ts';
 import { ACCOUNT, REGION } from '../support/aws.ts';
 import { startEmulator, type EmulatorProcess as CpiEmulator } from '../support/cpi.ts';
 import { waitFor as waitUntil } from '../support/wait.ts';
@@ -17,6 +18,12 @@ export function emulator(opts: EmulatorOptions = {}): Promise<RunningEmulator> {
 }
 
 type ClientOpts = { region?: string; credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } };
+
+/** An in-process emulator without quotas, its admin client and SDK clients: a contract file's usual start. */
+export async function emulatorWithClients(): Promise<{ emu: RunningEmulator; admin: EmulatorAdmin; c: ReturnType<typeof clients> }> {
+  const emu = await emulator({ quotas: false });
+  return { emu, admin: new EmulatorAdmin(emu.url), c: clients(emu.url) };
+}
 
 /** SDK clients with one attempt each, so every error reaches the test as sent. */
 export function clients(url: string | undefined, opts: ClientOpts = {}) {

@@ -15,7 +15,7 @@ import { DeleteFlowCommand, DescribeFlowCommand, UpdateFlowCommand } from '@aws-
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EmulatorAdmin } from '../../src/emulator/admin-client.ts';
 import type { RunningEmulator } from '../../src/emulator/server.ts';
-import { ACCOUNT, REGION, clients, emulator, failure, salesforceFlow } from './helpers.ts';
+import { ACCOUNT, clients, emulatorWithClients, failure, REGION, salesforceFlow } from './helpers.ts';
 
 // Vitest 4 inline projects do not inherit the root testTimeout; the 5 s default is tight on a loaded 2-CPU box.
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
@@ -25,9 +25,7 @@ let admin: EmulatorAdmin;
 let c: ReturnType<typeof clients>;
 
 beforeAll(async () => {
-  emu = await emulator({ quotas: false });
-  admin = new EmulatorAdmin(emu.url);
-  c = clients(emu.url);
+  ({ emu, admin, c } = await emulatorWithClients());
 });
 afterAll(async () => {
   await emu?.close();
