@@ -1,6 +1,6 @@
 // The fault-injection soak, as a command:
 //
-//   npm run soak -- --minutes 30 [--slots 200 --domains 5 --seed 42 --ops-per-second 4]
+//   npm run soak -- --minutes 30 [--slots 200 --domains 5 --seed 42 --ops-per-second 4 --leader-kills 2]
 //
 // Prints the figures and every invariant; writes bench/results/soak.json (or --out FILE).
 // Exit status 0 when every invariant holds, 1 when one fails.
@@ -19,6 +19,7 @@ const { values } = parseArgs({
     domains: { type: 'string', default: '5' },
     seed: { type: 'string' },
     'ops-per-second': { type: 'string', default: '4' },
+    'leader-kills': { type: 'string', default: '2' },
     out: { type: 'string' },
   },
 });
@@ -39,6 +40,7 @@ const report = await runSoak({
   domains: num('domains', values.domains),
   ...(values.seed ? { seed: num('seed', values.seed) } : {}),
   opsPerSecond: num('ops-per-second', values['ops-per-second']),
+  leaderKills: Number(values['leader-kills']),
   log,
 });
 printSoak(report);

@@ -14,6 +14,7 @@ export function printSoak(r: SoakReport): void {
     { figure: 'replica starts / Lease holder changes', value: `${f.replicaStarts} / ${f.leaseHolderChanges}` },
     { figure: 'settle time after the chaos (faults off)', value: `${f.settleSeconds.toFixed(1)} s` },
     { figure: 'live resources at the end', value: f.liveResources },
+    ...f.rss.map((x) => ({ figure: `RSS of ${x.identity}: a quarter in -> end`, value: `${x.startMiB} -> ${x.endMiB} MiB (${x.growthPct >= 0 ? '+' : ''}${x.growthPct} %)` })),
   ]);
   printTable('invariants', r.checks.map((c) => ({
     invariant: c.name,

@@ -3,6 +3,7 @@
 // controller replicas with leader election. Afterwards, with faults off, it waits for the system to
 // settle and hands Kubernetes, AWS (the emulator's state and request log) and the replicas'
 // leadership terms to the invariant checker.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import type { CustomerProfilesIntegration } from '../../src/api/types.ts';
@@ -22,6 +23,8 @@ export interface SoakOptions {
   opsPerSecond?: number;
   /** How long the system may take to settle once the faults stop. */
   settleTimeoutMs?: number;
+  /** Leader SIGKILLs during the chaos (default 2). 0 keeps one leader for the whole run: its RSS growth is then measured over the run. */
+  leaderKills?: number;
   log?: (line: string) => void;
 }
 
@@ -43,6 +46,8 @@ export interface SoakReport {
     replicaStarts: number;
     leaseHolderChanges: number;
     liveResources: number;
+    /** RSS of each replica alive both a quarter into the chaos (steady population) and at the end, after the settle. */
+    rss: Array<{ identity: string; startMiB: number; endMiB: number; growthPct: number }>;
   };
   checks: Check[];
   events: Array<{ time: string; what: string }>;
@@ -68,6 +73,7 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
     seed: opts.seed ?? Date.now() % 1_000_000,
     opsPerSecond: opts.opsPerSecond ?? 4,
     settleTimeoutMs: opts.settleTimeoutMs ?? 600_000,
+    leaderKills: opts.leaderKills ?? 2,
   };
   const log = opts.log ?? (() => {});
   const events: SoakReport['events'] = [];
@@ -191,14 +197,17 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
       await p.exited;
       kills++;
     };
+    const rssStart = new Map<number, number>();
     await at(0.2);
     await restartApiServer('SIGTERM');
+    await at(0.25);
+    for (const r of replicas) if (r.current?.alive()) rssStart.set(r.current.pid, rssMiB(r.current.pid));
     await at(0.4);
-    await killLeader();
+    if (o.leaderKills >= 1) await killLeader();
     await at(0.6);
     await restartApiServer('SIGKILL');
     await at(0.8);
-    await killLeader();
+    if (o.leaderKills >= 2) await killLeader();
     await at(1);
     userStopped = true;
     await userLoop;
@@ -228,6 +237,15 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
     const state = await em.admin.state();
     const requests = await em.admin.requests();
 
+    const rss = replicas
+      .map((r) => r.current)
+      .filter((p): p is ControllerProcess => !!p && p.alive() && rssStart.has(p.pid))
+      .map((p) => {
+        const startMiB = rssStart.get(p.pid)!;
+        const endMiB = rssMiB(p.pid);
+        return { identity: p.identity, startMiB, endMiB, growthPct: Math.round(((endMiB - startMiB) / startMiB) * 1000) / 10 };
+      });
+
     // Stop the standby first, then the leader, so the terms end in order.
     stopping = true;
     clearInterval(timers.pop()!);
@@ -253,6 +271,7 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
         awsRequestsDuringChaos: duringChaos.length, awsRequests: requests.length,
         apiServerRestarts: restarts, leaderKills: kills, replicaStarts: replicas.reduce((n, r) => n + r.procs.length, 0),
         leaseHolderChanges: leaseChanges, liveResources: objects.filter((x) => !x.metadata.deletionTimestamp).length,
+        rss,
       },
       checks,
       events,
@@ -263,6 +282,16 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
     for (const r of replicas) await r.current?.stop('SIGKILL');
     await emulator?.stop();
     await cluster.stop();
+  }
+}
+
+/** A process's resident memory in MiB (/proc/PID/status VmRSS; 0 when it cannot be read). */
+function rssMiB(pid: number): number {
+  try {
+    const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+    return Math.round((kb / 1024) * 10) / 10;
+  } catch {
+    return 0;
   }
 }
 
