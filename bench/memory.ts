@@ -22,10 +22,7 @@
 //    then 15 samples (median).
 // Finally (unless --no-delete) every resource is deleted (DeleteIntegration, finalizer removed) and
 // the controller's RSS is measured once they are all gone.
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { parse } from 'yaml';
 import { PLURAL } from '../src/api/group.ts';
 import { buildToTemp } from './lib/build.ts';
 import { connectResources, domainsFor, inParallel } from './lib/cluster.ts';
@@ -35,6 +32,7 @@ import { log, printTable, writeResult } from './lib/report.ts';
 import { RssSampler } from './lib/rss-sampler.ts';
 import { callsByOperation, startScenario, UNPACED, withCluster } from './lib/stack.ts';
 import { sleep, waitUntil } from './lib/wait.ts';
+import { deploymentMemoryEnv } from './lib/deployment-env.ts';
 
 const { values } = parseArgs({
   options: {
@@ -50,14 +48,6 @@ const { values } = parseArgs({
   },
   allowNegative: true,
 });
-
-/** The memory settings of the controller container in deploy/base/deployment.yaml: NODE_OPTIONS and MALLOC_*. */
-function deploymentMemoryEnv(): Record<string, string> {
-  const doc = parse(readFileSync(fileURLToPath(new URL('../deploy/base/deployment.yaml', import.meta.url)), 'utf8'));
-  const container = doc.spec.template.spec.containers.find((c: { name: string }) => c.name === 'controller');
-  const env: Array<{ name: string; value?: string }> = container.env ?? [];
-  return Object.fromEntries(env.filter((e) => e.value !== undefined && (e.name === 'NODE_OPTIONS' || e.name.startsWith('MALLOC_'))).map((e) => [e.name, e.value!]));
-}
 
 const ENV: Record<string, string> = { ...deploymentMemoryEnv(), ...Object.fromEntries(values.env.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])) };
 if (values['node-options'] !== undefined) ENV.NODE_OPTIONS = values['node-options'];

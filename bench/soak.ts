@@ -11,6 +11,7 @@ import { machineBusy } from './lib/measure.ts';
 import { log, writeResult } from './lib/report.ts';
 import { printSoak } from './soak/print.ts';
 import { runSoak } from './soak/run.ts';
+import { deploymentMemoryEnv } from './lib/deployment-env.ts';
 
 const { values } = parseArgs({
   options: {
@@ -41,6 +42,8 @@ const report = await runSoak({
   ...(values.seed ? { seed: num('seed', values.seed) } : {}),
   opsPerSecond: num('ops-per-second', values['ops-per-second']),
   leaderKills: Number(values['leader-kills']),
+  // The replicas run with the Deployment's memory settings, so the RSS figures are the deployed ones.
+  controllerEnv: deploymentMemoryEnv(),
   log,
 });
 printSoak(report);

@@ -25,6 +25,8 @@ export interface SoakOptions {
   settleTimeoutMs?: number;
   /** Leader SIGKILLs during the chaos (default 2). 0 keeps one leader for the whole run: its RSS growth is then measured over the run. */
   leaderKills?: number;
+  /** Extra environment of the controller replicas (npm run soak passes the Deployment's memory settings). */
+  controllerEnv?: Record<string, string>;
   log?: (line: string) => void;
 }
 
@@ -74,6 +76,7 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
     opsPerSecond: opts.opsPerSecond ?? 4,
     settleTimeoutMs: opts.settleTimeoutMs ?? 600_000,
     leaderKills: opts.leaderKills ?? 2,
+    controllerEnv: opts.controllerEnv ?? {},
   };
   const log = opts.log ?? (() => {});
   const events: SoakReport['events'] = [];
@@ -107,7 +110,7 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
       for (let attempt = 1; !stopping; attempt++) {
         try {
           const p = await startController({
-            kubeconfig: cluster.controllerKubeconfig, emulator: em, args: controllerArgs,
+            kubeconfig: cluster.controllerKubeconfig, emulator: em, args: controllerArgs, env: o.controllerEnv,
             logFile: join(cluster.work, `controller-${r.slot}.log`), keepLines: 500, logLevel: 'info',
           });
           r.current = p;
