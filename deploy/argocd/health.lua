@@ -1,7 +1,8 @@
 -- Argo CD health check for customerprofiles.gitops.dev/CustomerProfilesIntegration.
 -- Argo CD runs this with the resource in the global `obj` and reads the returned table's `status`
--- and `message`. Custom scripts run sandboxed: only the base and table libraries and os.time/os.date
--- exist (no string, math or io), so this uses nothing but comparisons, tables and `..`.
+-- and `message`. Custom scripts run sandboxed: only the base and table libraries (os.time/os.date
+-- only through require("os"); no string, math or io), so this uses nothing but comparisons, tables
+-- and `..`.
 -- Installed by deploy/argocd/argocd-cm-patch.yaml, generated from this file by `npm run gen:argocd`.
 
 local meta = obj.metadata or {}
