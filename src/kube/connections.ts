@@ -1,5 +1,5 @@
 // Connection reuse for client-node. KubeConfig builds a new undici Agent for every request and
-// every watch (notes/client-node.md §6): each status write then pays a TLS handshake, and a burst
+// every watch (docs/design.md#why-one-connection-pool-per-endpoint-and-identity): each status write then pays a TLS handshake, and a burst
 // of writes leaves thousands of agents and TLS contexts behind; RSS grows by hundreds of MB and
 // never comes back. Here one dispatcher serves each (cluster, user, TLS material): the token is
 // still read per request (it is a header, not part of the dispatcher), and rotated client

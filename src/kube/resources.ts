@@ -1,6 +1,6 @@
 // Writes to CustomerProfilesIntegration objects: the status subresource and the finalizer list.
 // The controller never writes spec. Every call is time-limited: client-node has no request
-// timeout of its own (notes/client-node.md §2), and a silent API server must not hang a worker.
+// timeout of its own (docs/design.md#why-every-kubernetes-request-has-its-own-timeout), and a silent API server must not hang a worker.
 import * as k8s from '@kubernetes/client-node';
 import type { CustomerProfilesIntegration, IntegrationStatus } from '../api/types.ts';
 import { FIELD_MANAGER, GROUP, PLURAL, VERSION } from '../api/group.ts';

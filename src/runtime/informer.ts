@@ -1,5 +1,5 @@
 // A list+watch cache that survives everything a long-running controller meets, built on
-// @kubernetes/client-node's ListWatch (notes/client-node.md §1 for the behaviour relied on here).
+// @kubernetes/client-node's ListWatch (docs/design.md#why-the-informer-is-restarted-on-every-error for the behaviour relied on here).
 //
 // What client-node does by itself: relists after 410 Gone, reopens a watch that was quiet for 30 s
 // (TimeoutError) or that the server ended cleanly. What it does NOT do, and this class adds:
