@@ -3,8 +3,8 @@
 // controller replicas with leader election. Afterwards, with faults off, it waits for the system to
 // settle and hands Kubernetes, AWS (the emulator's state and request log) and the replicas'
 // leadership terms to the invariant checker.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { rssBytes } from '../lib/measure.ts';
 import * as k8s from '@kubernetes/client-node';
 import type { CustomerProfilesIntegration } from '../../src/api/types.ts';
 import { startController, startEmulator, type ControllerProcess, type EmulatorProcess } from '../../test/support/cpi.ts';
@@ -288,11 +288,10 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
   }
 }
 
-/** A process's resident memory in MiB (/proc/PID/status VmRSS; 0 when it cannot be read). */
+/** A process's resident memory in MiB (0 when it cannot be read: the process is gone). */
 function rssMiB(pid: number): number {
   try {
-    const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-    return Math.round((kb / 1024) * 10) / 10;
+    return Math.round((rssBytes(pid) / 2 ** 20) * 10) / 10;
   } catch {
     return 0;
   }
