@@ -132,6 +132,16 @@ function toObserved(item: ListIntegrationItem): ObservedIntegration {
   };
 }
 
+/** The call's answer, or `value` when AWS says the thing is not there (any other failure rethrown). */
+async function unlessNotFound<T, V>(call: Promise<T>, value: V): Promise<T | V> {
+  try {
+    return await call;
+  } catch (err) {
+    if (err instanceof AwsFailure && err.kind === 'NotFound') return value;
+    throw err;
+  }
+}
+
 export class AwsGateway implements IntegrationGateway {
   private readonly clients = new Map<string, { profiles: CustomerProfilesClient; sts: STSClient; appflow: () => AppflowClient; appflowMade?: AppflowClient }>();
   private readonly accounts = new Map<string, Promise<string>>();
@@ -268,16 +278,9 @@ export class AwsGateway implements IntegrationGateway {
     }
   }
 
-  async getIntegration(target: AwsTarget, domain: string, uri: string, prio: CallPriority) {
-    try {
-      const out = await this.call(target, 'GetIntegration', prio, (c) =>
-        c.send(new GetIntegrationCommand({ DomainName: domain, Uri: uri })),
-      );
-      return toObserved(out);
-    } catch (err) {
-      if (err instanceof AwsFailure && err.kind === 'NotFound') return undefined;
-      throw err;
-    }
+  getIntegration(target: AwsTarget, domain: string, uri: string, prio: CallPriority) {
+    const get = this.call(target, 'GetIntegration', prio, (c) => c.send(new GetIntegrationCommand({ DomainName: domain, Uri: uri })));
+    return unlessNotFound(get.then(toObserved), undefined);
   }
 
   async listIntegrations(target: AwsTarget, domain: string, prio: CallPriority) {
@@ -298,16 +301,9 @@ export class AwsGateway implements IntegrationGateway {
     return toObserved(out);
   }
 
-  async deleteIntegration(target: AwsTarget, domain: string, uri: string, prio: CallPriority) {
-    try {
-      await this.call(target, 'DeleteIntegration', prio, (c) =>
-        c.send(new DeleteIntegrationCommand({ DomainName: domain, Uri: uri })),
-      );
-      return true;
-    } catch (err) {
-      if (err instanceof AwsFailure && err.kind === 'NotFound') return false; // already gone
-      throw err;
-    }
+  deleteIntegration(target: AwsTarget, domain: string, uri: string, prio: CallPriority) {
+    const del = this.call(target, 'DeleteIntegration', prio, (c) => c.send(new DeleteIntegrationCommand({ DomainName: domain, Uri: uri })));
+    return unlessNotFound(del.then(() => true), false); // false: already gone
   }
 
   async tagResource(target: AwsTarget, arn: string, tags: Record<string, string>, prio: CallPriority) {
@@ -321,25 +317,15 @@ export class AwsGateway implements IntegrationGateway {
   }
 
   /** Whether the AppFlow flow exists (DescribeFlow). */
-  async flowExists(target: AwsTarget, flowName: string, prio: CallPriority): Promise<boolean> {
-    try {
-      await this.call(target, 'DescribeFlow', prio, () => this.clientsFor(target).appflow().send(new DescribeFlowCommand({ flowName })));
-      return true;
-    } catch (err) {
-      if (err instanceof AwsFailure && err.kind === 'NotFound') return false;
-      throw err;
-    }
+  flowExists(target: AwsTarget, flowName: string, prio: CallPriority): Promise<boolean> {
+    const describe = this.call(target, 'DescribeFlow', prio, () => this.clientsFor(target).appflow().send(new DescribeFlowCommand({ flowName })));
+    return unlessNotFound(describe.then(() => true), false);
   }
 
   /** Deletes an AppFlow flow; resolves false when it was already gone. */
-  async deleteFlow(target: AwsTarget, flowName: string, prio: CallPriority): Promise<boolean> {
-    try {
-      await this.call(target, 'DeleteFlow', prio, () => this.clientsFor(target).appflow().send(new DeleteFlowCommand({ flowName, forceDelete: false })));
-      return true;
-    } catch (err) {
-      if (err instanceof AwsFailure && err.kind === 'NotFound') return false;
-      throw err;
-    }
+  deleteFlow(target: AwsTarget, flowName: string, prio: CallPriority): Promise<boolean> {
+    const del = this.call(target, 'DeleteFlow', prio, () => this.clientsFor(target).appflow().send(new DeleteFlowCommand({ flowName, forceDelete: false })));
+    return unlessNotFound(del.then(() => true), false);
   }
 
   destroy(): void {
