@@ -1,7 +1,7 @@
 // The life of one CustomerProfilesIntegration, read top to bottom: deleted? paused? conflict?
 // observe AWS, plan, act, record status. Every exit sets conditions and says when to come back.
 // Level-based and idempotent: it may run any number of times for the same state.
-import type { CustomerProfilesIntegration, IntegrationSpec, IntegrationStatus } from '../api/types.ts';
+import type { CustomerProfilesIntegration, IntegrationStatus } from '../api/types.ts';
 import deepEqual from 'fast-deep-equal';
 import { ANNOTATIONS, FINALIZER } from '../api/group.ts';
 import { pausedAnnotationProblem, pollIntervalAnnotation } from '../api/annotations.ts';
