@@ -18,7 +18,7 @@ import { Quotas } from './quotas.ts';
 import { type RequestLogEntry, RequestLog } from './request-log.ts';
 import { type RouteMatch, Router, assembleInput } from './routes.ts';
 import { type Semantics, checkSemantics, defaultSemantics } from './semantics.ts';
-import { type EmulatorState, peekRegion } from './state.ts';
+import { peekRegion } from './state.ts';
 import { StsError, assumeRole, getCallerIdentity, pruneSessions, stsErrorXml } from './sts.ts';
 import { Validator } from './validate.ts';
 

@@ -1,6 +1,5 @@
 // `cpi run`: the controller. Flags and their environment variables are a contract that users'
 // manifests and scripts rely on; keep names stable and document every one in --help.
-import * as k8s from '@kubernetes/client-node';
 import { existsSync, readFileSync } from 'node:fs';
 import pino from 'pino';
 import { CliError, type CommandIO } from '../io.ts';

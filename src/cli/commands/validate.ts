@@ -4,7 +4,7 @@
 //   file:line:column: spec.flowDefinition.tasks[2].connectorOperator: <what is wrong and what is allowed>
 // with ` (document 2 of 3)` added when a file holds several documents. Warnings (a Uri in another
 // region) are printed too but do not fail. Exit 0 when every resource is valid, 1 otherwise.
-import { formatProblem, STDIN, validatePaths, type FileProblem } from '../../gitops/validate-paths.ts';
+import { formatProblem, validatePaths } from '../../gitops/validate-paths.ts';
 import { parseFlags } from '../flags.ts';
 import { CliError, inProgForm, progOf, type CommandIO } from '../io.ts';
 
