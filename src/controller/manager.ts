@@ -6,7 +6,7 @@ import * as k8s from '@kubernetes/client-node';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import { ANNOTATIONS, GROUP, PLURAL } from '../api/group.ts';
+import { GROUP, PLURAL } from '../api/group.ts';
 import type { CustomerProfilesIntegration, IntegrationStatus } from '../api/types.ts';
 import { AwsGateway } from '../aws/gateway.ts';
 import { Pacer } from '../aws/pacer.ts';
@@ -26,6 +26,7 @@ import { RunnableGroup, type Leadership } from '../runtime/runnables.ts';
 import { ClaimIndex } from './claims.ts';
 import { Controller, errorText, type ObjectCache } from './controller.ts';
 import { controllerRunnable, httpServers, informer, roleWatcher, ticker } from './runnables.ts';
+import { namespaceRole } from '../kube/namespace-role.ts';
 
 export interface ManagerOptions {
   kubeConfig: k8s.KubeConfig;
@@ -141,7 +142,7 @@ export class Manager {
       requestTimeoutMs: leaderElect ? Math.min(15_000, this.options.leaseDurationMs - this.options.renewDeadlineMs) : 15_000,
       signal: this.stopping.signal,
     });
-    const claims = new ClaimIndex(this.options.region, (name) => namespaces.get(name)?.metadata?.annotations?.[ANNOTATIONS.roleArn] || undefined);
+    const claims = new ClaimIndex(this.options.region, (name) => namespaceRole(namespaces.get(name)));
     let controller!: Controller;
     const writer = new KubeResourceWriter(kc, { onWritten: (_before, written) => controller.recordWrite(written) });
     const events = new EventRecorder(kc, { instance: this.identity, onError: (err) => log.debug({ err: errorText(err) }, 'event not recorded') });
@@ -154,7 +155,7 @@ export class Manager {
       defaultRegion: this.options.region,
       roleFor: (name) => {
         const ns = namespaces.get(name);
-        return ns ? { known: true, roleArn: ns.metadata?.annotations?.[ANNOTATIONS.roleArn] || undefined } : { known: false };
+        return ns ? { known: true, roleArn: namespaceRole(ns) } : { known: false };
       },
       olderClaimant: (obj) => claims.olderClaimant(obj),
       pollIntervalMs: (obj) => controller.pollIntervalMs(obj),

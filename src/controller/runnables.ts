@@ -2,13 +2,13 @@
 // manager.ts builds them and hands them to one RunnableGroup, in start order.
 import type * as k8s from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import { ANNOTATIONS } from '../api/group.ts';
 import type { CustomerProfilesIntegration } from '../api/types.ts';
 import type { ResilientInformer } from '../runtime/informer.ts';
 import { startHttpServer, type HttpServerOptions, type RunningHttpServer } from '../runtime/http-server.ts';
 import type { Runnable } from '../runtime/runnables.ts';
 import type { ClaimIndex } from './claims.ts';
 import type { Controller, ObjectCache } from './controller.ts';
+import { namespaceRole } from '../kube/namespace-role.ts';
 
 /** The metrics and probe servers, started together; an address of '0' disables one. */
 export function httpServers(servers: { metrics: HttpServerOptions; health: HttpServerOptions }, log: Logger): Runnable {
@@ -50,7 +50,7 @@ export function roleWatcher(opts: {
   /** The controller's queue (a function: the controller is built after this). */
   queue: () => Pick<Controller['queue'], 'add'>;
 }): Runnable {
-  const roleOf = (n: k8s.V1Namespace) => n.metadata?.annotations?.[ANNOTATIONS.roleArn] ?? '';
+  const roleOf = (n: k8s.V1Namespace) => namespaceRole(n) ?? '';
   const roles = new Map<string, string>();
   let watching = false;
   return {

@@ -6,9 +6,10 @@ import * as k8s from '@kubernetes/client-node';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { ANNOTATIONS, GROUP, PLURAL, VERSION } from '../api/group.ts';
+import { GROUP, PLURAL, VERSION } from '../api/group.ts';
 import type { CustomerProfilesIntegration, IntegrationStatus } from '../api/types.ts';
 import { loadKubeConfig } from '../kube/kubeconfig.ts';
+import { namespaceRole } from '../kube/namespace-role.ts';
 import { UserError as CliError } from '../runtime/user-error.ts';
 
 export interface LiveStatusSource {
@@ -71,7 +72,7 @@ export function liveStatusSource(kc: k8s.KubeConfig): LiveStatusSource {
         const list = await kc.makeApiClient(k8s.CoreV1Api).listNamespace();
         const roles = new Map<string, string>();
         for (const n of list.items) {
-          const role = n.metadata?.annotations?.[ANNOTATIONS.roleArn];
+          const role = namespaceRole(n);
           if (role && n.metadata?.name) roles.set(n.metadata.name, role);
         }
         return roles;
