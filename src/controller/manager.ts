@@ -13,13 +13,13 @@ import { Pacer } from '../aws/pacer.ts';
 import { EventRecorder } from '../kube/events.ts';
 import { KubeResourceWriter } from '../kube/resources.ts';
 import { reuseConnections } from '../kube/connections.ts';
-import { IntegrationReconciler, type ReconcilerDeps, type ReconcileResult, type Trigger } from '../reconcile/reconciler.ts';
+import { IntegrationReconciler } from '../reconcile/reconciler.ts';
 import { DomainSnapshots } from '../reconcile/snapshots.ts';
 import { metricsRoute, probeRoutes } from '../runtime/http-server.ts';
 import { keepOnly, ResilientInformer } from '../runtime/informer.ts';
 import { integrationCollection } from '../kube/collections.ts';
 import { namespaceCollection } from '../runtime/collections.ts';
-import { Metrics, reconcileResultOf, type ReconcileResult as ResultLabel } from '../runtime/metrics.ts';
+import { Metrics, reconcileResultOf } from '../runtime/metrics.ts';
 import { pacerMetrics } from '../runtime/pacer-metrics.ts';
 import type { LeaderElector, LeadershipEndedError } from '../runtime/leader.ts';
 import { RunnableGroup, type Leadership } from '../runtime/runnables.ts';
@@ -144,10 +144,10 @@ export class Manager {
     });
     const claims = new ClaimIndex(this.options.region, (name) => namespaceRole(namespaces.get(name)));
     let controller!: Controller;
-    const writer = new KubeResourceWriter(kc, { onWritten: (_before, written) => controller.recordWrite(written) });
+    const writer = new KubeResourceWriter<CustomerProfilesIntegration>(kc, { onWritten: (_before, written) => controller.recordWrite(written as CustomerProfilesIntegration) });
     const events = new EventRecorder(kc, { instance: this.identity, onError: (err) => log.debug({ err: errorText(err) }, 'event not recorded') });
     const snapshots = new DomainSnapshots(gateway, Math.min(30_000, this.options.pollIntervalMs / 4));
-    const reconciler = new MeasuredReconciler((r, s) => this.metrics.observeReconcile(r, s), {
+    const reconciler = new IntegrationReconciler({
       gateway,
       snapshots,
       writer,
@@ -161,6 +161,10 @@ export class Manager {
       pollIntervalMs: (obj) => controller.pollIntervalMs(obj),
       now: () => new Date(),
       log,
+      // Counted by how each reconcile ended (cpi_reconcile_total{result}): a scheduled drift check
+      // is a success, a Stalled resource a requeue after an error; the controller alone sees only
+      // "come back later" in both.
+      ended: (result, stalled, seconds) => this.metrics.observeReconcile(reconcileResultOf(result, stalled, result === undefined), seconds),
     });
     controller = new Controller({
       informer: cache,
@@ -170,7 +174,7 @@ export class Manager {
       pollIntervalMs: this.options.pollIntervalMs,
       log,
       queueMetrics: this.metrics.queueMetrics(),
-      // Reconciles are counted by MeasuredReconciler, which sees how each one ended.
+      // Reconciles are counted by the reconciler (ended), which sees how each one ended.
       drainTimeoutMs: this.options.shutdownTimeoutMs,
     });
 
@@ -295,52 +299,4 @@ function countConditions(objs: readonly CustomerProfilesIntegration[]) {
     }
   }
   return counts;
-}
-
-/**
- * The reconciler, counted by how each reconcile ended (cpi_reconcile_total{result}): a scheduled
- * drift check is a success, a Stalled resource a requeue after an error. The controller alone
- * sees only "come back later" in both.
- */
-class MeasuredReconciler extends IntegrationReconciler {
-  // JS private fields: no clash with the base class's own members.
-  readonly #count: (result: ResultLabel, seconds: number) => void;
-  /** The last status each reconcile wrote, by key (one reconcile per key at a time). */
-  readonly #written: Map<string, IntegrationStatus>;
-
-  constructor(count: (result: ResultLabel, seconds: number) => void, deps: ReconcilerDeps) {
-    const written = new Map<string, IntegrationStatus>();
-    // The reconciler may swap its object (after a finalizer write): watch what it writes instead.
-    const writer: ReconcilerDeps['writer'] = {
-      patchStatus: async (obj, status) => {
-        await deps.writer.patchStatus(obj, status);
-        written.set(`${obj.metadata.namespace}/${obj.metadata.name}`, status);
-      },
-      setFinalizers: (obj, finalizers) => deps.writer.setFinalizers(obj, finalizers),
-    };
-    super({ ...deps, writer });
-    this.#count = count;
-    this.#written = written;
-  }
-
-  override async reconcile(obj: CustomerProfilesIntegration, trigger: Trigger): Promise<ReconcileResult> {
-    const key = `${obj.metadata.namespace}/${obj.metadata.name}`;
-    this.#written.delete(key);
-    const started = performance.now();
-    const seconds = () => (performance.now() - started) / 1000;
-    let ended: ReconcileResult;
-    try {
-      ended = await super.reconcile(obj, trigger);
-    } catch (err) {
-      this.#written.delete(key);
-      this.#count(reconcileResultOf(undefined, false, true), seconds());
-      throw err;
-    }
-    // No status write means the stored one still holds (an unchanged Stalled stays Stalled).
-    const status = this.#written.get(key) ?? obj.status;
-    this.#written.delete(key);
-    const stalled = !!status?.conditions?.some((c) => c.type === 'Stalled' && c.status === 'True');
-    this.#count(reconcileResultOf(ended, stalled), seconds());
-    return ended;
-  }
 }
