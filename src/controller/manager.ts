@@ -170,6 +170,7 @@ export class Manager {
       informer: cache,
       reconciler,
       claims,
+      domainOf: (o) => o.spec.domainName,
       concurrency: this.options.concurrency,
       pollIntervalMs: this.options.pollIntervalMs,
       log,

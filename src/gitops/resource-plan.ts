@@ -1,16 +1,15 @@
-// What a reconcile of one resource would do, without doing it: the controller's own observe
-// (observeIntegration) and plan (planIntegration) against AWS, read-only. The live status from
+// What a reconcile of one resource would do, without doing it: the controller's own sequence
+// (reconcile/assess.ts: pinned target, observe, ownership, plan) against AWS, read-only. The live status from
 // the cluster supplies what only the operator knows (the Uri AWS generated, the flow last
 // applied and when it last wrote), exactly as the controller would see it.
 import { ANNOTATIONS } from '../api/group.ts';
 import type { CustomerProfilesIntegration, IntegrationSpec, IntegrationStatus } from '../api/types.ts';
 import { OPERATOR_FIELDS } from '../api/convert.ts';
 import type { AwsTarget, IntegrationGateway } from '../aws/types.ts';
-import { observeIntegration } from '../reconcile/observe.ts';
-import { observeDrift, planIntegration, statusForPlan, type FieldChange, type PutReason } from '../reconcile/plan.ts';
-import { decideOwnership } from '../reconcile/ownership.ts';
+import { assess } from '../reconcile/assess.ts';
+import { IntegrationKind } from '../reconcile/integration-kind.ts';
+import type { FieldChange, PutReason } from '../reconcile/plan.ts';
 import type { DomainSnapshots } from '../reconcile/snapshots.ts';
-import { pinnedTarget, targetChange } from '../reconcile/target.ts';
 
 /**
  * create/update: the reconcile writes (the calls say which). none: AWS matches. read-only: an
@@ -103,34 +102,33 @@ export async function planResource(obj: CustomerProfilesIntegration, deps: PlanD
     const uid = live ? await deps.liveUid?.(namespace, obj.metadata.name) : undefined;
     if (uid) current.metadata = { ...current.metadata, uid };
     const account = await deps.gateway.account(target);
-    const moved = targetChange(pinnedTarget(current.status), { account, region, roleArn }, spec);
-    if (moved) return refuse(result, 'TargetChanged', moved);
     const fromSnapshot = !!deps.snapshots && !!deps.batched?.(region, spec.domainName);
-    const observed = await observeIntegration(target, spec, current.status, { gateway: deps.gateway, snapshots: deps.snapshots, fromSnapshot, account, prio: 'high' });
+    const kind = new IntegrationKind(deps.gateway, deps.snapshots);
+    const found = await assess(kind, current, {
+      target,
+      account,
+      observe: { prio: 'high', fromSnapshot },
+      // Without the cluster there is no status or uid to know ownership from: not judged then.
+      judgeOwnership: live !== null,
+      now: new Date(),
+    });
+    if (found.outcome === 'moved') return refuse(result, 'TargetChanged', found.message);
+    const observed = found.observed;
     result.uri = observed?.uri ?? current.status?.uri ?? spec.uri;
-
-    if (mode === 'Observe') {
+    if (found.outcome === 'observed') {
       result.action = 'read-only';
       // What the reconciler reports as drift in Observe mode: readable fields and tags.
-      if (observed) result.changes = observeDrift(spec, observed);
-      else result.changes = [{ path: '', kind: 'add', to: 'integration' }];
+      result.changes = observed ? found.drift : [{ path: '', kind: 'add', to: 'integration' }];
       return result;
     }
+    if (found.outcome === 'refused') return refuse(result, 'AlreadyExists', found.message);
 
-    // Without the cluster there is no status or uid to know ownership from: not judged then.
-    if (observed && live !== null) {
-      const decision = decideOwnership(current, observed);
-      if (!decision.owned) return refuse(result, 'AlreadyExists', decision.message);
-    }
-    const applied = statusForPlan(current);
-    const plan = planIntegration({ spec, observed, status: applied });
-    result.changes = plan.put?.reason === 'create' ? createChanges(spec) : plan.changes;
-    if (result.changes.some((c) => c.path.startsWith('flowDefinition'))) result.flowCompared = applied?.appliedFlowDefinition ? 'fields' : 'hash';
-    if (plan.put) result.calls.push('PutIntegration');
-    if (plan.tag) result.calls.push('TagResource');
-    if (plan.untag) result.calls.push('UntagResource');
-    result.reason = plan.put?.reason;
-    result.action = result.calls.length === 0 ? 'none' : plan.put?.reason === 'create' ? 'create' : 'update';
+    const { summary, planned } = found;
+    result.changes = summary.reason === 'create' ? createChanges(spec) : summary.changes;
+    if (result.changes.some((c) => c.path.startsWith('flowDefinition'))) result.flowCompared = planned.status?.appliedFlowDefinition ? 'fields' : 'hash';
+    result.calls = summary.calls;
+    result.reason = summary.reason;
+    result.action = result.calls.length === 0 ? 'none' : summary.reason === 'create' ? 'create' : 'update';
     if (result.calls.length && obj.metadata.annotations?.[ANNOTATIONS.paused] === 'true') {
       result.action = 'paused';
       result.calls = [];

@@ -11,7 +11,7 @@ import { AwsFailure, classifyAwsError } from '../aws/errors.ts';
 import type { AwsTarget, CallPriority } from '../aws/types.ts';
 import { Reason, terminalReasons, type ReasonName } from './conditions.ts';
 import type { ActIo, ManagedKind, ManagedObject, Placement, Refusal, StatusOf } from './kind.ts';
-import { ownerTags } from './ownership.ts';
+import { assess, type Assessment } from './assess.ts';
 import type { FieldChange } from './plan.ts';
 import { describeChanges, failed, inProgress, observedStatus, paused, placementFields, readyStatus, stalled, waiting } from './status.ts';
 
@@ -178,11 +178,27 @@ export class ManagedReconciler<R extends ManagedObject, O, P> {
 
     try {
       const account = await this.deps.account(target);
-      const moved = this.kind.targetChange(this.kind.pinned(obj.status), { account, region, roleArn: identity.roleArn }, obj);
-      if (moved) return this.stall(ctx, base, Reason.TargetChanged, moved);
+      const key = keyOf(obj);
+      const snapshotAfter = this.lastLook.get(key);
+      this.lastLook.set(key, this.deps.now().getTime());
+      const found = await assess(this.kind, obj, {
+        target,
+        account,
+        observe: { prio, fromSnapshot: trigger === 'poll', snapshotAfter },
+        // The finalizer goes on before the first write, so a delete can never orphan an AWS object.
+        beforeObserve: async (o) => {
+          if (this.deletionPolicy(o) !== 'Delete' || o.metadata.finalizers?.includes(FINALIZER)) return o;
+          return (ctx.obj = await this.deps.writer.setFinalizers(o, [...(o.metadata.finalizers ?? []), FINALIZER]));
+        },
+        now: this.deps.now(),
+      });
       const where = { region, account, assumedRoleArn: identity.roleArn };
-      if (spec.managementPolicy === 'Observe') return await this.observeOnly(ctx, base, where);
-      return await this.manage(ctx, base, where);
+      switch (found.outcome) {
+        case 'moved': return this.stall(ctx, base, Reason.TargetChanged, found.message);
+        case 'refused': return this.stall(ctx, base, Reason.AlreadyExists, found.message);
+        case 'observed': return await this.observeOnly(ctx, base, where, found.observed, found.drift);
+        case 'planned': return await this.manage(ctx, base, { ...where, ownership: found.ownership }, found);
+      }
     } catch (err) {
       if (err instanceof Stall) return this.stall(ctx, base, err.reason, err.message);
       return this.fail(ctx, base, err);
@@ -204,27 +220,10 @@ export class ManagedReconciler<R extends ManagedObject, O, P> {
     return obj.spec.deletionPolicy ?? this.kind.defaultDeletionPolicy;
   }
 
-  /** Manage: make AWS match the spec, writing only to an object this resource owns. */
-  private async manage(ctx: Ctx<R>, base: StatusOf<R>, where: Omit<Placement, 'ownership'>): Promise<ReconcileResult> {
+  /** Manage: make AWS match the spec, writing only to an object this resource owns (assess decided that). */
+  private async manage(ctx: Ctx<R>, base: StatusOf<R>, place: Placement, found: Extract<Assessment<R, O, P>, { outcome: 'planned' }>): Promise<ReconcileResult> {
     const kind = this.kind;
-    let obj = ctx.obj;
-    // The finalizer goes on before the first write, so a delete can never orphan an AWS object.
-    if (this.deletionPolicy(obj) === 'Delete' && !obj.metadata.finalizers?.includes(FINALIZER)) {
-      obj = ctx.obj = await this.deps.writer.setFinalizers(obj, [...(obj.metadata.finalizers ?? []), FINALIZER]);
-    }
-
-    const observed = await this.observe(ctx, where.account);
-    let ownership: Placement['ownership'] = 'Created';
-    if (observed !== undefined) {
-      const decision = kind.ownership(obj, observed);
-      if (!decision.owned) return this.stall(ctx, base, Reason.AlreadyExists, decision.message);
-      ownership = decision.ownership;
-    }
-    const place: Placement = { ...where, ownership };
-
-    const planned = kind.planStatus?.(obj) ?? obj;
-    const plan = kind.plan(planned, observed, ownerTags(obj), this.deps.now());
-    const summary = kind.summarize(plan);
+    const { obj, observed, ownership, planned, plan, summary } = found;
     if (summary.calls.length === 0) {
       // A plan that compared with cpi import's record: from now on that is the applied state.
       const adopted = planned === obj ? {} : (kind.appliedFields?.(obj, undefined) ?? {});
@@ -244,7 +243,7 @@ export class ManagedReconciler<R extends ManagedObject, O, P> {
     const pending = withHandled(base, obj.status?.lastHandledReconcileAt);
     await this.writeStatus(obj, inProgress(pending, gen(obj), this.deps.now(), progressReason, describeChanges(summary.changes, kind.noun)));
     kind.invalidate?.(obj, ctx.target);
-    const result = await kind.apply(obj, plan, observed, this.io(ctx, where.account)).catch((err: unknown) => {
+    const result = await kind.apply(obj, plan, observed, this.io(ctx, place.account)).catch((err: unknown) => {
       const refusal = kind.refusal?.(err, obj, plan);
       throw refusal ? new Stall(refusal) : err;
     });
@@ -277,22 +276,13 @@ export class ManagedReconciler<R extends ManagedObject, O, P> {
   }
 
   /** Observe: read only, and report how AWS differs from the spec. Owns nothing, writes nothing. */
-  private async observeOnly(ctx: Ctx<R>, base: StatusOf<R>, where: Omit<Placement, 'ownership'>): Promise<ReconcileResult> {
+  private async observeOnly(ctx: Ctx<R>, base: StatusOf<R>, where: Omit<Placement, 'ownership'>, observed: O | undefined, drift: FieldChange[]): Promise<ReconcileResult> {
     const { obj } = ctx;
     const kind = this.kind;
-    const observed = await this.observe(ctx, where.account);
-    const drift = observed !== undefined ? kind.drift(obj, observed) : [];
     const fields = observed !== undefined ? { ...kind.statusFields(obj, observed, where), ownership: undefined } : { region: where.region, ...(kind.notFoundFields?.(obj) ?? {}) };
     const status = observedStatus(base, gen(obj), this.deps.now(), kind.noun, observed !== undefined ? kind.describe(obj, observed) : undefined, drift, fields as Partial<StatusOf<R>>);
     await this.writeStatus(obj, status);
     return { requeueAfterMs: this.deps.pollIntervalMs(obj) };
-  }
-
-  private observe(ctx: Ctx<R>, account: string): Promise<O | undefined> {
-    const key = keyOf(ctx.obj);
-    const snapshotAfter = this.lastLook.get(key);
-    this.lastLook.set(key, this.deps.now().getTime());
-    return this.kind.observe(ctx.obj, ctx.target, { account, prio: ctx.prio, fromSnapshot: ctx.trigger === 'poll', snapshotAfter });
   }
 
   private io(ctx: Ctx<R>, account: string): ActIo {
