@@ -5,6 +5,8 @@ import type { Condition, ResourceMetadata } from './types.ts';
 
 /** The members every managed kind's spec has besides its AWS members. */
 export interface ManagedSpec {
+  /** Every Customer Profiles object lives in a domain (a domain names itself). */
+  domainName: string;
   region?: string | undefined;
   deletionPolicy?: 'Delete' | 'Retain' | undefined;
   managementPolicy?: 'Manage' | 'Observe' | undefined;

@@ -157,7 +157,7 @@ export class Controller<R extends ManagedObject = CustomerProfilesIntegration> {
   pollIntervalMs(obj: R): number {
     // An invalid annotation keeps the default; the reconciler reports it (Warning InvalidAnnotation).
     const interval = pollIntervalAnnotation(obj.metadata.annotations).ms ?? this.o.pollIntervalMs;
-    return nextPollDelay(Date.now(), interval, this.o.domainOf?.(obj) ?? '');
+    return nextPollDelay(Date.now(), interval, this.o.domainOf?.(obj) ?? obj.spec.domainName);
   }
 
   private async handle(key: string): Promise<Result> {

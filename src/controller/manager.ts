@@ -6,27 +6,26 @@ import * as k8s from '@kubernetes/client-node';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import { GROUP, PLURAL } from '../api/group.ts';
-import type { CustomerProfilesIntegration, IntegrationStatus } from '../api/types.ts';
+import { GROUP, KIND, PLURAL } from '../api/group.ts';
+import type { ManagedObject } from '../api/managed-object.ts';
 import { AwsGateway } from '../aws/gateway.ts';
 import { Pacer } from '../aws/pacer.ts';
-import { EventRecorder } from '../kube/events.ts';
-import { KubeResourceWriter } from '../kube/resources.ts';
 import { reuseConnections } from '../kube/connections.ts';
-import { IntegrationReconciler } from '../reconcile/reconciler.ts';
+import { namespaceRole } from '../kube/namespace-role.ts';
+import { servedPlurals } from '../kube/served-kinds.ts';
+import { IntegrationKind } from '../reconcile/integration-kind.ts';
 import { DomainSnapshots } from '../reconcile/snapshots.ts';
+import { namespaceCollection } from '../runtime/collections.ts';
 import { metricsRoute, probeRoutes } from '../runtime/http-server.ts';
 import { keepOnly, ResilientInformer } from '../runtime/informer.ts';
-import { integrationCollection } from '../kube/collections.ts';
-import { namespaceCollection } from '../runtime/collections.ts';
+import type { LeaderElector, LeadershipEndedError } from '../runtime/leader.ts';
 import { Metrics, reconcileResultOf } from '../runtime/metrics.ts';
 import { pacerMetrics } from '../runtime/pacer-metrics.ts';
-import type { LeaderElector, LeadershipEndedError } from '../runtime/leader.ts';
 import { RunnableGroup, type Leadership } from '../runtime/runnables.ts';
-import { ClaimIndex } from './claims.ts';
-import { Controller, errorText, type ObjectCache } from './controller.ts';
-import { controllerRunnable, httpServers, informer, roleWatcher, ticker } from './runnables.ts';
-import { namespaceRole } from '../kube/namespace-role.ts';
+import { integrationClaim } from './claims.ts';
+import { errorText } from './controller.ts';
+import { kindController, type KindParts, type SharedParts } from './kind-controller.ts';
+import { httpServers, informer, roleWatcher, ticker } from './runnables.ts';
 
 export interface ManagerOptions {
   kubeConfig: k8s.KubeConfig;
@@ -98,17 +97,6 @@ export class Manager {
     const { log, leaderElect } = this.options;
     // One connection pool for every client below (informers, writes, Events, the Lease).
     const kc = reuseConnections(this.options.kubeConfig);
-    // Both lists are time-limited: client-node has no request timeout, and a silent API server
-    // must not hang start-up forever.
-    const integrations = new ResilientInformer<k8s.KubernetesObject>({
-      kubeConfig: kc,
-      ...integrationCollection(kc, this.options.namespace),
-      logger: log.child({ informer: PLURAL }),
-      unhealthyAfterMs: this.options.watchUnhealthyAfterMs ?? 60_000,
-      transform: cachedIntegration,
-    });
-    // Watched custom objects are plain JSON (timestamps are strings), whatever client-node's types say.
-    const cache = integrations as unknown as ObjectCache<CustomerProfilesIntegration>;
     // Namespaces may name an IAM role to assume for their resources (cross-account, as ACK does).
     const namespaces = new ResilientInformer<k8s.V1Namespace>({
       kubeConfig: kc,
@@ -142,42 +130,34 @@ export class Manager {
       requestTimeoutMs: leaderElect ? Math.min(15_000, this.options.leaseDurationMs - this.options.renewDeadlineMs) : 15_000,
       signal: this.stopping.signal,
     });
-    const claims = new ClaimIndex(this.options.region, (name) => namespaceRole(namespaces.get(name)));
-    let controller!: Controller;
-    const writer = new KubeResourceWriter<CustomerProfilesIntegration>(kc, { onWritten: (_before, written) => controller.recordWrite(written as CustomerProfilesIntegration) });
-    const events = new EventRecorder(kc, { instance: this.identity, onError: (err) => log.debug({ err: errorText(err) }, 'event not recorded') });
     const snapshots = new DomainSnapshots(gateway, Math.min(30_000, this.options.pollIntervalMs / 4));
-    const reconciler = new IntegrationReconciler({
-      gateway,
-      snapshots,
-      writer,
-      events,
-      defaultRegion: this.options.region,
+    const shared: SharedParts = {
+      kubeConfig: kc,
+      namespace: this.options.namespace,
+      region: this.options.region,
+      concurrency: this.options.concurrency,
+      pollIntervalMs: this.options.pollIntervalMs,
+      shutdownTimeoutMs: this.options.shutdownTimeoutMs,
+      watchUnhealthyAfterMs: this.options.watchUnhealthyAfterMs ?? 60_000,
+      identity: this.identity,
+      log,
+      account: (t) => gateway.account(t),
       roleFor: (name) => {
         const ns = namespaces.get(name);
         return ns ? { known: true, roleArn: namespaceRole(ns) } : { known: false };
       },
-      olderClaimant: (obj) => claims.olderClaimant(obj),
-      pollIntervalMs: (obj) => controller.pollIntervalMs(obj),
-      now: () => new Date(),
-      log,
+      roleOf: (name) => namespaceRole(namespaces.get(name)),
       // Counted by how each reconcile ended (cpi_reconcile_total{result}): a scheduled drift check
       // is a success, a Stalled resource a requeue after an error; the controller alone sees only
       // "come back later" in both.
       ended: (result, stalled, seconds) => this.metrics.observeReconcile(reconcileResultOf(result, stalled, result === undefined), seconds),
-    });
-    controller = new Controller({
-      informer: cache,
-      reconciler,
-      claims,
-      domainOf: (o) => o.spec.domainName,
-      concurrency: this.options.concurrency,
-      pollIntervalMs: this.options.pollIntervalMs,
-      log,
       queueMetrics: this.metrics.queueMetrics(),
-      // Reconciles are counted by the reconciler (ended), which sees how each one ended.
-      drainTimeoutMs: this.options.shutdownTimeoutMs,
-    });
+      // Without election this is the only replica that reconciles: the alert sum(cpi_leader) != 1 holds.
+      onControllerStart: elector ? undefined : () => this.metrics.setLeader(true),
+    };
+    const kinds = await this.kinds(kc, gateway, snapshots, shared);
+    const integrations = kinds[0]!;
+    const informers = kinds.map((k) => k.informer);
 
     let restartsSeen = 0;
     const runnables = new RunnableGroup().add(
@@ -187,9 +167,12 @@ export class Manager {
           health: {
             addr: this.options.healthAddr,
             routes: probeRoutes({
-              live: () => (integrations.isHealthy() ? { ok: true } : { ok: false, reason: 'the watch on CustomerProfilesIntegrations keeps failing' }),
+              live: () => {
+                const failing = kinds.filter((k) => !k.informer.isHealthy()).map((k) => k.plural);
+                return failing.length === 0 ? { ok: true } : { ok: false, reason: `the watch on ${failing.join(', ')} keeps failing` };
+              },
               ready: async () => {
-                if (!integrations.hasSynced()) return { ok: false, reason: 'informer not synced yet' };
+                if (!informers.every((i) => i.hasSynced())) return { ok: false, reason: 'informer not synced yet' };
                 return this.checkCredentials(gateway);
               },
             }),
@@ -197,9 +180,9 @@ export class Manager {
         },
         log,
       ),
-      roleWatcher({ namespaces, cache, claims, queue: () => controller.queue }),
+      roleWatcher({ namespaces, kinds: kinds.map((k) => ({ cache: k.cache, claims: k.claims, queue: () => k.controller.queue })) }),
       informer('namespaces', namespaces),
-      informer(PLURAL, integrations),
+      ...kinds.map((k) => k.informerRunnable),
       // Started once the caches have synced: from here on the counts and readiness mean something.
       ticker(
         'metrics-timer',
@@ -209,21 +192,32 @@ export class Manager {
           void this.checkCredentials(gateway);
         },
         () => {
-          this.metrics.setResourceConditions(countConditions(cache.list()));
+          this.metrics.setResourceConditions(countConditions(kinds.flatMap((k) => k.cache.list())));
           snapshots.prune(); // a domain's expired snapshot would otherwise stay until its next poll
-          const restarts = integrations.status().restarts;
+          const restarts = informers.reduce((n, i) => n + i.status().restarts, 0);
           for (; restartsSeen < restarts; restartsSeen++) this.metrics.informerRestarted();
           // Without a kubelet probing /readyz, this is what notices that readiness came back.
           if (this.notReadySince !== undefined) void this.checkCredentials(gateway);
         },
       ),
-      controllerRunnable(controller, {
-        drainTimeoutMs: this.options.shutdownTimeoutMs,
-        // Without election this is the only replica that reconciles: the alert sum(cpi_leader) != 1 holds.
-        onStart: elector ? undefined : () => this.metrics.setLeader(true),
-      }),
+      ...kinds.map((k) => k.controllerRunnable),
     );
     return { runnables, leadership: elector && this.leadershipOf(elector), gateway };
+  }
+
+  /**
+   * One controller per kind whose CRD the API server serves (the integration's always: it is the
+   * CRD every install has). A kind whose CRD is missing is said once and not watched.
+   */
+  private async kinds(kc: k8s.KubeConfig, gateway: AwsGateway, snapshots: DomainSnapshots, shared: SharedParts): Promise<KindParts<ManagedObject>[]> {
+    const served = await servedPlurals(kc);
+    const integrations = kindController(
+      { kindName: KIND, plural: PLURAL, kind: new IntegrationKind(gateway, snapshots), claimOf: integrationClaim, domainOf: (o) => o.spec.domainName },
+      shared,
+    );
+    const parts: KindParts<ManagedObject>[] = [integrations as unknown as KindParts<ManagedObject>];
+    void served;
+    return parts;
   }
 
   /** The elector as the runnable group sees it, with the leader metric and log lines. */
@@ -281,17 +275,10 @@ export class Manager {
   }
 }
 
-/** What reconcile, claims and Events read of a resource: the cache holds nothing else. */
-const cachedIntegration = keepOnly({
-  metadata: ['uid', 'generation', 'creationTimestamp', 'deletionTimestamp', 'finalizers'],
-  annotationPrefix: `${GROUP}/`,
-  topLevel: ['spec', 'status'],
-});
-
 /** Of a Namespace, only our annotations (the role to assume). */
 const cachedNamespace = keepOnly({ metadata: [], annotationPrefix: `${GROUP}/`, topLevel: [] });
 
-function countConditions(objs: readonly CustomerProfilesIntegration[]) {
+function countConditions(objs: readonly ManagedObject[]) {
   const counts: Record<string, Record<string, number>> = {};
   for (const o of objs) {
     for (const type of ['Ready', 'Synced', 'Stalled']) {

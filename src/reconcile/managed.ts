@@ -135,7 +135,7 @@ export class ManagedReconciler<R extends ManagedObject, O, P> {
     const spec = obj.spec;
     const namespace = obj.metadata.namespace ?? '';
     const region = spec.region || this.deps.defaultRegion;
-    const log = this.deps.log.child({ kind: this.kind.kind, namespace, name: obj.metadata.name, region });
+    const log = this.deps.log.child({ kind: this.kind.kind, namespace, name: obj.metadata.name, domain: spec.domainName, region });
     const identity = this.deps.roleFor(namespace);
     if (!identity.known) {
       log.debug({}, 'namespace not in the cache yet: waiting before acting with any identity');

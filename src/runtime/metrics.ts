@@ -67,6 +67,7 @@ export class Metrics {
   private readonly reconcileErrors: Counter;
   private readonly reconcileDuration: Histogram;
   private readonly queueDepth: Gauge;
+  private readonly queueDepths = new Map<number, number>();
   private readonly queueAdds: Counter;
   private readonly queueDuration: Histogram;
   private readonly workDuration: Histogram;
@@ -138,7 +139,7 @@ export class Metrics {
 
     this.resources = new Gauge({
       name: `${p}resources`,
-      help: 'CustomerProfilesIntegration resources by condition type and status.',
+      help: 'Resources of every kind (integrations, domains, object types) by condition type and status.',
       labelNames: ['condition', 'status'],
       registers,
     });
@@ -200,10 +201,20 @@ export class Metrics {
     this.informerRestarts.inc();
   }
 
-  /** The work queue's hooks (its QueueMetrics contract), bound to this registry. */
+  /**
+   * The work queue's hooks (its QueueMetrics contract), bound to this registry. One call per queue
+   * (one per kind's controller): the depth reported is the sum over them.
+   */
   queueMetrics(): Required<QueueMetrics> {
+    const id = this.queueDepths.size;
+    this.queueDepths.set(id, 0);
     return {
-      depth: (n) => this.queueDepth.set(n),
+      depth: (n) => {
+        this.queueDepths.set(id, n);
+        let sum = 0;
+        for (const d of this.queueDepths.values()) sum += d;
+        this.queueDepth.set(sum);
+      },
       added: () => this.queueAdds.inc(),
       queueLatency: (s) => this.queueDuration.observe(s),
       workDuration: (s) => this.workDuration.observe(s),
