@@ -161,7 +161,7 @@ describe('faults', () => {
 describe('semantics', () => {
   it('GET shows every switch; PUT changes the switches given and keeps the others; reset restores the startup ones', async () => {
     const before = await admin.semantics();
-    expect(Object.keys(before)).toHaveLength(7);
+    expect(Object.keys(before)).toHaveLength(10);
     const after = await admin.setSemantics({ 'flow-resend': 'reject', 'workflow-id': 'never' });
     expect(after).toEqual({ ...before, 'flow-resend': 'reject', 'workflow-id': 'never' });
     expect(await admin.semantics()).toEqual(after);
