@@ -21,27 +21,14 @@ import {
   UntagResourceCommand,
   UpdateDomainCommand,
 } from '@aws-sdk/client-customer-profiles';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { domainArn } from '../../src/aws/arn.ts';
-import type { EmulatorAdmin } from '../../src/emulator/admin-client.ts';
 import type { RunningEmulator } from '../../src/emulator/server.ts';
-import { ACCOUNT, REGION, clients, emulator, emulatorWithClients, failure } from './helpers.ts';
+import { ACCOUNT, REGION, clients, emulator, failure, sharedEmulator } from './helpers.ts';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
-let emu: RunningEmulator;
-let admin: EmulatorAdmin;
-let c: ReturnType<typeof clients>;
-
-beforeAll(async () => {
-  ({ emu, admin, c } = await emulatorWithClients());
-});
-afterAll(async () => {
-  await emu?.close();
-});
-beforeEach(async () => {
-  await admin.reset();
-});
+const t = sharedEmulator();
 
 const KEY = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const DLQ = 'https://sqs.us-east-1.amazonaws.com/123456789012/cp-dlq';
@@ -63,12 +50,12 @@ const full: CreateDomainCommandInput = {
 };
 
 const create = (input: Partial<CreateDomainCommandInput> = {}) =>
-  c.cp.send(new CreateDomainCommand({ DomainName: 'retail', DefaultExpirationDays: 30, ...input }));
-const get = (name = 'retail') => c.cp.send(new GetDomainCommand({ DomainName: name }));
+  t.c.cp.send(new CreateDomainCommand({ DomainName: 'retail', DefaultExpirationDays: 30, ...input }));
+const get = (name = 'retail') => t.c.cp.send(new GetDomainCommand({ DomainName: name }));
 
 describe('CreateDomain and GetDomain', () => {
   it('store and return every member; GetDomain adds Stats, rule-based matching is ACTIVE and the data store ready', async () => {
-    const created = await c.cp.send(new CreateDomainCommand(full));
+    const created = await t.c.cp.send(new CreateDomainCommand(full));
     const { DomainName, DefaultExpirationDays, DefaultEncryptionKey, DeadLetterQueueUrl, Matching, Tags } = full;
     expect(created).toMatchObject({ DomainName, DefaultExpirationDays, DefaultEncryptionKey, DeadLetterQueueUrl, Matching, Tags });
     expect(created.RuleBasedMatching).toMatchObject({ ...full.RuleBasedMatching, Status: 'ACTIVE' });
@@ -92,7 +79,7 @@ describe('CreateDomain and GetDomain', () => {
   });
 
   it('validation errors are named as AWS names them', async () => {
-    const missing = await failure(c.cp.send(new CreateDomainCommand({ DomainName: 'retail' } as CreateDomainCommandInput)));
+    const missing = await failure(t.c.cp.send(new CreateDomainCommand({ DomainName: 'retail' } as CreateDomainCommandInput)));
     expect(missing.name).toBe('BadRequestException');
     expect(missing.message).toBe("1 validation error detected: Value null at 'DefaultExpirationDays' failed to satisfy constraint: Member must not be null");
     const both = await failure(create({ DomainName: 'no spaces', DefaultExpirationDays: 1099 }));
@@ -112,8 +99,8 @@ describe('CreateDomain and GetDomain', () => {
 
 describe('UpdateDomain', () => {
   it('changes the members sent and keeps the others; CreatedAt stays, LastUpdatedAt moves forward', async () => {
-    const created = await c.cp.send(new CreateDomainCommand(full));
-    const updated = await c.cp.send(new UpdateDomainCommand({ DomainName: 'retail', DefaultExpirationDays: 90, DataStore: { Enabled: false } }));
+    const created = await t.c.cp.send(new CreateDomainCommand(full));
+    const updated = await t.c.cp.send(new UpdateDomainCommand({ DomainName: 'retail', DefaultExpirationDays: 90, DataStore: { Enabled: false } }));
     expect(updated.DefaultExpirationDays).toBe(90);
     expect(updated.DataStore?.Enabled).toBe(false);
     expect(updated).toMatchObject({ DefaultEncryptionKey: KEY, DeadLetterQueueUrl: DLQ, Matching: full.Matching });
@@ -122,41 +109,41 @@ describe('UpdateDomain', () => {
     const got = await get();
     expect(got.DefaultExpirationDays).toBe(90);
     expect(got.LastUpdatedAt!.getTime()).toBe(updated.LastUpdatedAt!.getTime());
-    const [item] = (await c.cp.send(new ListDomainsCommand({}))).Items!;
+    const [item] = (await t.c.cp.send(new ListDomainsCommand({}))).Items!;
     expect(item!.LastUpdatedAt!.getTime()).toBe(updated.LastUpdatedAt!.getTime());
   });
 
   it('an empty DefaultEncryptionKey or DeadLetterQueueUrl clears it, as the model documents', async () => {
-    await c.cp.send(new CreateDomainCommand(full));
-    const updated = await c.cp.send(new UpdateDomainCommand({ DomainName: 'retail', DefaultEncryptionKey: '', DeadLetterQueueUrl: '' }));
+    await t.c.cp.send(new CreateDomainCommand(full));
+    const updated = await t.c.cp.send(new UpdateDomainCommand({ DomainName: 'retail', DefaultEncryptionKey: '', DeadLetterQueueUrl: '' }));
     expect(updated).not.toHaveProperty('DefaultEncryptionKey');
     expect(updated).not.toHaveProperty('DeadLetterQueueUrl');
     expect(updated.DefaultExpirationDays).toBe(366);
   });
 
   it('a missing domain is ResourceNotFoundException; a value out of range is BadRequest with AWS wording', async () => {
-    expect((await failure(c.cp.send(new UpdateDomainCommand({ DomainName: 'absent', DefaultExpirationDays: 5 })))).name).toBe('ResourceNotFoundException');
+    expect((await failure(t.c.cp.send(new UpdateDomainCommand({ DomainName: 'absent', DefaultExpirationDays: 5 })))).name).toBe('ResourceNotFoundException');
     await create();
-    const err = await failure(c.cp.send(new UpdateDomainCommand({ DomainName: 'retail', DefaultExpirationDays: 0 })));
+    const err = await failure(t.c.cp.send(new UpdateDomainCommand({ DomainName: 'retail', DefaultExpirationDays: 0 })));
     expect(err.name).toBe('BadRequestException');
     expect(err.message).toBe("1 validation error detected: Value '0' at 'DefaultExpirationDays' failed to satisfy constraint: Member must have value greater than or equal to 1");
   });
 
   it('update-tags=ignore (default): Tags on UpdateDomain change nothing; TagResource/UntagResource do', async () => {
     await create({ Tags: { team: 'crm' } });
-    const updated = await c.cp.send(new UpdateDomainCommand({ DomainName: 'retail', Tags: { team: 'other', extra: 'x' } }));
+    const updated = await t.c.cp.send(new UpdateDomainCommand({ DomainName: 'retail', Tags: { team: 'other', extra: 'x' } }));
     expect(updated.Tags).toEqual({ team: 'crm' });
     const arn = domainArn(REGION, ACCOUNT, 'retail');
-    await c.cp.send(new TagResourceCommand({ resourceArn: arn, tags: { extra: 'x' } }));
-    await c.cp.send(new UntagResourceCommand({ resourceArn: arn, tagKeys: ['team'] }));
-    expect((await c.cp.send(new ListTagsForResourceCommand({ resourceArn: arn }))).tags).toEqual({ extra: 'x' });
+    await t.c.cp.send(new TagResourceCommand({ resourceArn: arn, tags: { extra: 'x' } }));
+    await t.c.cp.send(new UntagResourceCommand({ resourceArn: arn, tagKeys: ['team'] }));
+    expect((await t.c.cp.send(new ListTagsForResourceCommand({ resourceArn: arn }))).tags).toEqual({ extra: 'x' });
     expect((await get()).Tags).toEqual({ extra: 'x' });
   });
 
   it('update-tags=merge: Tags on UpdateDomain are merged in as TagResource would', async () => {
-    await admin.setSemantics({ 'update-tags': 'merge' });
+    await t.admin.setSemantics({ 'update-tags': 'merge' });
     await create({ Tags: { team: 'crm', env: 'dev' } });
-    const updated = await c.cp.send(new UpdateDomainCommand({ DomainName: 'retail', Tags: { team: 'other', extra: 'x' } }));
+    const updated = await t.c.cp.send(new UpdateDomainCommand({ DomainName: 'retail', Tags: { team: 'other', extra: 'x' } }));
     expect(updated.Tags).toEqual({ team: 'other', env: 'dev', extra: 'x' });
   });
 });
@@ -164,14 +151,14 @@ describe('UpdateDomain', () => {
 describe('DeleteDomain', () => {
   it('deletes the domain with its integrations and object types: a new domain of the name starts empty', async () => {
     await create();
-    await c.cp.send(new PutProfileObjectTypeCommand({ DomainName: 'retail', ObjectTypeName: 'Customer', Description: 'customers' }));
-    await c.cp.send(new PutIntegrationCommand({ DomainName: 'retail', Uri: 'arn:aws:s3:::crm/export', ObjectTypeName: 'Customer' }));
-    expect((await c.cp.send(new DeleteDomainCommand({ DomainName: 'retail' }))).Message).toBe('Domain retail deleted.');
-    expect((await failure(c.cp.send(new GetProfileObjectTypeCommand({ DomainName: 'retail', ObjectTypeName: 'Customer' })))).name).toBe('ResourceNotFoundException');
+    await t.c.cp.send(new PutProfileObjectTypeCommand({ DomainName: 'retail', ObjectTypeName: 'Customer', Description: 'customers' }));
+    await t.c.cp.send(new PutIntegrationCommand({ DomainName: 'retail', Uri: 'arn:aws:s3:::crm/export', ObjectTypeName: 'Customer' }));
+    expect((await t.c.cp.send(new DeleteDomainCommand({ DomainName: 'retail' }))).Message).toBe('Domain retail deleted.');
+    expect((await failure(t.c.cp.send(new GetProfileObjectTypeCommand({ DomainName: 'retail', ObjectTypeName: 'Customer' })))).name).toBe('ResourceNotFoundException');
     await create();
-    expect((await c.cp.send(new ListProfileObjectTypesCommand({ DomainName: 'retail' }))).Items).toEqual([]);
-    expect((await c.cp.send(new ListIntegrationsCommand({ DomainName: 'retail' }))).Items).toEqual([]);
-    expect((await failure(c.cp.send(new DeleteDomainCommand({ DomainName: 'absent' })))).name).toBe('ResourceNotFoundException');
+    expect((await t.c.cp.send(new ListProfileObjectTypesCommand({ DomainName: 'retail' }))).Items).toEqual([]);
+    expect((await t.c.cp.send(new ListIntegrationsCommand({ DomainName: 'retail' }))).Items).toEqual([]);
+    expect((await failure(t.c.cp.send(new DeleteDomainCommand({ DomainName: 'absent' })))).name).toBe('ResourceNotFoundException');
   });
 });
 

@@ -17,28 +17,14 @@ import {
   TagResourceCommand,
   UntagResourceCommand,
 } from '@aws-sdk/client-customer-profiles';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { objectTypeArn } from '../../src/aws/arn.ts';
-import type { EmulatorAdmin } from '../../src/emulator/admin-client.ts';
 import type { RunningEmulator } from '../../src/emulator/server.ts';
-import { ACCOUNT, REGION, clients, emulator, emulatorWithClients, failure } from './helpers.ts';
+import { ACCOUNT, REGION, clients, emulator, failure, sharedEmulator } from './helpers.ts';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
-let emu: RunningEmulator;
-let admin: EmulatorAdmin;
-let c: ReturnType<typeof clients>;
-
-beforeAll(async () => {
-  ({ emu, admin, c } = await emulatorWithClients());
-});
-afterAll(async () => {
-  await emu?.close();
-});
-beforeEach(async () => {
-  await admin.reset();
-  await c.cp.send(new CreateDomainCommand({ DomainName: 'retail', DefaultExpirationDays: 366 }));
-});
+const t = sharedEmulator((t) => t.c.cp.send(new CreateDomainCommand({ DomainName: 'retail', DefaultExpirationDays: 366 })));
 
 type PutInput = Omit<PutProfileObjectTypeCommandInput, 'DomainName' | 'ObjectTypeName'>;
 
@@ -59,9 +45,9 @@ const customer: PutInput = {
   Tags: { team: 'crm' },
 };
 
-const put = (name: string, input: PutInput) => c.cp.send(new PutProfileObjectTypeCommand({ DomainName: 'retail', ObjectTypeName: name, ...input }));
-const get = (name: string) => c.cp.send(new GetProfileObjectTypeCommand({ DomainName: 'retail', ObjectTypeName: name }));
-const del = (name: string) => c.cp.send(new DeleteProfileObjectTypeCommand({ DomainName: 'retail', ObjectTypeName: name }));
+const put = (name: string, input: PutInput) => t.c.cp.send(new PutProfileObjectTypeCommand({ DomainName: 'retail', ObjectTypeName: name, ...input }));
+const get = (name: string) => t.c.cp.send(new GetProfileObjectTypeCommand({ DomainName: 'retail', ObjectTypeName: name }));
+const del = (name: string) => t.c.cp.send(new DeleteProfileObjectTypeCommand({ DomainName: 'retail', ObjectTypeName: name }));
 const arn = (name: string) => objectTypeArn(REGION, ACCOUNT, 'retail', name);
 const strip = <T extends { $metadata: unknown }>(o: T) => {
   const { $metadata: _m, ...rest } = o;
@@ -91,14 +77,14 @@ describe('PutProfileObjectType and GetProfileObjectType', () => {
   });
 
   it('put-omitted=merge: members a Put omits keep their old value; update-tags=merge: its Tags are merged in', async () => {
-    await admin.setSemantics({ 'put-omitted': 'merge', 'update-tags': 'merge' });
+    await t.admin.setSemantics({ 'put-omitted': 'merge', 'update-tags': 'merge' });
     await put('Customer', customer);
     const merged = await put('Customer', { Description: 'merged', Tags: { env: 'dev' } });
     expect(merged).toMatchObject({ ...customer, Description: 'merged', Tags: { team: 'crm', env: 'dev' } });
   });
 
   it('validation errors are named as AWS names them', async () => {
-    const noDescription = await failure(c.cp.send(new PutProfileObjectTypeCommand({ DomainName: 'retail', ObjectTypeName: 'X' } as PutProfileObjectTypeCommandInput)));
+    const noDescription = await failure(t.c.cp.send(new PutProfileObjectTypeCommand({ DomainName: 'retail', ObjectTypeName: 'X' } as PutProfileObjectTypeCommandInput)));
     expect(noDescription.name).toBe('BadRequestException');
     expect(noDescription.message).toBe("1 validation error detected: Value null at 'Description' failed to satisfy constraint: Member must not be null");
     const badName = await failure(put('9lives', { Description: 'd' }));
@@ -121,7 +107,7 @@ describe('PutProfileObjectType and GetProfileObjectType', () => {
   });
 
   it('a missing domain or type is ResourceNotFoundException', async () => {
-    const noDomain = await failure(c.cp.send(new PutProfileObjectTypeCommand({ DomainName: 'absent', ObjectTypeName: 'X', Description: 'd' })));
+    const noDomain = await failure(t.c.cp.send(new PutProfileObjectTypeCommand({ DomainName: 'absent', ObjectTypeName: 'X', Description: 'd' })));
     expect(noDomain.name).toBe('ResourceNotFoundException');
     const noType = await failure(get('Nothing'));
     expect(noType.name).toBe('ResourceNotFoundException');
@@ -136,7 +122,7 @@ describe('ListProfileObjectTypes and DeleteProfileObjectType', () => {
     let token: string | undefined;
     let pages = 0;
     do {
-      const page = await c.cp.send(new ListProfileObjectTypesCommand({ DomainName: 'retail', MaxResults: 3, NextToken: token }));
+      const page = await t.c.cp.send(new ListProfileObjectTypesCommand({ DomainName: 'retail', MaxResults: 3, NextToken: token }));
       items.push(...page.Items!);
       token = page.NextToken;
       pages++;
@@ -150,20 +136,20 @@ describe('ListProfileObjectTypes and DeleteProfileObjectType', () => {
     expect((await del('Bravo')).Message).toBe('Object type Bravo deleted.');
     expect((await failure(get('Bravo'))).name).toBe('ResourceNotFoundException');
     expect((await failure(del('Bravo'))).name).toBe('ResourceNotFoundException');
-    const after = await c.cp.send(new ListProfileObjectTypesCommand({ DomainName: 'retail' }));
+    const after = await t.c.cp.send(new ListProfileObjectTypesCommand({ DomainName: 'retail' }));
     expect(after.Items!.map((i) => i.ObjectTypeName)).toEqual(['Alpha', 'Charlie', 'Delta']);
-    expect((await failure(c.cp.send(new ListProfileObjectTypesCommand({ DomainName: 'absent' })))).name).toBe('ResourceNotFoundException');
+    expect((await failure(t.c.cp.send(new ListProfileObjectTypesCommand({ DomainName: 'absent' })))).name).toBe('ResourceNotFoundException');
   });
 
   it('types registered through the admin API are listed too, with a stand-in Description', async () => {
-    await admin.createObjectTypes('retail', ['Legacy']);
+    await t.admin.createObjectTypes('retail', ['Legacy']);
     expect((await get('Legacy')).Description).toBe('Object type Legacy');
-    expect((await c.cp.send(new ListProfileObjectTypesCommand({ DomainName: 'retail' }))).Items!.map((i) => i.ObjectTypeName)).toEqual(['Legacy']);
+    expect((await t.c.cp.send(new ListProfileObjectTypesCommand({ DomainName: 'retail' }))).Items!.map((i) => i.ObjectTypeName)).toEqual(['Legacy']);
   });
 });
 
 describe('object-type-in-use', () => {
-  const useIt = () => c.cp.send(new PutIntegrationCommand({ DomainName: 'retail', Uri: 'arn:aws:s3:::crm/a', ObjectTypeNames: { ShopifyCreateCustomers: 'Customer' } }));
+  const useIt = () => t.c.cp.send(new PutIntegrationCommand({ DomainName: 'retail', Uri: 'arn:aws:s3:::crm/a', ObjectTypeNames: { ShopifyCreateCustomers: 'Customer' } }));
 
   it('allow (default): a type an integration names is deleted; the integration stays', async () => {
     await put('Customer', { Description: 'd' });
@@ -173,10 +159,10 @@ describe('object-type-in-use', () => {
   });
 
   it('refuse: deleting a type an integration names (ObjectTypeName or ObjectTypeNames) is BadRequest naming the integrations', async () => {
-    await admin.setSemantics({ 'object-type-in-use': 'refuse' });
+    await t.admin.setSemantics({ 'object-type-in-use': 'refuse' });
     await put('Customer', { Description: 'd' });
     await useIt();
-    await c.cp.send(new PutIntegrationCommand({ DomainName: 'retail', Uri: 'arn:aws:s3:::crm/b', ObjectTypeName: 'Customer' }));
+    await t.c.cp.send(new PutIntegrationCommand({ DomainName: 'retail', Uri: 'arn:aws:s3:::crm/b', ObjectTypeName: 'Customer' }));
     const err = await failure(del('Customer'));
     expect(err.name).toBe('BadRequestException');
     expect(err.message).toBe('Object type Customer is used by integrations arn:aws:s3:::crm/a, arn:aws:s3:::crm/b in domain retail.');
@@ -188,36 +174,36 @@ describe('object-type-in-use', () => {
 
 describe('object-type-check sees PutProfileObjectType', () => {
   it('on: PutIntegration takes a type made by PutProfileObjectType, and refuses it once deleted', async () => {
-    await admin.setSemantics({ 'object-type-check': 'on' });
+    await t.admin.setSemantics({ 'object-type-check': 'on' });
     await put('Customer', { Description: 'd' });
     const integration = { DomainName: 'retail', Uri: 'arn:aws:s3:::crm/a', ObjectTypeName: 'Customer' };
-    await c.cp.send(new PutIntegrationCommand(integration));
+    await t.c.cp.send(new PutIntegrationCommand(integration));
     await del('Customer');
-    const err = await failure(c.cp.send(new PutIntegrationCommand(integration)));
+    const err = await failure(t.c.cp.send(new PutIntegrationCommand(integration)));
     expect(err.message).toBe('Object type Customer does not exist in domain retail.');
   });
 });
 
 describe('templates', () => {
   it('ListProfileObjectTypeTemplates pages through TemplateId, SourceName and SourceObject', async () => {
-    const first = await c.cp.send(new ListProfileObjectTypeTemplatesCommand({ MaxResults: 2 }));
+    const first = await t.c.cp.send(new ListProfileObjectTypeTemplatesCommand({ MaxResults: 2 }));
     expect(first.Items).toHaveLength(2);
-    const rest = await c.cp.send(new ListProfileObjectTypeTemplatesCommand({ NextToken: first.NextToken }));
+    const rest = await t.c.cp.send(new ListProfileObjectTypeTemplatesCommand({ NextToken: first.NextToken }));
     const all = [...first.Items!, ...rest.Items!];
     expect(all.map((t) => t.TemplateId)).toEqual(['Salesforce-Account', 'Salesforce-Contact', 'ServiceNow-incident', 'Zendesk-users']);
     expect(all[0]).toEqual({ TemplateId: 'Salesforce-Account', SourceName: 'Salesforce', SourceObject: 'Account' });
   });
 
   it('GetProfileObjectTypeTemplate returns fields and keys; an unknown id is ResourceNotFoundException', async () => {
-    const t = await c.cp.send(new GetProfileObjectTypeTemplateCommand({ TemplateId: 'Salesforce-Contact' }));
-    expect(t).toMatchObject({ TemplateId: 'Salesforce-Contact', SourceName: 'Salesforce', SourceObject: 'Contact', AllowProfileCreation: true });
-    expect(t.Fields!.Email).toEqual({ Source: '_source.Email', Target: '_profile.EmailAddress', ContentType: 'EMAIL_ADDRESS' });
-    expect(t.Keys!._salesforceContactId).toEqual([{ StandardIdentifiers: ['PROFILE', 'UNIQUE'], FieldNames: ['_salesforceContactId'] }]);
-    expect((await failure(c.cp.send(new GetProfileObjectTypeTemplateCommand({ TemplateId: 'Nowhere-Nothing' })))).name).toBe('ResourceNotFoundException');
+    const tpl = await t.c.cp.send(new GetProfileObjectTypeTemplateCommand({ TemplateId: 'Salesforce-Contact' }));
+    expect(tpl).toMatchObject({ TemplateId: 'Salesforce-Contact', SourceName: 'Salesforce', SourceObject: 'Contact', AllowProfileCreation: true });
+    expect(tpl.Fields!.Email).toEqual({ Source: '_source.Email', Target: '_profile.EmailAddress', ContentType: 'EMAIL_ADDRESS' });
+    expect(tpl.Keys!._salesforceContactId).toEqual([{ StandardIdentifiers: ['PROFILE', 'UNIQUE'], FieldNames: ['_salesforceContactId'] }]);
+    expect((await failure(t.c.cp.send(new GetProfileObjectTypeTemplateCommand({ TemplateId: 'Nowhere-Nothing' })))).name).toBe('ResourceNotFoundException');
   });
 
   it('a Put with a TemplateId takes the template\'s fields and keys; an unknown TemplateId is BadRequest', async () => {
-    const template = await c.cp.send(new GetProfileObjectTypeTemplateCommand({ TemplateId: 'Salesforce-Account' }));
+    const template = await t.c.cp.send(new GetProfileObjectTypeTemplateCommand({ TemplateId: 'Salesforce-Account' }));
     const made = await put('Account', { Description: 'accounts', TemplateId: 'Salesforce-Account' });
     expect(made).toMatchObject({ TemplateId: 'Salesforce-Account', Fields: template.Fields, Keys: template.Keys, AllowProfileCreation: true });
     const err = await failure(put('X', { Description: 'd', TemplateId: 'Nowhere-Nothing' }));
@@ -233,7 +219,7 @@ describe('templates', () => {
   });
 
   it('template-members=reject: a request with a TemplateId and such members is BadRequest naming them', async () => {
-    await admin.setSemantics({ 'template-members': 'reject' });
+    await t.admin.setSemantics({ 'template-members': 'reject' });
     const err = await failure(put('Account', { Description: 'd', TemplateId: 'ServiceNow-incident', AllowProfileCreation: true, Fields: customer.Fields }));
     expect(err.name).toBe('BadRequestException');
     expect(err.message).toBe('AllowProfileCreation, Fields cannot be set together with TemplateId ServiceNow-incident: the template sets them.');
@@ -245,11 +231,11 @@ describe('templates', () => {
 describe('tags on object type ARNs', () => {
   it('TagResource merges, UntagResource removes, ListTagsForResource lists; Get shows the same; a missing type is NotFound', async () => {
     await put('Customer', { Description: 'd', Tags: { team: 'crm' } });
-    await c.cp.send(new TagResourceCommand({ resourceArn: arn('Customer'), tags: { env: 'dev', team: 'cx' } }));
-    await c.cp.send(new UntagResourceCommand({ resourceArn: arn('Customer'), tagKeys: ['env'] }));
-    expect((await c.cp.send(new ListTagsForResourceCommand({ resourceArn: arn('Customer') }))).tags).toEqual({ team: 'cx' });
+    await t.c.cp.send(new TagResourceCommand({ resourceArn: arn('Customer'), tags: { env: 'dev', team: 'cx' } }));
+    await t.c.cp.send(new UntagResourceCommand({ resourceArn: arn('Customer'), tagKeys: ['env'] }));
+    expect((await t.c.cp.send(new ListTagsForResourceCommand({ resourceArn: arn('Customer') }))).tags).toEqual({ team: 'cx' });
     expect((await get('Customer')).Tags).toEqual({ team: 'cx' });
-    const err = await failure(c.cp.send(new ListTagsForResourceCommand({ resourceArn: arn('Nothing') })));
+    const err = await failure(t.c.cp.send(new ListTagsForResourceCommand({ resourceArn: arn('Nothing') })));
     expect(err.name).toBe('ResourceNotFoundException');
   });
 });
