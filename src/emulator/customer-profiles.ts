@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { pastStartProblem } from './appflow.ts';
 import { ApiError, badRequest, notFound } from './errors.ts';
 import { listResponse, page } from './paging.ts';
-import { type WriteOptions, pick, stamps, writeRecord } from './records.ts';
+import { type Stamped, type WriteOptions, pick, stamps, writeRecord } from './records.ts';
 import type { Semantics } from './semantics.ts';
 import {
   type DomainRecord,
@@ -514,6 +514,36 @@ export class CustomerProfiles {
     d.Integrations[uri] = rec;
     this.opts.onChange();
     return this.view(rec);
+  }
+
+  /**
+   * The record an out-of-band edit leaves: `changes` names only what changes (null removes a
+   * member, Tags replace the tag map), and LastUpdatedAt moves, as a console edit does.
+   */
+  private changedOutOfBand<R extends Stamped>(existing: R | undefined, identity: Input, changes: Input, members: readonly string[]): R {
+    const rec = writeRecord(existing, identity, changes, { ...this.writeOptions(members, 'keep'), tagsOnChange: 'ignore' }) as Input;
+    for (const k of members) if (changes[k] === null) delete rec[k];
+    if (changes.Tags !== undefined) rec.Tags = { ...changes.Tags };
+    return rec as R;
+  }
+
+  /** Changes a domain's members out of band, e.g. its DefaultExpirationDays (drift). */
+  updateDomainOutOfBand(ctx: CallContext, name: string, changes: Input): Output {
+    const existing = this.domain(ctx, name);
+    const identity = { DomainName: name, Integrations: existing.Integrations, ObjectTypes: existing.ObjectTypes ?? {} };
+    const d = this.changedOutOfBand(existing, identity, changes, DOMAIN_MEMBERS);
+    regionState(this.state(), ctx.account, ctx.region).Domains[name] = d;
+    this.opts.onChange();
+    return domainView(d, false);
+  }
+
+  /** Creates or changes an object type out of band (a new one needs a Description in `changes`). */
+  putObjectTypeOutOfBand(ctx: CallContext, domainName: string, name: string, changes: Input): Output {
+    const types = (this.domain(ctx, domainName).ObjectTypes ??= {});
+    const t = this.changedOutOfBand(types[name], { ObjectTypeName: name }, changes, OBJECT_TYPE_MEMBERS);
+    types[name] = t;
+    this.opts.onChange();
+    return objectTypeView(t);
   }
 
   /** Registers object types in a domain (object-type-check=on accepts only these names). */
