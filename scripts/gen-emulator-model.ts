@@ -11,9 +11,16 @@ import { loadModel, sha256 } from './botocore-model.ts';
 /** The Customer Profiles operations the emulator serves. */
 export const SERVED_OPERATIONS = [
   'CreateDomain',
+  'UpdateDomain',
   'GetDomain',
   'DeleteDomain',
   'ListDomains',
+  'PutProfileObjectType',
+  'GetProfileObjectType',
+  'ListProfileObjectTypes',
+  'DeleteProfileObjectType',
+  'ListProfileObjectTypeTemplates',
+  'GetProfileObjectTypeTemplate',
   'PutIntegration',
   'GetIntegration',
   'ListIntegrations',

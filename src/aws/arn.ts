@@ -11,7 +11,17 @@ export function partitionOf(region: string): string {
 
 /** `arn:<partition>:profile:<region>:<account>:domains/<domain>/integrations/<uri>`, raw Uri inside. */
 export function integrationArn(region: string, account: string, domain: string, uri: string): string {
-  return `arn:${partitionOf(region)}:profile:${region}:${account}:domains/${domain}/integrations/${uri}`;
+  return `${domainArn(region, account, domain)}/integrations/${uri}`;
+}
+
+/** `arn:<partition>:profile:<region>:<account>:domains/<domain>`. */
+export function domainArn(region: string, account: string, domain: string): string {
+  return `arn:${partitionOf(region)}:profile:${region}:${account}:domains/${domain}`;
+}
+
+/** `arn:<partition>:profile:<region>:<account>:domains/<domain>/object-types/<name>`. */
+export function objectTypeArn(region: string, account: string, domain: string, name: string): string {
+  return `${domainArn(region, account, domain)}/object-types/${name}`;
 }
 
 /** The account id inside an ARN such as a role ARN, if it has one. */

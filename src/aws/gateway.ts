@@ -5,13 +5,22 @@
 // hidden requests. While a call waits (for its token, or for AWS's answer) the worker slot is
 // given back: a slow or throttled account holds up its own calls, never the other accounts'.
 import {
+  CreateDomainCommand,
   CustomerProfilesClient,
+  DeleteDomainCommand,
   DeleteIntegrationCommand,
+  DeleteProfileObjectTypeCommand,
+  GetDomainCommand,
   GetIntegrationCommand,
+  GetProfileObjectTypeCommand,
+  ListDomainsCommand,
   ListIntegrationsCommand,
+  ListProfileObjectTypesCommand,
   PutIntegrationCommand,
+  PutProfileObjectTypeCommand,
   TagResourceCommand,
   UntagResourceCommand,
+  UpdateDomainCommand,
   type ListIntegrationItem,
 } from '@aws-sdk/client-customer-profiles';
 import { AppflowClient, DeleteFlowCommand, DescribeFlowCommand } from '@aws-sdk/client-appflow';
@@ -23,9 +32,18 @@ import { operationClass, type BucketKey } from './pacer.ts';
 import type {
   AwsTarget,
   CallPriority,
+  CreateDomainCommandInput,
+  DomainDescription,
+  DomainGateway,
+  DomainSummary,
   IntegrationGateway,
+  ObjectTypeDescription,
+  ObjectTypeGateway,
+  ObjectTypeSummary,
   ObservedIntegration,
   PutIntegrationRequest,
+  PutProfileObjectTypeCommandInput,
+  UpdateDomainCommandInput,
 } from './types.ts';
 import { quietLogger } from './sdk-logger.ts';
 import type { FinalizeRequestMiddleware, RelativeMiddlewareOptions } from '@smithy/types';
@@ -142,7 +160,13 @@ async function unlessNotFound<T, V>(call: Promise<T>, value: V): Promise<T | V> 
   }
 }
 
-export class AwsGateway implements IntegrationGateway {
+/** An SDK answer without its `$metadata` (and, for a domain, without `Stats`: counts, not configuration). */
+function described<T extends { $metadata: unknown; Stats?: unknown }>(out: T): Omit<T, '$metadata' | 'Stats'> {
+  const { $metadata: _m, Stats: _s, ...rest } = out;
+  return rest;
+}
+
+export class AwsGateway implements IntegrationGateway, DomainGateway, ObjectTypeGateway {
   private readonly clients = new Map<string, { profiles: CustomerProfilesClient; sts: STSClient; appflow: () => AppflowClient; appflowMade?: AppflowClient }>();
   private readonly accounts = new Map<string, Promise<string>>();
   private readonly opts: GatewayOptions;
@@ -283,17 +307,33 @@ export class AwsGateway implements IntegrationGateway {
     return unlessNotFound(get.then(toObserved), undefined);
   }
 
-  async listIntegrations(target: AwsTarget, domain: string, prio: CallPriority) {
-    const items: ObservedIntegration[] = [];
+  /** Every page of a List operation, each page one paced call. */
+  private async allPages<I, T>(
+    target: AwsTarget,
+    operation: string,
+    prio: CallPriority,
+    send: (c: CustomerProfilesClient, next: string | undefined) => Promise<{ Items?: I[] | undefined; NextToken?: string | undefined }>,
+    map: (item: I) => T,
+  ): Promise<T[]> {
+    const items: T[] = [];
     let next: string | undefined;
     do {
-      const out = await this.call(target, 'ListIntegrations', prio, (c) =>
-        c.send(new ListIntegrationsCommand({ DomainName: domain, MaxResults: 100, NextToken: next, IncludeHidden: true })),
-      );
-      for (const item of out.Items ?? []) items.push(toObserved(item));
+      const token = next;
+      const out = await this.call(target, operation, prio, (c) => send(c, token));
+      for (const item of out.Items ?? []) items.push(map(item));
       next = out.NextToken;
     } while (next);
     return items;
+  }
+
+  listIntegrations(target: AwsTarget, domain: string, prio: CallPriority) {
+    return this.allPages(
+      target,
+      'ListIntegrations',
+      prio,
+      (c, next) => c.send(new ListIntegrationsCommand({ DomainName: domain, MaxResults: 100, NextToken: next, IncludeHidden: true })),
+      toObserved,
+    );
   }
 
   async putIntegration(target: AwsTarget, request: PutIntegrationRequest, prio: CallPriority) {
@@ -313,6 +353,73 @@ export class AwsGateway implements IntegrationGateway {
   async untagResource(target: AwsTarget, arn: string, keys: string[], prio: CallPriority) {
     await this.call(target, 'UntagResource', prio, (c) =>
       c.send(new UntagResourceCommand({ resourceArn: arn, tagKeys: keys })),
+    );
+  }
+
+  getDomain(target: AwsTarget, domainName: string, prio: CallPriority): Promise<DomainDescription | undefined> {
+    const get = this.call(target, 'GetDomain', prio, (c) => c.send(new GetDomainCommand({ DomainName: domainName })));
+    return unlessNotFound(get.then(described), undefined);
+  }
+
+  async createDomain(target: AwsTarget, input: CreateDomainCommandInput, prio: CallPriority): Promise<DomainDescription> {
+    return described(await this.call(target, 'CreateDomain', prio, (c) => c.send(new CreateDomainCommand(input))));
+  }
+
+  async updateDomain(target: AwsTarget, input: UpdateDomainCommandInput, prio: CallPriority): Promise<DomainDescription> {
+    return described(await this.call(target, 'UpdateDomain', prio, (c) => c.send(new UpdateDomainCommand(input))));
+  }
+
+  deleteDomain(target: AwsTarget, domainName: string, prio: CallPriority): Promise<boolean> {
+    const del = this.call(target, 'DeleteDomain', prio, (c) => c.send(new DeleteDomainCommand({ DomainName: domainName })));
+    return unlessNotFound(del.then(() => true), false);
+  }
+
+  listDomains(target: AwsTarget, prio: CallPriority): Promise<DomainSummary[]> {
+    return this.allPages(
+      target,
+      'ListDomains',
+      prio,
+      (c, next) => c.send(new ListDomainsCommand({ MaxResults: 100, NextToken: next })),
+      (d) => ({
+        domainName: d.DomainName!,
+        createdAt: d.CreatedAt ?? new Date(0),
+        lastUpdatedAt: d.LastUpdatedAt ?? new Date(0),
+        ...(d.Tags ? { tags: d.Tags } : {}),
+      }),
+    );
+  }
+
+  getObjectType(target: AwsTarget, domainName: string, objectTypeName: string, prio: CallPriority): Promise<ObjectTypeDescription | undefined> {
+    const get = this.call(target, 'GetProfileObjectType', prio, (c) =>
+      c.send(new GetProfileObjectTypeCommand({ DomainName: domainName, ObjectTypeName: objectTypeName })),
+    );
+    return unlessNotFound(get.then(described), undefined);
+  }
+
+  async putObjectType(target: AwsTarget, input: PutProfileObjectTypeCommandInput, prio: CallPriority): Promise<ObjectTypeDescription> {
+    return described(await this.call(target, 'PutProfileObjectType', prio, (c) => c.send(new PutProfileObjectTypeCommand(input))));
+  }
+
+  deleteObjectType(target: AwsTarget, domainName: string, objectTypeName: string, prio: CallPriority): Promise<boolean> {
+    const del = this.call(target, 'DeleteProfileObjectType', prio, (c) =>
+      c.send(new DeleteProfileObjectTypeCommand({ DomainName: domainName, ObjectTypeName: objectTypeName })),
+    );
+    return unlessNotFound(del.then(() => true), false);
+  }
+
+  listObjectTypes(target: AwsTarget, domainName: string, prio: CallPriority): Promise<ObjectTypeSummary[]> {
+    return this.allPages(
+      target,
+      'ListProfileObjectTypes',
+      prio,
+      (c, next) => c.send(new ListProfileObjectTypesCommand({ DomainName: domainName, MaxResults: 100, NextToken: next })),
+      (t) => ({
+        objectTypeName: t.ObjectTypeName!,
+        ...(t.Description !== undefined ? { description: t.Description } : {}),
+        ...(t.CreatedAt ? { createdAt: t.CreatedAt } : {}),
+        ...(t.LastUpdatedAt ? { lastUpdatedAt: t.LastUpdatedAt } : {}),
+        ...(t.Tags ? { tags: t.Tags } : {}),
+      }),
     );
   }
 

@@ -37,10 +37,18 @@ export interface BucketKey {
 export const OPERATION_CLASS: Readonly<Record<string, OpClass>> = {
   PutIntegration: 'write', // 1 TPS
   DeleteIntegration: 'write', // 1 TPS
+  CreateDomain: 'write', // 1 TPS
+  UpdateDomain: 'write', // 1 TPS
+  DeleteDomain: 'write', // 1 TPS
+  PutProfileObjectType: 'write', // 1 TPS
+  // Unpublished quota: paced as the other deletions.
+  DeleteProfileObjectType: 'write',
   GetIntegration: 'read', // 5 TPS
   ListIntegrations: 'read',
   GetDomain: 'read',
   ListDomains: 'read',
+  GetProfileObjectType: 'read', // 10 TPS
+  ListProfileObjectTypes: 'read', // 5 TPS
   TagResource: 'tag', // 5 TPS
   UntagResource: 'tag',
   ListTagsForResource: 'tag',
@@ -64,9 +72,9 @@ export interface PacerMetrics {
 }
 
 export interface PacerOptions {
-  /** PutIntegration, DeleteIntegration. Default 1. */
+  /** Every write (PutIntegration, CreateDomain, PutProfileObjectType, the deletions ...), one bucket. Default 1. */
   writeTps?: number;
-  /** GetIntegration, ListIntegrations, GetDomain. Default 5. */
+  /** GetIntegration, ListIntegrations, GetDomain, GetProfileObjectType ... Default 5. */
   readTps?: number;
   /** TagResource, UntagResource, ListTagsForResource. Default 5. */
   tagTps?: number;

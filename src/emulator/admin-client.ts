@@ -33,6 +33,11 @@ export interface IntegrationView {
   Scope?: string;
 }
 
+/** Domain members an out-of-band edit can set (CreateDomain's names and shapes); `null` removes one. */
+export type DomainChanges = Record<string, unknown> & { Tags?: Record<string, string> };
+/** Object type members an out-of-band edit can set (PutProfileObjectType's names and shapes); `null` removes one. */
+export type ObjectTypeChanges = Record<string, unknown> & { Description?: string; Tags?: Record<string, string> };
+
 export interface Where {
   region?: string;
   account?: string;
@@ -162,6 +167,16 @@ export class EmulatorAdmin {
     opts: Where & { hidden?: boolean } = {},
   ): Promise<IntegrationView> {
     return this.call('PUT', '/integrations', { domainName, uri, changes, ...opts });
+  }
+
+  /** Changes a domain out of band (e.g. `{DefaultExpirationDays: 7}`); LastUpdatedAt moves. Answers it as the API would. */
+  updateDomainOutOfBand(name: string, changes: DomainChanges, where: Where = {}): Promise<Record<string, unknown>> {
+    return this.call('PUT', '/domains', { name, changes, ...where });
+  }
+
+  /** Creates or changes an object type out of band; LastUpdatedAt moves. Answers it as the API would. */
+  putObjectTypeOutOfBand(domainName: string, name: string, changes: ObjectTypeChanges, where: Where = {}): Promise<Record<string, unknown>> {
+    return this.call('PUT', '/object-types', { domainName, name, changes, ...where });
   }
 
   deleteIntegrationOutOfBand(domainName: string, uri: string, where: Where = {}): Promise<{ Message: string }> {

@@ -1,6 +1,6 @@
 // The admin API under /_emulator/ (JSON in, JSON out): reset, state, the request log and its
 // counters, faults, quotas, semantics (answers to the API's open points), object types, and
-// out-of-band edits made as someone in the AWS console would.
+// out-of-band edits (domains, object types, integrations) made as someone in the AWS console would.
 // Admin calls are not logged, throttled or faulted. src/emulator/admin-client.ts wraps it.
 import { ApiError } from './errors.ts';
 import type { ErrorRate } from './faults.ts';
@@ -38,6 +38,13 @@ const need = (b: Body, key: string, type: 'string' | 'number' = 'string') => {
   if (typeof b[key] !== type || b[key] === '') throw new AdminError(400, `"${key}" is required and must be a ${type}`);
   return b[key];
 };
+
+/** The `changes` object of an out-of-band edit (default `{}`). */
+function changesOf(b: Body): Body {
+  const changes = b.changes ?? {};
+  if (typeof changes !== 'object' || changes === null || Array.isArray(changes)) throw new AdminError(400, '"changes" must be an object');
+  return changes;
+}
 
 function checkErrorRates(rates: unknown): Record<string, ErrorRate> {
   if (typeof rates !== 'object' || rates === null) throw new AdminError(400, '"errorRates" must be an object of {rate, status}');
@@ -147,12 +154,19 @@ export async function handleAdmin(core: EmulatorCore, x: Exchange): Promise<void
         const name = need(b, 'name');
         return reply(x, 200, core.profiles.createDomainOutOfBand(ctx(), name, b.expirationDays));
       }
+      case 'PUT /domains': {
+        const name = need(b, 'name');
+        return reply(x, 200, core.profiles.updateDomainOutOfBand(ctx(), name, changesOf(b)));
+      }
+      case 'PUT /object-types': {
+        const domainName = need(b, 'domainName');
+        const name = need(b, 'name');
+        return reply(x, 200, core.profiles.putObjectTypeOutOfBand(ctx(), domainName, name, changesOf(b)));
+      }
       case 'PUT /integrations': {
         const domainName = need(b, 'domainName');
         const uri = need(b, 'uri');
-        const changes = b.changes ?? {};
-        if (typeof changes !== 'object' || changes === null) throw new AdminError(400, '"changes" must be an object');
-        return reply(x, 200, core.profiles.putIntegrationOutOfBand(ctx(), domainName, uri, changes, b.hidden));
+        return reply(x, 200, core.profiles.putIntegrationOutOfBand(ctx(), domainName, uri, changesOf(b), b.hidden));
       }
       case 'POST /integrations/delete': {
         const domainName = need(b, 'domainName');

@@ -3,17 +3,21 @@
 import { randomUUID } from 'node:crypto';
 import { pastStartProblem } from './appflow.ts';
 import { ApiError, badRequest, notFound } from './errors.ts';
+import { listResponse, page } from './paging.ts';
+import { type Stamped, type WriteOptions, pick, stamps, writeRecord } from './records.ts';
 import type { Semantics } from './semantics.ts';
 import {
   type DomainRecord,
   type EmulatorState,
   type IntegrationRecord,
+  type ObjectTypeRecord,
   type RegionState,
   type Tags,
   flowAttached,
   peekRegion,
   regionState,
 } from './state.ts';
+import { TEMPLATES, type Template, templateById } from './templates.ts';
 
 export interface CallContext {
   account: string;
@@ -28,6 +32,7 @@ export interface CustomerProfilesOptions {
   now: () => number;
   maxIntegrationsPerDomain: number;
   maxDomains: number;
+  maxObjectTypesPerDomain: number;
   /** Called after every change to state (persistence hooks in here). */
   onChange: () => void;
   /** The open-point switches in effect (read on every call: the admin API changes them). */
@@ -37,8 +42,9 @@ export interface CustomerProfilesOptions {
 type Input = Record<string, any>;
 type Output = Record<string, unknown>;
 
-const DEFAULT_PAGE = 100;
 const MAX_TAGS = 50;
+/** AWS's quota of keys per object type (docs/design.md#aws-api-facts-the-code-relies-on). */
+const MAX_KEYS_PER_OBJECT_TYPE = 10;
 
 export const integrationArn = (ctx: CallContext, domain: string, uri: string) =>
   `arn:${ctx.partition}:profile:${ctx.region}:${ctx.account}:domains/${domain}/integrations/${uri}`;
@@ -67,44 +73,47 @@ export function integrationView(rec: IntegrationRecord): Output {
   return out;
 }
 
+/** The configuration members CreateDomain and UpdateDomain write. */
+const DOMAIN_MEMBERS = ['DefaultExpirationDays', 'DefaultEncryptionKey', 'DeadLetterQueueUrl', 'Matching', 'RuleBasedMatching', 'DataStore'] as const;
+
 function domainView(d: DomainRecord, withStats: boolean): Output {
-  const out: Output = { DomainName: d.DomainName, DefaultExpirationDays: d.DefaultExpirationDays };
-  if (d.DefaultEncryptionKey !== undefined) out.DefaultEncryptionKey = d.DefaultEncryptionKey;
-  if (d.DeadLetterQueueUrl !== undefined) out.DeadLetterQueueUrl = d.DeadLetterQueueUrl;
+  const out: Output = { DomainName: d.DomainName, ...pick(d, DOMAIN_MEMBERS) };
   if (withStats) out.Stats = { ProfileCount: 0, MeteringProfileCount: 0, ObjectCount: 0, TotalSize: 0 };
-  if (d.Matching !== undefined) out.Matching = d.Matching;
+  // The matching jobs and the data store are ready at once: there is no data to work through.
   if (d.RuleBasedMatching !== undefined) out.RuleBasedMatching = { ...d.RuleBasedMatching, Status: 'ACTIVE' };
   if (d.DataStore !== undefined) out.DataStore = { ...d.DataStore, Readiness: { ProgressPercentage: 100 } };
-  out.CreatedAt = d.CreatedAt;
-  out.LastUpdatedAt = d.LastUpdatedAt;
-  out.Tags = { ...d.Tags };
-  return out;
+  return { ...out, ...stamps(d) };
 }
+
+/** The configuration members PutProfileObjectType writes. */
+const OBJECT_TYPE_MEMBERS = [
+  'Description',
+  'TemplateId',
+  'ExpirationDays',
+  'EncryptionKey',
+  'AllowProfileCreation',
+  'SourceLastUpdatedTimestampFormat',
+  'MaxProfileObjectCount',
+  'SourcePriority',
+  'Fields',
+  'Keys',
+] as const;
+/** What a template sets on an object type made from it. */
+const TEMPLATE_MEMBERS = ['AllowProfileCreation', 'SourceLastUpdatedTimestampFormat', 'Fields', 'Keys'] as const;
+
+/** An object type as Get and Put answer it. Names the admin API registered get a stand-in Description. */
+function objectTypeView(t: ObjectTypeRecord): Output {
+  const out: Output = { ObjectTypeName: t.ObjectTypeName, ...pick(t, OBJECT_TYPE_MEMBERS) };
+  out.Description ??= `Object type ${t.ObjectTypeName}`;
+  // No profile objects are ever stored, so the whole provisioned count is available.
+  if (t.MaxProfileObjectCount !== undefined) out.MaxAvailableProfileObjectCount = t.MaxProfileObjectCount;
+  return { ...out, ...stamps(t) };
+}
+
+const templateItem = (t: Template): Output => ({ TemplateId: t.TemplateId, SourceName: t.SourceName, SourceObject: t.SourceObject });
 
 /** The object type every domain has without registering it (IsUnstructured). */
 const UNSTRUCTURED = '_unstructured';
-
-/** Opaque page tokens: the sort key of the last item returned. */
-const encodeToken = (key: string) => Buffer.from(JSON.stringify({ after: key })).toString('base64url');
-function decodeToken(token: string | undefined): string | undefined {
-  if (token === undefined) return undefined;
-  try {
-    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-    if (typeof parsed?.after === 'string') return parsed.after;
-  } catch {
-    // fall through
-  }
-  throw badRequest('The NextToken is not valid. Use the NextToken from the previous response.');
-}
-
-function page<T>(items: T[], key: (t: T) => string, input: Input): { Items: T[]; NextToken?: string } {
-  const after = decodeToken(input.NextToken);
-  const size = input.MaxResults ?? DEFAULT_PAGE;
-  const sorted = items.slice().sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
-  const rest = after === undefined ? sorted : sorted.filter((t) => key(t) > after);
-  const out = rest.slice(0, size);
-  return rest.length > size ? { Items: out, NextToken: encodeToken(key(out[out.length - 1]!)) } : { Items: out };
-}
 
 export class CustomerProfiles {
   readonly state: () => EmulatorState;
@@ -159,6 +168,8 @@ export class CustomerProfiles {
         return this.createDomain(ctx, input);
       case 'GetDomain':
         return domainView(this.domain(ctx, input.DomainName), true);
+      case 'UpdateDomain':
+        return this.updateDomain(ctx, input);
       case 'DeleteDomain':
         return this.deleteDomain(ctx, input.DomainName);
       case 'ListDomains':
@@ -173,6 +184,18 @@ export class CustomerProfiles {
         return this.deleteIntegration(ctx, input.DomainName, input.Uri);
       case 'ListAccountIntegrations':
         return this.listAccountIntegrations(ctx, input);
+      case 'PutProfileObjectType':
+        return this.putObjectType(ctx, input);
+      case 'GetProfileObjectType':
+        return objectTypeView(this.objectType(ctx, input.DomainName, input.ObjectTypeName));
+      case 'ListProfileObjectTypes':
+        return this.listObjectTypes(ctx, input);
+      case 'DeleteProfileObjectType':
+        return this.deleteObjectType(ctx, input.DomainName, input.ObjectTypeName);
+      case 'ListProfileObjectTypeTemplates':
+        return listResponse(page([...TEMPLATES], (t) => t.TemplateId, input), templateItem);
+      case 'GetProfileObjectTypeTemplate':
+        return this.template(input.TemplateId);
       case 'TagResource':
         return this.tagResource(ctx, input.resourceArn, input.tags);
       case 'UntagResource':
@@ -184,25 +207,36 @@ export class CustomerProfiles {
     }
   }
 
+  /** How domains and object types are written (records.ts): `omitted` for members a request leaves out. */
+  private writeOptions(members: readonly string[], omitted: WriteOptions['omitted']): WriteOptions {
+    const now = this.nowSeconds();
+    return { members, omitted, tagsOnChange: this.opts.semantics()['update-tags'], now, later: (p) => this.later(p) };
+  }
+
   createDomain(ctx: CallContext, input: Input): Output {
     const rs = regionState(this.state(), ctx.account, ctx.region);
     if (rs.Domains[input.DomainName]) throw badRequest(`Domain ${input.DomainName} already exists.`);
     if (Object.keys(rs.Domains).length >= this.opts.maxDomains) {
       throw badRequest(`The maximum number of domains (${this.opts.maxDomains}) for this account and region has been reached.`);
     }
-    const now = this.nowSeconds();
-    const d: DomainRecord = {
-      DomainName: input.DomainName,
-      DefaultExpirationDays: input.DefaultExpirationDays ?? 366,
-      CreatedAt: now,
-      LastUpdatedAt: now,
-      Tags: { ...(input.Tags ?? {}) },
-      Integrations: {},
-    };
-    for (const k of ['DefaultEncryptionKey', 'DeadLetterQueueUrl', 'Matching', 'RuleBasedMatching', 'DataStore'] as const) {
-      if (input[k] !== undefined) d[k] = input[k];
-    }
+    const d = writeRecord<DomainRecord>(undefined, { DomainName: input.DomainName, Integrations: {}, ObjectTypes: {} }, input, this.writeOptions(DOMAIN_MEMBERS, 'clear'));
     rs.Domains[d.DomainName] = d;
+    this.opts.onChange();
+    return domainView(d, false);
+  }
+
+  /**
+   * UpdateDomain changes the members it is sent and keeps the others; an empty DefaultEncryptionKey
+   * or DeadLetterQueueUrl clears it, as the model documents.
+   */
+  private updateDomain(ctx: CallContext, input: Input): Output {
+    const existing = this.domain(ctx, input.DomainName);
+    const identity = { DomainName: existing.DomainName, Integrations: existing.Integrations, ObjectTypes: existing.ObjectTypes ?? {} };
+    const d = writeRecord(existing, identity, input, {
+      ...this.writeOptions(DOMAIN_MEMBERS, 'keep'),
+      emptyClears: ['DefaultEncryptionKey', 'DeadLetterQueueUrl'],
+    });
+    regionState(this.state(), ctx.account, ctx.region).Domains[d.DomainName] = d;
     this.opts.onChange();
     return domainView(d, false);
   }
@@ -220,11 +254,74 @@ export class CustomerProfiles {
 
   private listDomains(ctx: CallContext, input: Input): Output {
     const domains = Object.values(peekRegion(this.state(), ctx.account, ctx.region)?.Domains ?? {});
-    const p = page(domains, (d) => d.DomainName, input);
-    return {
-      Items: p.Items.map((d) => ({ DomainName: d.DomainName, CreatedAt: d.CreatedAt, LastUpdatedAt: d.LastUpdatedAt, Tags: { ...d.Tags } })),
-      ...(p.NextToken ? { NextToken: p.NextToken } : {}),
-    };
+    return listResponse(page(domains, (d) => d.DomainName, input), (d) => ({ DomainName: d.DomainName, ...stamps(d) }));
+  }
+
+  private objectType(ctx: CallContext, domainName: string, name: string): ObjectTypeRecord {
+    const t = this.domain(ctx, domainName).ObjectTypes?.[name];
+    if (!t) throw notFound(`Object type ${name} does not exist in domain ${domainName}.`);
+    return t;
+  }
+
+  /**
+   * PutProfileObjectType creates or replaces a type. With a TemplateId the template's members are
+   * the type's (template-members=reject refuses a request that also sends them).
+   */
+  private putObjectType(ctx: CallContext, input: Input): Output {
+    const sem = this.opts.semantics();
+    const d = this.domain(ctx, input.DomainName);
+    const types = (d.ObjectTypes ??= {});
+    const existing = types[input.ObjectTypeName];
+    if (!existing && Object.keys(types).length >= this.opts.maxObjectTypesPerDomain) {
+      throw badRequest(`The maximum number of object types (${this.opts.maxObjectTypesPerDomain}) for domain ${d.DomainName} has been reached.`);
+    }
+    let members = input;
+    if (input.TemplateId !== undefined) {
+      const t = templateById(input.TemplateId);
+      if (!t) throw badRequest(`Template ${input.TemplateId} does not exist.`);
+      const clashing = TEMPLATE_MEMBERS.filter((k) => input[k] !== undefined);
+      if (clashing.length && sem['template-members'] === 'reject') {
+        throw badRequest(`${clashing.join(', ')} cannot be set together with TemplateId ${t.TemplateId}: the template sets them.`);
+      }
+      members = { ...input, ...pick(t, TEMPLATE_MEMBERS) };
+    }
+    if (Object.keys(members.Keys ?? {}).length > MAX_KEYS_PER_OBJECT_TYPE) {
+      throw badRequest(`An object type can have at most ${MAX_KEYS_PER_OBJECT_TYPE} keys; this request has ${Object.keys(members.Keys).length}.`);
+    }
+    const omitted = sem['put-omitted'] === 'merge' ? 'keep' : 'clear';
+    const t = writeRecord(existing, { ObjectTypeName: input.ObjectTypeName }, members, this.writeOptions(OBJECT_TYPE_MEMBERS, omitted));
+    types[t.ObjectTypeName] = t;
+    this.opts.onChange();
+    return objectTypeView(t);
+  }
+
+  private listObjectTypes(ctx: CallContext, input: Input): Output {
+    const types = Object.values(this.domain(ctx, input.DomainName).ObjectTypes ?? {});
+    return listResponse(page(types, (t) => t.ObjectTypeName, input), (t) => {
+      const v = objectTypeView(t);
+      return { ObjectTypeName: v.ObjectTypeName, Description: v.Description, ...pick(v, ['MaxProfileObjectCount', 'MaxAvailableProfileObjectCount', 'SourcePriority']), ...stamps(t) };
+    });
+  }
+
+  /** object-type-in-use=refuse: a type an integration names stays (the model says deletion disables those integrations). */
+  private deleteObjectType(ctx: CallContext, domainName: string, name: string): Output {
+    const d = this.domain(ctx, domainName);
+    this.objectType(ctx, domainName, name);
+    if (this.opts.semantics()['object-type-in-use'] === 'refuse') {
+      const users = Object.values(d.Integrations).filter((r) => r.ObjectTypeName === name || Object.values(r.ObjectTypeNames ?? {}).includes(name));
+      if (users.length) {
+        throw badRequest(`Object type ${name} is used by integration${users.length > 1 ? 's' : ''} ${users.map((r) => r.Uri).sort().join(', ')} in domain ${domainName}.`);
+      }
+    }
+    delete d.ObjectTypes![name];
+    this.opts.onChange();
+    return { Message: `Object type ${name} deleted.` };
+  }
+
+  private template(id: string): Output {
+    const t = templateById(id);
+    if (!t) throw notFound(`Template ${id} does not exist.`);
+    return structuredClone(t) as unknown as Output;
   }
 
   private integration(ctx: CallContext, domainName: string, uri: string): IntegrationRecord {
@@ -349,19 +446,23 @@ export class CustomerProfiles {
     return { Items: this.observed(p.Items), ...(p.NextToken ? { NextToken: p.NextToken } : {}) };
   }
 
-  /** The tag map of the domain or integration an ARN names, for this caller's account and region. */
+  /** The tag map of the domain, integration or object type an ARN names, for this caller's account and region. */
   private taggable(ctx: CallContext, arn: string): Tags {
-    const m = /^arn:([^:]+):profile:([^:]*):([^:]*):domains\/([^/]+)(?:\/integrations\/(.+))?$/.exec(arn);
-    if (!m || m[1] !== ctx.partition || m[2] !== ctx.region || m[3] !== ctx.account) {
-      throw notFound(`Resource ${arn} does not exist.`);
-    }
+    const m = /^arn:([^:]+):profile:([^:]*):([^:]*):domains\/([^/]+)(?:\/(integrations|object-types)\/(.+))?$/.exec(arn);
+    const gone = () => notFound(`Resource ${arn} does not exist.`);
+    if (!m || m[1] !== ctx.partition || m[2] !== ctx.region || m[3] !== ctx.account) throw gone();
     const rs: RegionState | undefined = peekRegion(this.state(), ctx.account, ctx.region);
     const d = rs?.Domains[m[4]!];
-    if (!d) throw notFound(`Resource ${arn} does not exist.`);
+    if (!d) throw gone();
     if (m[5] === undefined) return d.Tags;
-    const rec = d.Integrations[m[5]];
-    if (!rec) throw notFound(`Resource ${arn} does not exist.`);
-    return rec.Tags;
+    if (m[5] === 'integrations') {
+      const rec = d.Integrations[m[6]!];
+      if (!rec) throw gone();
+      return rec.Tags;
+    }
+    const t = d.ObjectTypes?.[m[6]!];
+    if (!t) throw gone();
+    return (t.Tags ??= {});
   }
 
   private tagResource(ctx: CallContext, arn: string, tags: Tags): Output {
@@ -415,11 +516,42 @@ export class CustomerProfiles {
     return this.view(rec);
   }
 
+  /**
+   * The record an out-of-band edit leaves: `changes` names only what changes (null removes a
+   * member, Tags replace the tag map), and LastUpdatedAt moves, as a console edit does.
+   */
+  private changedOutOfBand<R extends Stamped>(existing: R | undefined, identity: Input, changes: Input, members: readonly string[]): R {
+    const rec = writeRecord(existing, identity, changes, { ...this.writeOptions(members, 'keep'), tagsOnChange: 'ignore' }) as Input;
+    for (const k of members) if (changes[k] === null) delete rec[k];
+    if (changes.Tags !== undefined) rec.Tags = { ...changes.Tags };
+    return rec as R;
+  }
+
+  /** Changes a domain's members out of band, e.g. its DefaultExpirationDays (drift). */
+  updateDomainOutOfBand(ctx: CallContext, name: string, changes: Input): Output {
+    const existing = this.domain(ctx, name);
+    const identity = { DomainName: name, Integrations: existing.Integrations, ObjectTypes: existing.ObjectTypes ?? {} };
+    const d = this.changedOutOfBand(existing, identity, changes, DOMAIN_MEMBERS);
+    regionState(this.state(), ctx.account, ctx.region).Domains[name] = d;
+    this.opts.onChange();
+    return domainView(d, false);
+  }
+
+  /** Creates or changes an object type out of band (a new one needs a Description in `changes`). */
+  putObjectTypeOutOfBand(ctx: CallContext, domainName: string, name: string, changes: Input): Output {
+    const types = (this.domain(ctx, domainName).ObjectTypes ??= {});
+    const t = this.changedOutOfBand(types[name], { ObjectTypeName: name }, changes, OBJECT_TYPE_MEMBERS);
+    types[name] = t;
+    this.opts.onChange();
+    return objectTypeView(t);
+  }
+
   /** Registers object types in a domain (object-type-check=on accepts only these names). */
   putObjectTypesOutOfBand(ctx: CallContext, domainName: string, names: string[]): Output {
     const d = this.domain(ctx, domainName);
     const types = (d.ObjectTypes ??= {});
-    for (const name of names) types[name] ??= { ObjectTypeName: name, CreatedAt: this.nowSeconds() };
+    const now = this.nowSeconds();
+    for (const name of names) types[name] ??= { ObjectTypeName: name, CreatedAt: now, LastUpdatedAt: now, Tags: {} };
     this.opts.onChange();
     return { DomainName: domainName, ObjectTypeNames: Object.keys(types).sort() };
   }

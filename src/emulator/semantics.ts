@@ -6,7 +6,7 @@
 export const SWITCHES = {
   /** reject: a FlowDefinition whose flow already exists fails (AWS calls AppFlow CreateFlow on every Put). */
   'flow-resend': ['accept', 'reject'],
-  /** merge: optional members omitted from a Put keep their old value instead of being cleared. */
+  /** merge: optional members omitted from a Put (PutIntegration, PutProfileObjectType) keep their old value instead of being cleared. */
   'put-omitted': ['replace', 'merge'],
   /** keep: DeleteIntegration (and DeleteDomain) leave the AppFlow flow behind. */
   'delete-flow': ['delete', 'keep'],
@@ -18,6 +18,12 @@ export const SWITCHES = {
   'object-type-check': ['off', 'on'],
   /** reject: a scheduled trigger whose ScheduleStartTime is in the past is refused. */
   'past-start-time': ['accept', 'reject'],
+  /** merge: Tags sent to UpdateDomain, or to PutProfileObjectType of an existing type, are merged in (else ignored). */
+  'update-tags': ['ignore', 'merge'],
+  /** refuse: DeleteProfileObjectType of a type an integration names fails (else the type goes, the integration stays). */
+  'object-type-in-use': ['allow', 'refuse'],
+  /** reject: PutProfileObjectType with a TemplateId and any of the members the template sets fails (else the template's values win). */
+  'template-members': ['use-template', 'reject'],
 } as const;
 
 export type SwitchName = keyof typeof SWITCHES;

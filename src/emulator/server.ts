@@ -41,6 +41,8 @@ export interface EmulatorOptions {
   faults?: Partial<FaultSettings>;
   maxIntegrationsPerDomain?: number;
   maxDomains?: number;
+  /** Object types per domain (AWS's default quota: 100). */
+  maxObjectTypesPerDomain?: number;
   requestLogLimit?: number;
   /** Epoch milliseconds (tests can pass a fake clock). */
   now?: () => number;
@@ -155,6 +157,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
       now,
       maxIntegrationsPerDomain: opts.maxIntegrationsPerDomain ?? 50,
       maxDomains: opts.maxDomains ?? 100,
+      maxObjectTypesPerDomain: opts.maxObjectTypesPerDomain ?? 100,
       onChange: () => core.persist(),
       semantics: () => core.semantics,
     }),

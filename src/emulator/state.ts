@@ -26,10 +26,26 @@ export interface IntegrationRecord {
   WorkflowRunPending?: boolean;
 }
 
-/** An object type as far as the emulator knows one: a name registered through the admin API. */
+/**
+ * An object type: what PutProfileObjectType stored, or a name the admin API registered. Records from
+ * state files older than PutProfileObjectType hold only ObjectTypeName and CreatedAt.
+ */
 export interface ObjectTypeRecord {
   ObjectTypeName: string;
+  Description?: string;
+  TemplateId?: string;
+  ExpirationDays?: number;
+  EncryptionKey?: string;
+  AllowProfileCreation?: boolean;
+  SourceLastUpdatedTimestampFormat?: string;
+  MaxProfileObjectCount?: number;
+  SourcePriority?: number;
+  Fields?: Record<string, unknown>;
+  Keys?: Record<string, unknown>;
+  /** Epoch seconds. */
   CreatedAt: number;
+  LastUpdatedAt?: number;
+  Tags?: Tags;
 }
 
 export interface DomainRecord {
@@ -44,7 +60,7 @@ export interface DomainRecord {
   LastUpdatedAt: number;
   Tags: Tags;
   Integrations: Record<string, IntegrationRecord>;
-  /** Object types of the domain (object-type-check=on looks here); absent in older state files. */
+  /** Object types of the domain (PutProfileObjectType, the admin API); absent in older state files. */
   ObjectTypes?: Record<string, ObjectTypeRecord>;
 }
 

@@ -5,6 +5,7 @@ import {
   CreateDomainCommand,
   GetDomainCommand,
   GetIntegrationCommand,
+  GetProfileObjectTypeCommand,
   ListIntegrationsCommand,
   PutIntegrationCommand,
 } from '@aws-sdk/client-customer-profiles';
@@ -161,7 +162,7 @@ describe('faults', () => {
 describe('semantics', () => {
   it('GET shows every switch; PUT changes the switches given and keeps the others; reset restores the startup ones', async () => {
     const before = await admin.semantics();
-    expect(Object.keys(before)).toHaveLength(7);
+    expect(Object.keys(before)).toHaveLength(10);
     const after = await admin.setSemantics({ 'flow-resend': 'reject', 'workflow-id': 'never' });
     expect(after).toEqual({ ...before, 'flow-resend': 'reject', 'workflow-id': 'never' });
     expect(await admin.semantics()).toEqual(after);
@@ -296,5 +297,36 @@ describe('the wire, raw', () => {
     const notJson = await fetch(`${emu.url}/domains/retail/integrations`, { method: 'PUT', body: '{nope', headers: { 'content-type': 'application/json' } });
     expect(notJson.status).toBe(400);
     expect(notJson.headers.get('x-amzn-errortype')).toBe('SerializationException');
+  });
+});
+
+describe('out-of-band edits of domains and object types', () => {
+  it('updateDomainOutOfBand changes only the members named (null removes one), moves LastUpdatedAt, and is not logged', async () => {
+    const before = await c.cp.send(new GetDomainCommand({ DomainName: 'retail' }));
+    const seq = (await admin.requestLog({ limit: 1 })).lastSeq;
+    await admin.updateDomainOutOfBand('retail', { DefaultExpirationDays: 7, DeadLetterQueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/q', Tags: { who: 'console' } });
+    expect(await admin.requests({ since: seq })).toEqual([]);
+    const after = await c.cp.send(new GetDomainCommand({ DomainName: 'retail' }));
+    expect(after).toMatchObject({ DefaultExpirationDays: 7, DeadLetterQueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/q', Tags: { who: 'console' } });
+    expect(after.LastUpdatedAt!.getTime()).toBeGreaterThan(before.LastUpdatedAt!.getTime());
+    expect(after.CreatedAt!.getTime()).toBe(before.CreatedAt!.getTime());
+    await admin.updateDomainOutOfBand('retail', { DeadLetterQueueUrl: null });
+    expect(await c.cp.send(new GetDomainCommand({ DomainName: 'retail' }))).not.toHaveProperty('DeadLetterQueueUrl');
+    expect((await failure(admin.updateDomainOutOfBand('absent', {}))).status).toBe(404);
+  });
+
+  it('putObjectTypeOutOfBand creates or changes an object type that GetProfileObjectType then shows', async () => {
+    await admin.putObjectTypeOutOfBand('retail', 'Customer', { Description: 'made in the console', ExpirationDays: 30 });
+    const made = await c.cp.send(new GetProfileObjectTypeCommand({ DomainName: 'retail', ObjectTypeName: 'Customer' }));
+    expect(made).toMatchObject({ Description: 'made in the console', ExpirationDays: 30, Tags: {} });
+    await admin.putObjectTypeOutOfBand('retail', 'Customer', { ExpirationDays: null, AllowProfileCreation: true });
+    const changed = await c.cp.send(new GetProfileObjectTypeCommand({ DomainName: 'retail', ObjectTypeName: 'Customer' }));
+    expect(changed).toMatchObject({ Description: 'made in the console', AllowProfileCreation: true });
+    expect(changed).not.toHaveProperty('ExpirationDays');
+    expect(changed.LastUpdatedAt!.getTime()).toBeGreaterThan(made.LastUpdatedAt!.getTime());
+    const bad = await failure(admin.putObjectTypeOutOfBand('retail', 'X', [] as never));
+    expect(bad).toBeInstanceOf(EmulatorAdminError);
+    expect(bad.status).toBe(400);
+    expect(bad.message).toContain('"changes" must be an object');
   });
 });

@@ -23,6 +23,7 @@ const ARN = `arn:aws:profile:${REGION}:${ACCOUNT}:domains/retail/integrations/${
 /** Per operation: a valid input, an input breaking a model constraint, and one naming a missing resource. */
 const inputs: Record<string, { valid: object; invalid: object; missing?: object }> = {
   CreateDomain: { valid: { DomainName: 'fresh', DefaultExpirationDays: 1 }, invalid: { DomainName: 'fresh', DefaultExpirationDays: 5000 } },
+  UpdateDomain: { valid: { DomainName: 'retail', DefaultExpirationDays: 7 }, invalid: { DomainName: 'retail', DefaultExpirationDays: 0 }, missing: { DomainName: 'absent' } },
   GetDomain: { valid: { DomainName: 'retail' }, invalid: { DomainName: 'bad name!' }, missing: { DomainName: 'absent' } },
   DeleteDomain: { valid: { DomainName: 'retail' }, invalid: { DomainName: 'x'.repeat(65) }, missing: { DomainName: 'absent' } },
   ListDomains: { valid: {}, invalid: { MaxResults: 101 } },
@@ -39,6 +40,24 @@ const inputs: Record<string, { valid: object; invalid: object; missing?: object 
     missing: { DomainName: 'retail', Uri: 'arn:aws:s3:::none' },
   },
   ListAccountIntegrations: { valid: { Uri: URI }, invalid: { Uri: URI, MaxResults: 1000 } },
+  PutProfileObjectType: {
+    valid: { DomainName: 'retail', ObjectTypeName: 'T', Description: 'd' },
+    invalid: { DomainName: 'retail', ObjectTypeName: '9starts-with-a-digit', Description: 'd' },
+    missing: { DomainName: 'absent', ObjectTypeName: 'T', Description: 'd' },
+  },
+  GetProfileObjectType: {
+    valid: { DomainName: 'retail', ObjectTypeName: 'T' },
+    invalid: { DomainName: 'retail', ObjectTypeName: 'x'.repeat(256) },
+    missing: { DomainName: 'retail', ObjectTypeName: 'None' },
+  },
+  ListProfileObjectTypes: { valid: { DomainName: 'retail' }, invalid: { DomainName: 'retail', MaxResults: 0 }, missing: { DomainName: 'absent' } },
+  DeleteProfileObjectType: {
+    valid: { DomainName: 'retail', ObjectTypeName: 'T' },
+    invalid: { DomainName: 'bad name!', ObjectTypeName: 'T' },
+    missing: { DomainName: 'retail', ObjectTypeName: 'None' },
+  },
+  ListProfileObjectTypeTemplates: { valid: {}, invalid: { MaxResults: 101 } },
+  GetProfileObjectTypeTemplate: { valid: { TemplateId: 'Salesforce-Account' }, invalid: { TemplateId: 'no spaces allowed' }, missing: { TemplateId: 'Nowhere-Nothing' } },
   TagResource: {
     valid: { resourceArn: ARN, tags: { a: 'b' } },
     invalid: { resourceArn: ARN, tags: { 'aws:reserved': 'x' } },
@@ -75,13 +94,14 @@ beforeEach(async () => {
   await admin.setQuotas({ enabled: false });
   await cp.send(new CP.CreateDomainCommand({ DomainName: 'retail', DefaultExpirationDays: 30 }));
   await cp.send(new CP.PutIntegrationCommand({ DomainName: 'retail', Uri: URI, ObjectTypeName: 'T' }));
+  await cp.send(new CP.PutProfileObjectTypeCommand({ DomainName: 'retail', ObjectTypeName: 'T', Description: 'd' }));
 });
 
 const cases = Object.entries(operations).flatMap(([op, spec]) => spec.errors.map((error) => [op, error] as const));
 
 it('covers every served operation', () => {
   expect(Object.keys(inputs).sort()).toEqual(Object.keys(operations).sort());
-  expect(cases.length).toBe(54);
+  expect(cases.length).toBe(89);
 });
 
 describe.each(cases)('%s -> %s', (op, errorType) => {

@@ -3,6 +3,7 @@
 import { CustomerProfilesClient, type PutIntegrationCommandInput } from '@aws-sdk/client-customer-profiles';
 import { STSClient } from '@aws-sdk/client-sts';
 import { AppflowClient } from '@aws-sdk/client-appflow';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { type EmulatorOptions, type RunningEmulator, startEmulator as startInProcess } from '../../src/emulator/server.ts';
 import { EmulatorAdmin } from '../../src/emulator/admin-client.ts';
 import { ACCOUNT, REGION } from '../support/aws.ts';
@@ -23,6 +24,31 @@ type ClientOpts = { region?: string; credentials?: { accessKeyId: string; secret
 export async function emulatorWithClients(): Promise<{ emu: RunningEmulator; admin: EmulatorAdmin; c: ReturnType<typeof clients> }> {
   const emu = await emulator({ quotas: false });
   return { emu, admin: new EmulatorAdmin(emu.url), c: clients(emu.url) };
+}
+
+export interface SharedEmulator {
+  emu: RunningEmulator;
+  admin: EmulatorAdmin;
+  c: ReturnType<typeof clients>;
+}
+
+/**
+ * The usual hooks of a contract file: one in-process emulator without quotas for the whole file,
+ * reset before each test and then prepared by `each`. The fields are set once beforeAll has run.
+ */
+export function sharedEmulator(each?: (t: SharedEmulator) => Promise<unknown>): SharedEmulator {
+  const t = {} as SharedEmulator;
+  beforeAll(async () => {
+    Object.assign(t, await emulatorWithClients());
+  });
+  afterAll(async () => {
+    await t.emu?.close();
+  });
+  beforeEach(async () => {
+    await t.admin.reset();
+    await each?.(t);
+  });
+  return t;
 }
 
 /** SDK clients with one attempt each, so every error reaches the test as sent. */

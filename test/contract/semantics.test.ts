@@ -51,6 +51,9 @@ describe('defaults', () => {
       'last-updated-after-put': 'stable',
       'object-type-check': 'off',
       'past-start-time': 'accept',
+      'update-tags': 'ignore',
+      'object-type-in-use': 'allow',
+      'template-members': 'use-template',
     };
     expect(await admin.semantics()).toEqual(defaults);
     expect((await admin.config()).semantics).toEqual(defaults);

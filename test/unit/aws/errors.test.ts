@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AwsFailure, classifyAwsError } from '../../../src/aws/errors.ts';
-import { accountOfArn, flowNameOfUri, integrationArn, isFlowUriFor, partitionOf } from '../../../src/aws/arn.ts';
+import { accountOfArn, domainArn, flowNameOfUri, integrationArn, isFlowUriFor, objectTypeArn, partitionOf } from '../../../src/aws/arn.ts';
 
 const sdkError = (name: string, status?: number, message = 'boom') =>
   Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status, requestId: 'req-1' } });
@@ -41,6 +41,11 @@ describe('ARNs', () => {
     expect(integrationArn('us-east-1', '123456789012', 'retail', 'arn:aws:appflow:us-east-1:123456789012:flow/F')).toBe(
       'arn:aws:profile:us-east-1:123456789012:domains/retail/integrations/arn:aws:appflow:us-east-1:123456789012:flow/F',
     );
+  });
+  it('composes domain and object type ARNs as the tag APIs take them', () => {
+    expect(domainArn('eu-west-1', '123456789012', 'retail')).toBe('arn:aws:profile:eu-west-1:123456789012:domains/retail');
+    expect(objectTypeArn('eu-west-1', '123456789012', 'retail', 'Customer')).toBe('arn:aws:profile:eu-west-1:123456789012:domains/retail/object-types/Customer');
+    expect(objectTypeArn('us-gov-west-1', '1', 'd', 'T')).toMatch(/^arn:aws-us-gov:profile:us-gov-west-1:1:domains\/d\/object-types\/T$/);
   });
   it('knows the partitions', () => {
     expect(partitionOf('cn-north-1')).toBe('aws-cn');

@@ -2,6 +2,7 @@ import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { FakeClock, flush } from '../../../src/runtime/clock.ts';
 import { Pacer, operationClass, type BucketKey } from '../../../src/aws/pacer.ts';
+import { WRITE_OPERATIONS } from '../../support/aws.ts';
 
 const write: BucketKey = { account: '111111111111', region: 'us-east-1', opClass: 'write' };
 const read: BucketKey = { ...write, opClass: 'read' };
@@ -263,5 +264,13 @@ describe('operationClass', () => {
     expect(operationClass('TagResource')).toBe('tag');
     expect(operationClass('ListTagsForResource')).toBe('tag');
     expect(operationClass('SomethingNew')).toBe('read');
+  });
+
+  it('paces every AWS write as a write or tag call, never as a read (reads skip the write gate)', () => {
+    for (const op of WRITE_OPERATIONS) expect([op, operationClass(op)]).not.toEqual([op, 'read']);
+    for (const op of ['CreateDomain', 'UpdateDomain', 'DeleteDomain', 'PutProfileObjectType', 'DeleteProfileObjectType']) {
+      expect(operationClass(op)).toBe('write');
+    }
+    for (const op of ['GetDomain', 'ListDomains', 'GetProfileObjectType', 'ListProfileObjectTypes']) expect(operationClass(op)).toBe('read');
   });
 });
