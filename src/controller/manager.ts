@@ -6,14 +6,17 @@ import * as k8s from '@kubernetes/client-node';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import { GROUP, KIND, PLURAL } from '../api/group.ts';
+import { DOMAIN_NAMES, GROUP, KIND, OBJECT_TYPE_NAMES, PLURAL } from '../api/group.ts';
+import type { CustomerProfilesDomain, CustomerProfilesObjectType } from '../api/types.ts';
 import type { ManagedObject } from '../api/managed-object.ts';
 import { AwsGateway } from '../aws/gateway.ts';
 import { Pacer } from '../aws/pacer.ts';
 import { reuseConnections } from '../kube/connections.ts';
 import { namespaceRole } from '../kube/namespace-role.ts';
 import { servedPlurals } from '../kube/served-kinds.ts';
+import { domainKind } from '../reconcile/domain-kind.ts';
 import { IntegrationKind } from '../reconcile/integration-kind.ts';
+import { objectTypeKind } from '../reconcile/object-type-kind.ts';
 import { DomainSnapshots } from '../reconcile/snapshots.ts';
 import { namespaceCollection } from '../runtime/collections.ts';
 import { metricsRoute, probeRoutes } from '../runtime/http-server.ts';
@@ -24,6 +27,8 @@ import { pacerMetrics } from '../runtime/pacer-metrics.ts';
 import { RunnableGroup, type Leadership } from '../runtime/runnables.ts';
 import { integrationClaim } from './claims.ts';
 import { errorText } from './controller.ts';
+import { domainDeleteWaitsFor, integrationWaitsFor, objectTypeDeleteWaitsFor, objectTypeWaitsFor, type KindCaches } from './dependencies.ts';
+import { wireDependencies } from './dependency-events.ts';
 import { kindController, type KindParts, type SharedParts } from './kind-controller.ts';
 import { httpServers, informer, roleWatcher, ticker } from './runnables.ts';
 
@@ -211,12 +216,57 @@ export class Manager {
    */
   private async kinds(kc: k8s.KubeConfig, gateway: AwsGateway, snapshots: DomainSnapshots, shared: SharedParts): Promise<KindParts<ManagedObject>[]> {
     const served = await servedPlurals(kc);
+    // Unknown (discovery failed): watch every kind, as if all CRDs were installed.
+    const serves = (plural: string) => !served || served.has(plural);
+    const caches: KindCaches = { integrations: { list: (ns) => integrations.cache.list(ns) } };
+    const waits = serves(DOMAIN_NAMES.plural) || serves(OBJECT_TYPE_NAMES.plural);
     const integrations = kindController(
-      { kindName: KIND, plural: PLURAL, kind: new IntegrationKind(gateway, snapshots), claimOf: integrationClaim, domainOf: (o) => o.spec.domainName },
+      {
+        kindName: KIND,
+        plural: PLURAL,
+        kind: new IntegrationKind(gateway, snapshots),
+        claimOf: integrationClaim,
+        domainOf: (o) => o.spec.domainName,
+        waitsFor: waits ? (i) => integrationWaitsFor(caches, i) : undefined,
+      },
       shared,
     );
     const parts: KindParts<ManagedObject>[] = [integrations as unknown as KindParts<ManagedObject>];
-    void served;
+    const { log } = this.options;
+    let domains: KindParts<CustomerProfilesDomain> | undefined;
+    let objectTypes: KindParts<CustomerProfilesObjectType> | undefined;
+    if (serves(DOMAIN_NAMES.plural)) {
+      domains = kindController(
+        {
+          kindName: DOMAIN_NAMES.kind,
+          plural: DOMAIN_NAMES.plural,
+          kind: domainKind(gateway),
+          claimOf: (o, place) => `${place}|domain:${o.spec.domainName}`,
+          domainOf: (o) => o.spec.domainName,
+          deleteWaitsFor: (d) => domainDeleteWaitsFor(caches, d),
+        },
+        shared,
+      );
+      caches.domains = domains.cache;
+      parts.push(domains as unknown as KindParts<ManagedObject>);
+    } else log.warn({ kind: DOMAIN_NAMES.kind }, 'its CRD is not installed: not watched (install crds/ and restart to manage domains)');
+    if (serves(OBJECT_TYPE_NAMES.plural)) {
+      objectTypes = kindController(
+        {
+          kindName: OBJECT_TYPE_NAMES.kind,
+          plural: OBJECT_TYPE_NAMES.plural,
+          kind: objectTypeKind(gateway),
+          claimOf: (o, place) => `${place}|${o.spec.domainName}|object-type:${o.spec.objectTypeName}`,
+          domainOf: (o) => o.spec.domainName,
+          waitsFor: (t) => objectTypeWaitsFor(caches, t),
+          deleteWaitsFor: (t) => objectTypeDeleteWaitsFor(caches, t),
+        },
+        shared,
+      );
+      caches.objectTypes = objectTypes.cache;
+      parts.push(objectTypes as unknown as KindParts<ManagedObject>);
+    } else log.warn({ kind: OBJECT_TYPE_NAMES.kind }, 'its CRD is not installed: not watched (install crds/ and restart to manage object types)');
+    wireDependencies(caches, { integrations, domains, objectTypes });
     return parts;
   }
 
