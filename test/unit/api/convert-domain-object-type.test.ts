@@ -206,37 +206,31 @@ const awsMembersOf = (spec: object) => JSON.parse(JSON.stringify(withoutOperator
 
 describe('every spec the schema allows', () => {
   it('the arbitraries make valid resources (they respect the schemas)', () => {
-    fc.assert(
-      fc.property(domainSpec, (spec) => {
-        expect(validateResource({ apiVersion: API_VERSION, kind: 'CustomerProfilesDomain', metadata: { name: 'd' }, spec })).toEqual([]);
-      }),
-      { numRuns: 200 },
-    );
-    fc.assert(
-      fc.property(objectTypeSpec, (spec) => {
-        expect(validateResource({ apiVersion: API_VERSION, kind: 'CustomerProfilesObjectType', metadata: { name: 'o' }, spec })).toEqual([]);
-      }),
-      { numRuns: 200 },
-    );
+    for (const [kind, specs] of [['CustomerProfilesDomain', domainSpec], ['CustomerProfilesObjectType', objectTypeSpec]] as const) {
+      fc.assert(
+        fc.property(specs as fc.Arbitrary<object>, (spec) => {
+          expect(validateResource({ apiVersion: API_VERSION, kind, metadata: { name: 'r' }, spec })).toEqual([]);
+        }),
+        { numRuns: 200 },
+      );
+    }
   });
 
-  it('domainSpecFromAws(toCreateDomainInput(spec)) is the spec without the operator fields', () => {
+  const roundTrips = [
+    { name: 'domainSpecFromAws(toCreateDomainInput(spec))', specs: domainSpec as fc.Arbitrary<object>, toAws: (s: object) => toCreateDomainInput(s as DomainSpec), fromAws: domainSpecFromAws },
+    {
+      name: 'objectTypeSpecFromAws(toPutProfileObjectTypeInput(spec))',
+      specs: objectTypeSpec as fc.Arbitrary<object>,
+      toAws: (s: object) => toPutProfileObjectTypeInput(s as ObjectTypeSpec),
+      fromAws: objectTypeSpecFromAws,
+    },
+  ];
+  it.each(roundTrips)('$name is the spec without the operator fields, and the request survives the trip', ({ specs, toAws, fromAws }) => {
     fc.assert(
-      fc.property(domainSpec, (spec) => {
-        const request = toCreateDomainInput(spec);
-        expect(domainSpecFromAws(request as unknown as Record<string, unknown>)).toEqual(awsMembersOf(spec));
-        expect(toCreateDomainInput(domainSpecFromAws(request as unknown as Record<string, unknown>) as DomainSpec)).toEqual(request);
-        for (const k of Object.keys(request)) expect(k).not.toMatch(/^(Region|DeletionPolicy|ManagementPolicy)$/);
-      }),
-      { numRuns: 300 },
-    );
-  });
-
-  it('objectTypeSpecFromAws(toPutProfileObjectTypeInput(spec)) is the spec without the operator fields', () => {
-    fc.assert(
-      fc.property(objectTypeSpec, (spec) => {
-        const request = toPutProfileObjectTypeInput(spec);
-        expect(objectTypeSpecFromAws(request as unknown as Record<string, unknown>)).toEqual(awsMembersOf(spec));
+      fc.property(specs, (spec) => {
+        const request = toAws(spec) as unknown as Record<string, unknown>;
+        expect(fromAws(request)).toEqual(awsMembersOf(spec));
+        expect(toAws(fromAws(request))).toEqual(request);
         for (const k of Object.keys(request)) expect(k).not.toMatch(/^(Region|DeletionPolicy|ManagementPolicy)$/);
       }),
       { numRuns: 300 },

@@ -6,19 +6,9 @@
 //   - where the model has no maximum, the schema adds one (the API server needs bounds for CEL cost).
 import { expect } from 'vitest';
 import type { Rule } from '../../../src/api/rules.ts';
+import type { ModelShape } from '../../fixtures/put-integration-model.generated.ts';
 
-export interface ModelShape {
-  type: string;
-  members?: Record<string, { shape: string; location?: string }>;
-  required?: string[];
-  member?: { shape: string };
-  key?: { shape: string };
-  value?: { shape: string };
-  enum?: string[];
-  min?: number;
-  max?: number;
-  pattern?: string;
-}
+export type { ModelShape };
 
 export interface Node {
   type?: string;
