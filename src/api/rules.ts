@@ -1,4 +1,5 @@
-// The cross-field rules of the resource, each written once in two languages: CEL for the API
+// The cross-field rules of each kind (RULES for integrations, DOMAIN_RULES, OBJECT_TYPE_RULES),
+// each written once in two languages: CEL for the API
 // server (they become the CRD's `x-kubernetes-validations`) and TypeScript for `cpi validate`,
 // which must reject exactly what `kubectl apply` rejects without a cluster. A unit test runs every
 // CEL expression with a real CEL engine against the fixtures and checks that both sides agree, on

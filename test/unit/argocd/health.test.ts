@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { ALL_KIND_NAMES } from '../../../src/api/group.ts';
 import { ensureGoTool } from '../../../src/dev/go-tools.ts';
 import * as statuses from '../../../src/reconcile/status.ts';
 
@@ -58,6 +59,11 @@ describe('deploy/argocd/health.lua in the Argo CD sandbox', () => {
     expect(runHealth(healthScript, object)).toEqual({ ok: true, ...c.healthStatus });
     // Users who set useOpenLibs for the key get the same answer.
     expect(runHealth(healthScript, object, { openLibs: true })).toEqual({ ok: true, ...c.healthStatus });
+  });
+
+  it('covers every kind of the group (one script serves them all)', () => {
+    const kinds = new Set(cases.map((c) => (parse(readFileSync(join(argocdDir, c.inputPath), 'utf8')) as { kind: string }).kind));
+    expect([...kinds].sort()).toEqual(ALL_KIND_NAMES.map((n) => n.kind).sort());
   });
 
   it('covers every status the operator can be in', () => {
