@@ -43,7 +43,7 @@ type Input = Record<string, any>;
 type Output = Record<string, unknown>;
 
 const MAX_TAGS = 50;
-/** AWS's quota of keys per object type (docs/design.md#aws-api-facts-the-code-relies-on). */
+/** AWS's quota of keys per object type (docs/aws-behaviour.md, "Domains and object types"). */
 const MAX_KEYS_PER_OBJECT_TYPE = 10;
 
 export const integrationArn = (ctx: CallContext, domain: string, uri: string) =>
