@@ -485,7 +485,7 @@ export class CustomerProfiles {
     return objectTypeView(t);
   }
 
-  /** Registers object types in a domain (object-type-check=on accepts only these names). */
+  /** Registers object types by name only (answers show a stand-in Description); a name already there is kept. */
   putObjectTypesOutOfBand(ctx: CallContext, domainName: string, names: string[]): Output {
     const d = this.domain(ctx, domainName);
     const types = (d.ObjectTypes ??= {});
