@@ -19,6 +19,7 @@ import {
 import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { DescribeFlowCommand } from '@aws-sdk/client-appflow';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { salesforceSdkInput } from '../fixtures/salesforce-scheduled-flow.ts';
 import { ACCOUNT, REGION, clients, failure, sharedEmulator } from './helpers.ts';
 
 // Vitest 4 inline projects do not inherit the root testTimeout; the 5 s default is tight on a loaded 2-CPU box.
@@ -38,34 +39,8 @@ afterAll(() => {
 const CONNECT_URI = 'arn:aws:connect:us-east-1:123456789012:instance/2b7c4f3a-1111-2222-3333-444455556666';
 const integrationArn = (domain: string, uri: string) => `arn:aws:profile:${REGION}:${ACCOUNT}:domains/${domain}/integrations/${uri}`;
 
-const flowDefinition = (flowName: string): NonNullable<PutIntegrationCommandInput['FlowDefinition']> => ({
-  FlowName: flowName,
-  Description: 'accounts from salesforce',
-  KmsArn: 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
-  SourceFlowConfig: {
-    ConnectorType: 'Salesforce',
-    ConnectorProfileName: 'sf-prod',
-    IncrementalPullConfig: { DatetimeTypeFieldName: 'LastModifiedDate' },
-    SourceConnectorProperties: { Salesforce: { Object: 'Account', EnableDynamicFieldUpdate: false, IncludeDeletedRecords: true } },
-  },
-  Tasks: [
-    { TaskType: 'Filter', SourceFields: ['Name', 'Phone'], ConnectorOperator: { Salesforce: 'PROJECTION' } },
-    { TaskType: 'Map', SourceFields: ['Name'], DestinationField: 'Name', ConnectorOperator: { Salesforce: 'NO_OP' }, TaskProperties: { DATA_TYPE: 'string' } },
-  ],
-  TriggerConfig: {
-    TriggerType: 'Scheduled',
-    TriggerProperties: {
-      Scheduled: {
-        ScheduleExpression: 'rate(1hours)',
-        DataPullMode: 'Incremental',
-        ScheduleStartTime: new Date('2026-12-01T00:00:00Z'),
-        Timezone: 'UTC',
-        ScheduleOffset: 30,
-        FirstExecutionFrom: new Date('2026-01-01T00:00:00.500Z'),
-      },
-    },
-  },
-});
+/** The Salesforce flow of test/fixtures (every FlowDefinition member set), under another name. */
+const flowDefinition = (flowName: string): NonNullable<PutIntegrationCommandInput['FlowDefinition']> => ({ ...salesforceSdkInput('retail').FlowDefinition!, FlowName: flowName });
 
 describe('domains', () => {
   it('CreateDomain, GetDomain, ListDomains (paged) and DeleteDomain', async () => {
@@ -165,22 +140,25 @@ describe('integrations', () => {
     const flow = await t.c.appflow.send(new DescribeFlowCommand({ flowName: 'sf-accounts' }));
     expect(flow.flowArn).toBe(put.Uri);
     expect(flow.kmsArn).toBe(flowDefinition('x').KmsArn);
-    expect(flow.description).toBe('accounts from salesforce');
+    expect(flow.description).toBe('Contacts from Salesforce, hourly');
     expect(flow.sourceFlowConfig).toEqual({
       connectorType: 'Salesforce',
-      connectorProfileName: 'sf-prod',
+      connectorProfileName: 'salesforce-prod',
       incrementalPullConfig: { datetimeTypeFieldName: 'LastModifiedDate' },
-      sourceConnectorProperties: { Salesforce: { object: 'Account', enableDynamicFieldUpdate: false, includeDeletedRecords: true } },
+      sourceConnectorProperties: { Salesforce: { object: 'Contact', enableDynamicFieldUpdate: true, includeDeletedRecords: false } },
     });
     expect(flow.tasks).toEqual([
-      { taskType: 'Filter', sourceFields: ['Name', 'Phone'], connectorOperator: { Salesforce: 'PROJECTION' } },
-      { taskType: 'Map', sourceFields: ['Name'], destinationField: 'Name', connectorOperator: { Salesforce: 'NO_OP' }, taskProperties: { DATA_TYPE: 'string' } },
+      { taskType: 'Filter', sourceFields: ['Id', 'Email', 'LastName'], connectorOperator: { Salesforce: 'PROJECTION' } },
+      { taskType: 'Map', sourceFields: ['Id'], destinationField: 'ContactId', connectorOperator: { Salesforce: 'NO_OP' }, taskProperties: { DATA_TYPE: 'id', SOURCE_DATA_TYPE: 'id' } },
+      { taskType: 'Map', sourceFields: ['Email'], destinationField: 'Email', connectorOperator: { Salesforce: 'NO_OP' }, taskProperties: { DATA_TYPE: 'email' } },
+      { taskType: 'Validate', sourceFields: ['LastName'], connectorOperator: { Salesforce: 'VALIDATE_NON_NULL' }, taskProperties: { VALIDATION_ACTION: 'DropRecord' } },
     ]);
     const scheduled = flow.triggerConfig!.triggerProperties!.Scheduled!;
     expect(flow.triggerConfig!.triggerType).toBe('Scheduled');
-    expect(scheduled.scheduleStartTime!.toISOString()).toBe('2026-12-01T00:00:00.000Z');
-    expect(scheduled.firstExecutionFrom!.toISOString()).toBe('2026-01-01T00:00:00.500Z');
-    expect(scheduled).toMatchObject({ scheduleExpression: 'rate(1hours)', dataPullMode: 'Incremental', timezone: 'UTC', scheduleOffset: 30 });
+    expect(scheduled.scheduleStartTime!.toISOString()).toBe('2027-06-01T08:30:00.250Z');
+    expect(scheduled.scheduleEndTime!.toISOString()).toBe('2027-12-01T00:00:00.000Z');
+    expect(scheduled.firstExecutionFrom!.toISOString()).toBe('2026-01-01T00:00:00.000Z');
+    expect(scheduled).toMatchObject({ scheduleExpression: 'rate(1hours)', dataPullMode: 'Incremental', timezone: 'America/New_York', scheduleOffset: 300 });
     expect(flow.destinationFlowConfigList![0]!.destinationConnectorProperties!.CustomerProfiles).toEqual({ domainName: 'retail', objectTypeName: 'Account2' });
 
     const missing = await failure(t.c.appflow.send(new DescribeFlowCommand({ flowName: 'nope' })));

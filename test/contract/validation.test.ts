@@ -6,6 +6,7 @@ import { PutIntegrationCommand } from '@aws-sdk/client-customer-profiles';
 import { CreateDomainCommand } from '@aws-sdk/client-customer-profiles';
 import { describe, expect, it, vi } from 'vitest';
 import { shapes } from '../../src/emulator/model.generated.ts';
+import { salesforceSdkInput } from '../fixtures/salesforce-scheduled-flow.ts';
 import { failure, sharedEmulator } from './helpers.ts';
 
 // Vitest 4 inline projects do not inherit the root testTimeout; the 5 s default is tight on a loaded 2-CPU box.
@@ -13,7 +14,6 @@ vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 type Path = (string | number | { mapKey: string } | { mapValue: string })[];
 
-const when = new Date('2026-12-01T00:00:00Z');
 /** A valid request that sets every member of the tree, so every constraint is reachable. */
 const baseline = {
   DomainName: 'retail',
@@ -49,20 +49,8 @@ const baseline = {
         TaskType: 'Map',
       },
     ],
-    TriggerConfig: {
-      TriggerType: 'Scheduled',
-      TriggerProperties: {
-        Scheduled: {
-          ScheduleExpression: 'rate(1hours)',
-          DataPullMode: 'Incremental',
-          ScheduleStartTime: when,
-          ScheduleEndTime: when,
-          Timezone: 'UTC',
-          ScheduleOffset: 0,
-          FirstExecutionFrom: when,
-        },
-      },
-    },
+    // A Scheduled trigger with every ScheduledTriggerProperties member.
+    TriggerConfig: salesforceSdkInput('retail').FlowDefinition!.TriggerConfig!,
   },
 };
 
