@@ -37,6 +37,8 @@ interface World {
   deleteWaitsFor?: string | undefined;
   /** How far the clock moves on each now() (0: it stands still). */
   tickMs: number;
+  /** The API server refuses the next writes of this kind (a conflict, a timeout). */
+  refuse?: { status?: Error; finalizers?: Error } | undefined;
 }
 
 interface Ended {
@@ -73,12 +75,14 @@ function harness(w: Partial<World> = {}) {
     account: (t) => cloud.account(t),
     writer: {
       async patchStatus(_obj, status) {
+        if (world.refuse?.status) throw world.refuse.status;
         const ready = status.conditions?.find((c) => c.type === 'Ready');
         timeline.push(`status Ready=${ready?.status}/${ready?.reason}`);
         statuses.push(clone(status));
         stored = { ...stored!, status: clone(status) };
       },
       async setFinalizers(obj, finalizers) {
+        if (world.refuse?.finalizers) throw world.refuse.finalizers;
         timeline.push(`finalizers [${finalizers.join(',')}]`);
         finalizerWrites.push([...finalizers]);
         stored = { ...stored!, metadata: { ...stored!.metadata, finalizers: [...finalizers] } };
@@ -793,5 +797,128 @@ describe('ManagedReconciler', () => {
     it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
       await run(c);
     });
+  });
+
+  /** Starting points that must be at rest after one reconcile. */
+  const resting: Array<[string, Partial<World>, (t: Harness) => Widget]> = [
+    ['created', {}, () => resource()],
+    ['adopted (Adopted Event once)', {}, (t) => (t.cloud.seed(MATCHING), resource({ annotations: { [ANNOTATIONS.adopt]: 'true' } }))],
+    ['refused (its Event once)', {}, (t) => (t.cloud.seed(MATCHING), resource())],
+    ['InvalidSpec', {}, () => resource({ spec: { size: 0 } })],
+    ['Conflict', { older: 'shop/w0' }, () => resource()],
+    ['paused', {}, () => resource({ annotations: { [ANNOTATIONS.paused]: 'true' } })],
+    ['waiting', { waitsFor: 'shelf shop/s1 to be Ready' }, () => resource()],
+    ['observed, matching', {}, (t) => (t.cloud.seed(MATCHING), resource({ spec: { managementPolicy: 'Observe' } }))],
+    ['observed, drifted', {}, (t) => (t.cloud.seed({ ...MATCHING, size: 9 }), resource({ spec: { managementPolicy: 'Observe' } }))],
+    ['observed, not found', {}, () => resource({ spec: { managementPolicy: 'Observe' } })],
+  ];
+  it.each(resting)('at rest (%s): later reconciles make zero AWS writes, zero status writes, no Event', async (_name, world, given) => {
+    const t = harness(world);
+    await t.reconcile(given(t));
+    const first = t.ended[0]!;
+    const status = clone(t.stored.status);
+    for (const trigger of ['poll', 'change'] as const) {
+      t.reset();
+      t.advance(5 * 60_000);
+      expect(await t.again(trigger)).toEqual(first.result);
+      expect(t.cloud.writes()).toEqual([]);
+      expect(t.statuses).toEqual([]);
+      expect(t.finalizerWrites).toEqual([]);
+      expect(t.events).toEqual([]);
+      // No write: the stored status still tells how it ended (an unchanged Stalled stays Stalled).
+      expect(t.ended).toMatchObject([{ result: first.result, stalled: first.stalled }]);
+    }
+    expect(t.stored.status).toEqual(status);
+  });
+
+  it('a change reads AWS directly and first; a poll may read a snapshot taken after its previous look', async () => {
+    const t = harness();
+    await t.reconcile(resource());
+    t.advance(60_000);
+    await t.again('poll');
+    expect(t.cloud.contexts).toEqual([
+      { account: ACCOUNT, prio: 'high', fromSnapshot: false, snapshotAfter: undefined },
+      { account: ACCOUNT, prio: 'low', fromSnapshot: true, snapshotAfter: T0 },
+    ]);
+    expect(t.reconciler.trackedKeys()).toBe(1);
+    t.reconciler.forget('shop/w1');
+    expect(t.reconciler.trackedKeys()).toBe(0);
+  });
+
+  it("Ready's lastTransitionTime never moves back: an update ends Ready later than it went Ready=False", async () => {
+    const t = harness({ tickMs: 1000 });
+    await t.settle();
+    const settled = t.cond('Ready')!.lastTransitionTime;
+    const synced = t.cond('Synced')!.lastTransitionTime;
+    t.advance(60_000);
+    await t.again('change', (o) => {
+      o.spec.size = 2;
+      bump(o);
+    });
+    const [progress, done] = t.statuses.map((s) => s.conditions!.find((c) => c.type === 'Ready')!);
+    expect(progress).toMatchObject({ status: 'False', reason: 'Updating' });
+    expect(done).toMatchObject({ status: 'True', reason: 'Available' });
+    expect(Date.parse(progress!.lastTransitionTime!)).toBeGreaterThan(Date.parse(settled!));
+    expect(Date.parse(done!.lastTransitionTime!)).toBeGreaterThan(Date.parse(progress!.lastTransitionTime!));
+    // Synced stayed True throughout: its transition time stays where it was.
+    expect(t.cond('Synced')!.lastTransitionTime).toBe(synced);
+  });
+
+  it('a requested reconcile counts as handled when it ends, not in the in-progress write', async () => {
+    const t = harness();
+    await t.settle();
+    await t.again('change', (o) => {
+      o.metadata.annotations = { [ANNOTATIONS.reconcileRequestedAt]: 'r1' };
+      o.spec.size = 2;
+      bump(o);
+    });
+    expect(t.statuses.map((s) => s.lastHandledReconcileAt)).toEqual([undefined, 'r1']);
+    t.reset();
+    // Asked again with nothing to do: one status write, no AWS write.
+    await t.again('change', (o) => void (o.metadata.annotations = { [ANNOTATIONS.reconcileRequestedAt]: 'r2' }));
+    expect(t.cloud.writes()).toEqual([]);
+    expect(t.statuses.map((s) => s.lastHandledReconcileAt)).toEqual(['r2']);
+  });
+
+  it('a mistyped annotation is said on a change (Warning InvalidAnnotation), not on every poll, and does not pause', async () => {
+    const t = harness();
+    const annotations = { [ANNOTATIONS.paused]: 'yes', [ANNOTATIONS.pollInterval]: 'soon' };
+    await t.reconcile(resource({ annotations }));
+    expect(t.eventLines()).toEqual(['Warning InvalidAnnotation', 'Warning InvalidAnnotation', 'Normal Created']);
+    expect(t.events[0]!.note).toMatch(new RegExp(`^${ANNOTATIONS.paused}: must be "true" or "false"`));
+    expect(t.events[1]!.note).toMatch(new RegExp(`^${ANNOTATIONS.pollInterval}: must be a duration`));
+    expect(t.cloud.writes()).toEqual([`CreateWidget ${HERE}`]);
+    t.reset();
+    await t.again('poll');
+    expect(t.events).toEqual([]);
+  });
+
+  it("the kind's spec warnings are Events on a change, not on a poll, and stop nothing", async () => {
+    const t = harness();
+    t.kind.warnings = ['spec.color: blue fades'];
+    await t.reconcile(resource());
+    expect(t.events.filter((e) => e.type === 'Warning')).toMatchObject([{ action: 'Reconcile', note: 'spec.color: blue fades' }]);
+    expect(t.cloud.writes()).toEqual([`CreateWidget ${HERE}`]);
+    t.reset();
+    await t.again('poll');
+    expect(t.events).toEqual([]);
+  });
+
+  it('a Kubernetes error (the finalizer write refused) is thrown for the controller to retry: nothing written to AWS, ended told it threw', async () => {
+    const conflict = new Error('Operation cannot be fulfilled: the object has been modified');
+    const t = harness({ refuse: { finalizers: conflict } });
+    await expect(t.reconcile(resource())).rejects.toBe(conflict);
+    expect(t.cloud.calls).toEqual([`GetCallerIdentity ${HERE}`]);
+    expect(t.statuses).toEqual([]);
+    expect(t.ended).toMatchObject([{ result: undefined, stalled: false }]);
+  });
+
+  it('an in-progress status write the API server refuses: thrown, and AWS is not written', async () => {
+    const t = harness();
+    await t.settle();
+    t.world.refuse = { status: new Error('etcdserver: request timed out') };
+    await expect(t.again('change', (o) => void (o.spec.size = 2))).rejects.toThrow('request timed out');
+    expect(t.cloud.writes()).toEqual([]);
+    expect(t.ended).toMatchObject([{ result: undefined, stalled: false }]);
   });
 });

@@ -181,6 +181,8 @@ export class WidgetKind implements ManagedKind<Widget, ObservedWidget, WidgetPla
   readonly deleteOperation = 'DeleteWidget';
   /** What the reconciler told the kind besides AWS calls (invalidate, afterDelete), in order. */
   readonly hooks: string[] = [];
+  /** What specWarnings says of every spec. */
+  warnings: string[] = [];
   /** How many times each pure decision ran. */
   readonly decisions = { plan: 0, ownership: 0, drift: 0 };
   private readonly cloud: WidgetCloud;
@@ -202,6 +204,10 @@ export class WidgetKind implements ManagedKind<Widget, ObservedWidget, WidgetPla
 
   specProblem(obj: Widget): string | undefined {
     return obj.spec.size !== undefined && obj.spec.size < 1 ? 'spec.size: must be at least 1' : undefined;
+  }
+
+  specWarnings(): string[] {
+    return this.warnings;
   }
 
   pinned(status: WidgetStatus | undefined): PinnedTarget | undefined {
