@@ -728,6 +728,12 @@ const deletion: Case[] = [
     want: { result: {}, calls: [`GetCallerIdentity ${HERE}`, `GetWidget ${HERE}`, `DeleteWidget ${HERE}`], statusWrites: 0, events: ['Normal Deleted'], finalizers: [[]], stalled: false },
   },
   {
+    name: 'delete of the widget it pinned, though spec.name moved since',
+    given: settledThenDeleted((o) => void (o.spec.name = 'green')),
+    want: { result: {}, calls: [`GetCallerIdentity ${HERE}`, `GetWidget ${HERE}`, `DeleteWidget ${HERE}`], statusWrites: 0, events: ['Normal Deleted'], finalizers: [[]], stalled: false },
+    also: (t) => expect(t.cloud.widgets.size).toBe(0),
+  },
+  {
     name: 'delete with a pinned account the credentials no longer reach: TargetChanged, no delete, the finalizer kept',
     given: async (t) => {
       const obj = await settledThenDeleted()(t);
@@ -797,6 +803,32 @@ describe('ManagedReconciler', () => {
     it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
       await run(c);
     });
+  });
+
+  /** Each write of the case, after the status it started from. */
+  async function writes(c: Case): Promise<Array<WidgetStatus | undefined>> {
+    const t = harness({ ...c.world, tickMs: 1000 });
+    const obj = await c.given(t);
+    t.reset();
+    await t.reconcile(obj, c.trigger ?? 'change');
+    return [obj.status, ...t.statuses];
+  }
+  /** Pairs of one condition type in consecutive statuses. */
+  function transitions(seq: Array<WidgetStatus | undefined>): Array<{ type: string; before: Condition; after: Condition }> {
+    return seq.slice(1).flatMap((s, i) =>
+      (s?.conditions ?? []).flatMap((after) => {
+        const before = seq[i]?.conditions?.find((c) => c.type === after.type);
+        return before ? [{ type: after.type, before, after }] : [];
+      }),
+    );
+  }
+  const everyCase = [...manage, ...observe, ...deletion].map((c) => [c.name, c] as const);
+
+  it.each(everyCase)("no condition's lastTransitionTime moves back (%s, the clock ticking)", async (_name, c) => {
+    const seq = await writes(c);
+    for (const { type, before, after } of transitions(seq)) {
+      expect(Date.parse(after.lastTransitionTime!), type).toBeGreaterThanOrEqual(Date.parse(before.lastTransitionTime!));
+    }
   });
 
   /** Starting points that must be at rest after one reconcile. */

@@ -220,7 +220,8 @@ export class WidgetKind implements ManagedKind<Widget, ObservedWidget, WidgetPla
 
   async observe(obj: Widget, target: AwsTarget, o: ObserveContext): Promise<ObservedWidget | undefined> {
     this.cloud.contexts.push(o);
-    return this.cloud.get(target, obj.spec.name);
+    // Ours first (what status recorded), then what the spec names.
+    return this.cloud.get(target, obj.status?.widgetId || obj.spec.name);
   }
 
   ownership(obj: Widget, observed: ObservedWidget): OwnershipDecision {
