@@ -615,6 +615,21 @@ const observe: Case[] = [
       expect(t.cloud.peek('blue')!.size).toBe(1);
     },
   },
+  {
+    name: 'Manage after Observe, without the adopt annotation: what it watched is not taken over (AlreadyExists)',
+    given: async (t) => {
+      t.cloud.seed(MATCHING);
+      await t.reconcile(resource({ spec: { managementPolicy: 'Observe' } }));
+      expect(t.conds()).toEqual(READY);
+      return t.edit((o) => {
+        o.spec.managementPolicy = 'Manage';
+        o.spec.size = 2;
+        bump(o);
+      });
+    },
+    want: { result: STALLED, calls: [`GetCallerIdentity ${HERE}`, `GetWidget ${HERE}`], statusWrites: 1, conditions: stalledWith('AlreadyExists'), events: ['Warning AlreadyExists'], finalizers: [[FINALIZER]], stalled: true },
+    also: (t) => expect(t.cloud.peek('blue')!.size).toBe(1),
+  },
 ];
 
 /** A widget this resource created, at rest, now being deleted. */
@@ -726,6 +741,16 @@ const deletion: Case[] = [
     name: 'delete where it was pinned, though spec.region moved since',
     given: settledThenDeleted((o) => void (o.spec.region = 'eu-west-1')),
     want: { result: {}, calls: [`GetCallerIdentity ${HERE}`, `GetWidget ${HERE}`, `DeleteWidget ${HERE}`], statusWrites: 0, events: ['Normal Deleted'], finalizers: [[]], stalled: false },
+  },
+  {
+    name: "delete with the role it was pinned with, though the namespace's role annotation is gone",
+    world: { role: ROLE },
+    given: async (t) => {
+      const obj = await settledThenDeleted()(t);
+      t.world.role = undefined;
+      return obj;
+    },
+    want: { result: {}, calls: [`GetCallerIdentity ${ROLE_ACCOUNT}/${REGION}`, `GetWidget ${ROLE_ACCOUNT}/${REGION}`, `DeleteWidget ${ROLE_ACCOUNT}/${REGION}`], statusWrites: 0, events: ['Normal Deleted'], finalizers: [[]], stalled: false },
   },
   {
     name: 'delete of the widget it pinned, though spec.name moved since',
@@ -861,6 +886,28 @@ describe('ManagedReconciler', () => {
       expect(t.ended).toMatchObject([{ result: first.result, stalled: first.stalled }]);
     }
     expect(t.stored.status).toEqual(status);
+  });
+
+  it.each<[string, Partial<World>, Partial<WidgetSpec>, (t: Harness) => void]>([
+    ['InvalidSpec, the spec fixed', {}, { size: 0 }, () => {}],
+    ['Conflict, the older resource gone', { older: 'shop/w0' }, {}, (t) => void (t.world.older = undefined)],
+    ['waiting, the dependency Ready', { waitsFor: 'shelf shop/s1 to be Ready' }, {}, (t) => void (t.world.waitsFor = undefined)],
+  ])('recovers: %s; Ready, Stalled and Reconciling gone, one create', async (_name, world, spec, fix) => {
+    const t = harness(world);
+    await t.reconcile(resource({ spec }));
+    expect(t.cloud.writes()).toEqual([]);
+    fix(t);
+    t.reset();
+    expect(
+      await t.again('change', (o) => {
+        o.spec = { ...SPEC };
+        bump(o);
+      }),
+    ).toEqual(POLL);
+    expect(t.cloud.writes()).toEqual([`CreateWidget ${HERE}`]);
+    expect(t.conds()).toEqual(READY);
+    expect(t.stored.status?.observedGeneration).toBe(2);
+    expect(t.ended).toMatchObject([{ stalled: false }]);
   });
 
   it('a change reads AWS directly and first; a poll may read a snapshot taken after its previous look', async () => {
