@@ -38,7 +38,7 @@ interface World {
   /** How far the clock moves on each now() (0: it stands still). */
   tickMs: number;
   /** The API server refuses the next writes of this kind (a conflict, a timeout). */
-  refuse?: { status?: Error; finalizers?: Error } | undefined;
+  refuse?: { status?: (s: WidgetStatus) => Error | undefined; finalizers?: Error } | undefined;
 }
 
 interface Ended {
@@ -75,7 +75,8 @@ function harness(w: Partial<World> = {}) {
     account: (t) => cloud.account(t),
     writer: {
       async patchStatus(_obj, status) {
-        if (world.refuse?.status) throw world.refuse.status;
+        const refused = world.refuse?.status?.(status);
+        if (refused) throw refused;
         const ready = status.conditions?.find((c) => c.type === 'Ready');
         timeline.push(`status Ready=${ready?.status}/${ready?.reason}`);
         statuses.push(clone(status));
@@ -691,6 +692,12 @@ const deletion: Case[] = [
     want: { result: {}, calls: [], statusWrites: 0, events: [], finalizers: [[]], stalled: false },
   },
   {
+    name: 'delete, Retain, while what uses it is still there: Retain does not wait',
+    world: { deleteWaitsFor: 'part shop/p1 to go' },
+    given: settledThenDeleted((o) => void (o.spec.deletionPolicy = 'Retain')),
+    want: { result: {}, calls: [], statusWrites: 0, events: [], finalizers: [[]], stalled: false },
+  },
+  {
     name: 'delete, already gone (NotFound): nothing to delete, lets go',
     given: async (t) => {
       const obj = await settledThenDeleted()(t);
@@ -910,6 +917,48 @@ describe('ManagedReconciler', () => {
     expect(t.ended).toMatchObject([{ stalled: false }]);
   });
 
+  it('a crash between the create and its status write: the next reconcile knows the widget by its owner tag, creates nothing', async () => {
+    const t = harness();
+    const lost = new Error('connection reset');
+    t.world.refuse = { status: (s) => (s.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ? lost : undefined) };
+    await expect(t.reconcile(resource())).rejects.toBe(lost);
+    expect(t.cloud.writes()).toEqual([`CreateWidget ${HERE}`]);
+    expect(t.conds()).toEqual({ Ready: 'False Creating', Reconciling: 'True Progressing' });
+    t.world.refuse = undefined;
+    t.reset();
+    expect(await t.again('change')).toEqual(POLL);
+    expect(t.cloud.writes()).toEqual([]);
+    expect(t.conds()).toEqual(READY);
+    expect(t.stored.status).toMatchObject({ ownership: 'Created', widgetId: 'blue', account: ACCOUNT });
+    expect(t.events).toEqual([]);
+  });
+
+  it('adopted, then the annotation removed: still its own (status), nothing written, deleted with it', async () => {
+    const t = harness();
+    t.cloud.seed(MATCHING);
+    await t.reconcile(resource({ annotations: { [ANNOTATIONS.adopt]: 'true' } }));
+    t.reset();
+    await t.again('change', (o) => void (o.metadata.annotations = {}));
+    expect(t.cloud.writes()).toEqual([]);
+    expect(t.statuses).toEqual([]);
+    expect(t.events).toEqual([]);
+    await t.again('change', deleting);
+    expect(t.cloud.writes()).toEqual([`DeleteWidget ${HERE}`]);
+    expect(t.finalizerWrites).toEqual([[]]);
+  });
+
+  it('Retain, then Delete: the finalizer goes on at the next reconcile, AWS untouched', async () => {
+    const t = harness();
+    await t.settle({ spec: { deletionPolicy: 'Retain' } });
+    expect(t.stored.metadata.finalizers).toBeUndefined();
+    await t.again('change', (o) => {
+      o.spec.deletionPolicy = 'Delete';
+      bump(o);
+    });
+    expect(t.finalizerWrites).toEqual([[FINALIZER]]);
+    expect(t.cloud.writes()).toEqual([]);
+  });
+
   it('a change reads AWS directly and first; a poll may read a snapshot taken after its previous look', async () => {
     const t = harness();
     await t.reconcile(resource());
@@ -995,7 +1044,7 @@ describe('ManagedReconciler', () => {
   it('an in-progress status write the API server refuses: thrown, and AWS is not written', async () => {
     const t = harness();
     await t.settle();
-    t.world.refuse = { status: new Error('etcdserver: request timed out') };
+    t.world.refuse = { status: () => new Error('etcdserver: request timed out') };
     await expect(t.again('change', (o) => void (o.spec.size = 2))).rejects.toThrow('request timed out');
     expect(t.cloud.writes()).toEqual([]);
     expect(t.ended).toMatchObject([{ result: undefined, stalled: false }]);
