@@ -863,6 +863,33 @@ describe('ManagedReconciler', () => {
     }
   });
 
+  // kstatus, as status.ts promises: Ready always there, Stalled=True only with Ready=False, never
+  // Reconciling and Stalled both True.
+  it.each(everyCase)('every status written follows kstatus (%s)', async (_name, c) => {
+    const t = harness(c.world);
+    const obj = await c.given(t);
+    t.reset();
+    await t.reconcile(obj, c.trigger ?? 'change');
+    for (const s of t.statuses) {
+      const is = (type: string, status: string) => s.conditions?.some((x) => x.type === type && x.status === status);
+      expect(s.conditions?.some((x) => x.type === 'Ready')).toBe(true);
+      if (is('Stalled', 'True')) expect(is('Ready', 'False') && !is('Reconciling', 'True')).toBe(true);
+    }
+  });
+
+  it.each(everyCase)('no AWS write before the finalizer is on, unless the policy is Retain (%s)', async (_name, c) => {
+    const t = harness(c.world);
+    const obj = await c.given(t);
+    t.reset();
+    const retain = (obj.spec.deletionPolicy ?? t.kind.defaultDeletionPolicy) === 'Retain';
+    await t.reconcile(obj, c.trigger ?? 'change');
+    let on = !!obj.metadata.finalizers?.includes(FINALIZER);
+    for (const line of t.timeline) {
+      if (line.startsWith('finalizers ')) on = line.includes(FINALIZER);
+      if (/^(Create|Update|Tag|Untag)Widget /.test(line)) expect(on || retain, line).toBe(true);
+    }
+  });
+
   /** Starting points that must be at rest after one reconcile. */
   const resting: Array<[string, Partial<World>, (t: Harness) => Widget]> = [
     ['created', {}, () => resource()],
