@@ -1077,3 +1077,21 @@ describe('ManagedReconciler', () => {
     expect(t.ended).toMatchObject([{ result: undefined, stalled: false }]);
   });
 });
+
+describe('ManagedReconciler: what `ended` is told', () => {
+  // `stalled` labels the reconcile requeue_after_error in the metrics (runtime/metrics.ts): "failed in
+  // a way a person must fix, retried after a fixed delay". A deletion that let the resource go ended
+  // well, whatever its last status said.
+  it.each<[string, (t: Harness) => Widget]>([
+    ['refused (AlreadyExists), then deleted: Retained, the finalizer removed', (t) => (t.cloud.seed(MATCHING), resource())],
+    ['Conflict, then deleted: kept, the finalizer removed', (t) => ((t.world.older = 'shop/w0'), resource({ finalizers: [FINALIZER] }))],
+  ])('a Stalled resource whose deletion lets it go is not told stalled (%s)', async (_name, given) => {
+    const t = harness();
+    await t.reconcile(given(t));
+    expect(t.cond('Stalled')?.status).toBe('True');
+    t.reset();
+    expect(await t.again('change', deleting)).toEqual({});
+    expect(t.finalizerWrites).toEqual([[]]);
+    expect(t.ended).toMatchObject([{ result: {}, stalled: false }]);
+  });
+});
