@@ -877,6 +877,25 @@ describe('ManagedReconciler', () => {
     }
   });
 
+  // The root observedGeneration says which spec the status answers: it moves only when a reconcile
+  // ends Ready, Stalled or observed (Observe mode), never in an in-progress, retrying, waiting or paused write.
+  it.each(everyCase)('observedGeneration moves only with an ending (%s)', async (_name, c) => {
+    const t = harness(c.world);
+    const obj = await c.given(t);
+    t.reset();
+    await t.reconcile(obj, c.trigger ?? 'change');
+    let generation = obj.status?.observedGeneration;
+    for (const s of t.statuses) {
+      if (s.observedGeneration !== generation) {
+        const ready = s.conditions?.find((x) => x.type === 'Ready');
+        const ended = ready?.status === 'True' || s.conditions?.some((x) => x.type === 'Stalled' && x.status === 'True') || ['Drifted', 'NotFound'].includes(ready?.reason ?? '');
+        expect(ended, `observedGeneration ${generation} -> ${s.observedGeneration} with Ready ${ready?.status}/${ready?.reason}`).toBe(true);
+        expect(s.observedGeneration).toBe(obj.metadata.generation);
+      }
+      generation = s.observedGeneration;
+    }
+  });
+
   it.each(everyCase)('no AWS write before the finalizer is on, unless the policy is Retain (%s)', async (_name, c) => {
     const t = harness(c.world);
     const obj = await c.given(t);
