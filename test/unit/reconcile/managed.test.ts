@@ -216,11 +216,17 @@ interface Case {
   also?: (t: Harness) => void;
 }
 
-async function run(c: Case): Promise<Harness> {
-  const t = harness(c.world);
+/** A case's starting point, then its one reconcile: what the harness recorded is that reconcile's alone. */
+async function once(c: Case, world: Partial<World> = {}) {
+  const t = harness({ ...c.world, ...world });
   const obj = await c.given(t);
   t.reset();
   const result = await t.reconcile(obj, c.trigger ?? 'change');
+  return { t, obj, result };
+}
+
+async function run(c: Case): Promise<Harness> {
+  const { t, result } = await once(c);
   expect(result).toEqual(c.want.result);
   expect(t.cloud.calls).toEqual(c.want.calls);
   expect(t.statuses).toHaveLength(c.want.statusWrites);
@@ -839,10 +845,7 @@ describe('ManagedReconciler', () => {
 
   /** Each write of the case, after the status it started from. */
   async function writes(c: Case): Promise<Array<WidgetStatus | undefined>> {
-    const t = harness({ ...c.world, tickMs: 1000 });
-    const obj = await c.given(t);
-    t.reset();
-    await t.reconcile(obj, c.trigger ?? 'change');
+    const { t, obj } = await once(c, { tickMs: 1000 });
     return [obj.status, ...t.statuses];
   }
   /** Pairs of one condition type in consecutive statuses. */
@@ -866,10 +869,7 @@ describe('ManagedReconciler', () => {
   // kstatus, as status.ts promises: Ready always there, Stalled=True only with Ready=False, never
   // Reconciling and Stalled both True.
   it.each(everyCase)('every status written follows kstatus (%s)', async (_name, c) => {
-    const t = harness(c.world);
-    const obj = await c.given(t);
-    t.reset();
-    await t.reconcile(obj, c.trigger ?? 'change');
+    const { t } = await once(c);
     for (const s of t.statuses) {
       const is = (type: string, status: string) => s.conditions?.some((x) => x.type === type && x.status === status);
       expect(s.conditions?.some((x) => x.type === 'Ready')).toBe(true);
@@ -880,10 +880,7 @@ describe('ManagedReconciler', () => {
   // The root observedGeneration says which spec the status answers: it moves only when a reconcile
   // ends Ready, Stalled or observed (Observe mode), never in an in-progress, retrying, waiting or paused write.
   it.each(everyCase)('observedGeneration moves only with an ending (%s)', async (_name, c) => {
-    const t = harness(c.world);
-    const obj = await c.given(t);
-    t.reset();
-    await t.reconcile(obj, c.trigger ?? 'change');
+    const { t, obj } = await once(c);
     let generation = obj.status?.observedGeneration;
     for (const s of t.statuses) {
       if (s.observedGeneration !== generation) {
@@ -897,11 +894,8 @@ describe('ManagedReconciler', () => {
   });
 
   it.each(everyCase)('no AWS write before the finalizer is on, unless the policy is Retain (%s)', async (_name, c) => {
-    const t = harness(c.world);
-    const obj = await c.given(t);
-    t.reset();
+    const { t, obj } = await once(c);
     const retain = (obj.spec.deletionPolicy ?? t.kind.defaultDeletionPolicy) === 'Retain';
-    await t.reconcile(obj, c.trigger ?? 'change');
     let on = !!obj.metadata.finalizers?.includes(FINALIZER);
     for (const line of t.timeline) {
       if (line.startsWith('finalizers ')) on = line.includes(FINALIZER);
