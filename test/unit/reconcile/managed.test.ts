@@ -714,6 +714,16 @@ const deletion: Case[] = [
     also: (t) => expect(t.kind.hooks).toEqual([`afterDelete (none) owned=true ${HERE}`]),
   },
   {
+    name: 'delete of a widget gone between the read and the delete: no Deleted Event, lets go',
+    given: async (t) => {
+      const obj = await settledThenDeleted()(t);
+      t.cloud.goneBeforeDelete = true;
+      return obj;
+    },
+    want: { result: {}, calls: [`GetCallerIdentity ${HERE}`, `GetWidget ${HERE}`, `DeleteWidget ${HERE}`], statusWrites: 0, events: [], finalizers: [[]], stalled: false },
+    also: (t) => expect(t.kind.hooks).toEqual([`invalidate ${HERE}`, `afterDelete blue owned=true ${HERE}`]),
+  },
+  {
     name: 'delete answered NotFound by AWS (its parent is gone): lets go, no status write',
     given: async (t) => {
       const obj = await settledThenDeleted()(t);
