@@ -876,6 +876,15 @@ describe('ManagedReconciler', () => {
     }
   });
 
+  // apimachinery's rule (conditions.ts setCondition): lastTransitionTime moves only when the
+  // condition's status changes, also between the in-progress write and the one that ends a reconcile.
+  it.each(everyCase)("a condition's lastTransitionTime moves only when its status changes (%s, the clock ticking)", async (_name, c) => {
+    const seq = await writes(c);
+    for (const { type, before, after } of transitions(seq)) {
+      if (after.status === before.status) expect(after.lastTransitionTime, `${type} stayed ${after.status}`).toBe(before.lastTransitionTime);
+    }
+  });
+
   // kstatus, as status.ts promises: Ready always there, Stalled=True only with Ready=False, never
   // Reconciling and Stalled both True.
   it.each(everyCase)('every status written follows kstatus (%s)', async (_name, c) => {
