@@ -216,11 +216,17 @@ interface Case {
   also?: (t: Harness) => void;
 }
 
-async function run(c: Case): Promise<Harness> {
-  const t = harness(c.world);
+/** A case's starting point, then its one reconcile: what the harness recorded is that reconcile's alone. */
+async function once(c: Case, world: Partial<World> = {}) {
+  const t = harness({ ...c.world, ...world });
   const obj = await c.given(t);
   t.reset();
   const result = await t.reconcile(obj, c.trigger ?? 'change');
+  return { t, obj, result };
+}
+
+async function run(c: Case): Promise<Harness> {
+  const { t, result } = await once(c);
   expect(result).toEqual(c.want.result);
   expect(t.cloud.calls).toEqual(c.want.calls);
   expect(t.statuses).toHaveLength(c.want.statusWrites);
@@ -708,6 +714,16 @@ const deletion: Case[] = [
     also: (t) => expect(t.kind.hooks).toEqual([`afterDelete (none) owned=true ${HERE}`]),
   },
   {
+    name: 'delete of a widget gone between the read and the delete: no Deleted Event, lets go',
+    given: async (t) => {
+      const obj = await settledThenDeleted()(t);
+      t.cloud.goneBeforeDelete = true;
+      return obj;
+    },
+    want: { result: {}, calls: [`GetCallerIdentity ${HERE}`, `GetWidget ${HERE}`, `DeleteWidget ${HERE}`], statusWrites: 0, events: [], finalizers: [[]], stalled: false },
+    also: (t) => expect(t.kind.hooks).toEqual([`invalidate ${HERE}`, `afterDelete blue owned=true ${HERE}`]),
+  },
+  {
     name: 'delete answered NotFound by AWS (its parent is gone): lets go, no status write',
     given: async (t) => {
       const obj = await settledThenDeleted()(t);
@@ -839,10 +855,7 @@ describe('ManagedReconciler', () => {
 
   /** Each write of the case, after the status it started from. */
   async function writes(c: Case): Promise<Array<WidgetStatus | undefined>> {
-    const t = harness({ ...c.world, tickMs: 1000 });
-    const obj = await c.given(t);
-    t.reset();
-    await t.reconcile(obj, c.trigger ?? 'change');
+    const { t, obj } = await once(c, { tickMs: 1000 });
     return [obj.status, ...t.statuses];
   }
   /** Pairs of one condition type in consecutive statuses. */
@@ -860,6 +873,52 @@ describe('ManagedReconciler', () => {
     const seq = await writes(c);
     for (const { type, before, after } of transitions(seq)) {
       expect(Date.parse(after.lastTransitionTime!), type).toBeGreaterThanOrEqual(Date.parse(before.lastTransitionTime!));
+    }
+  });
+
+  // apimachinery's rule (conditions.ts setCondition): lastTransitionTime moves only when the
+  // condition's status changes, also between the in-progress write and the one that ends a reconcile.
+  it.each(everyCase)("a condition's lastTransitionTime moves only when its status changes (%s, the clock ticking)", async (_name, c) => {
+    const seq = await writes(c);
+    for (const { type, before, after } of transitions(seq)) {
+      if (after.status === before.status) expect(after.lastTransitionTime, `${type} stayed ${after.status}`).toBe(before.lastTransitionTime);
+    }
+  });
+
+  // kstatus, as status.ts promises: Ready always there, Stalled=True only with Ready=False, never
+  // Reconciling and Stalled both True.
+  it.each(everyCase)('every status written follows kstatus (%s)', async (_name, c) => {
+    const { t } = await once(c);
+    for (const s of t.statuses) {
+      const is = (type: string, status: string) => s.conditions?.some((x) => x.type === type && x.status === status);
+      expect(s.conditions?.some((x) => x.type === 'Ready')).toBe(true);
+      if (is('Stalled', 'True')) expect(is('Ready', 'False') && !is('Reconciling', 'True')).toBe(true);
+    }
+  });
+
+  // The root observedGeneration says which spec the status answers: it moves only when a reconcile
+  // ends Ready, Stalled or observed (Observe mode), never in an in-progress, retrying, waiting or paused write.
+  it.each(everyCase)('observedGeneration moves only with an ending (%s)', async (_name, c) => {
+    const { t, obj } = await once(c);
+    let generation = obj.status?.observedGeneration;
+    for (const s of t.statuses) {
+      if (s.observedGeneration !== generation) {
+        const ready = s.conditions?.find((x) => x.type === 'Ready');
+        const ended = ready?.status === 'True' || s.conditions?.some((x) => x.type === 'Stalled' && x.status === 'True') || ['Drifted', 'NotFound'].includes(ready?.reason ?? '');
+        expect(ended, `observedGeneration ${generation} -> ${s.observedGeneration} with Ready ${ready?.status}/${ready?.reason}`).toBe(true);
+        expect(s.observedGeneration).toBe(obj.metadata.generation);
+      }
+      generation = s.observedGeneration;
+    }
+  });
+
+  it.each(everyCase)('no AWS write before the finalizer is on, unless the policy is Retain (%s)', async (_name, c) => {
+    const { t, obj } = await once(c);
+    const retain = (obj.spec.deletionPolicy ?? t.kind.defaultDeletionPolicy) === 'Retain';
+    let on = !!obj.metadata.finalizers?.includes(FINALIZER);
+    for (const line of t.timeline) {
+      if (line.startsWith('finalizers ')) on = line.includes(FINALIZER);
+      if (/^(Create|Update|Tag|Untag)Widget /.test(line)) expect(on || retain, line).toBe(true);
     }
   });
 
@@ -1048,5 +1107,23 @@ describe('ManagedReconciler', () => {
     await expect(t.again('change', (o) => void (o.spec.size = 2))).rejects.toThrow('request timed out');
     expect(t.cloud.writes()).toEqual([]);
     expect(t.ended).toMatchObject([{ result: undefined, stalled: false }]);
+  });
+});
+
+describe('ManagedReconciler: what `ended` is told', () => {
+  // `stalled` labels the reconcile requeue_after_error in the metrics (runtime/metrics.ts): "failed in
+  // a way a person must fix, retried after a fixed delay". A deletion that let the resource go ended
+  // well, whatever its last status said.
+  it.each<[string, (t: Harness) => Widget]>([
+    ['refused (AlreadyExists), then deleted: Retained, the finalizer removed', (t) => (t.cloud.seed(MATCHING), resource())],
+    ['Conflict, then deleted: kept, the finalizer removed', (t) => ((t.world.older = 'shop/w0'), resource({ finalizers: [FINALIZER] }))],
+  ])('a Stalled resource whose deletion lets it go is not told stalled (%s)', async (_name, given) => {
+    const t = harness();
+    await t.reconcile(given(t));
+    expect(t.cond('Stalled')?.status).toBe('True');
+    t.reset();
+    expect(await t.again('change', deleting)).toEqual({});
+    expect(t.finalizerWrites).toEqual([[]]);
+    expect(t.ended).toMatchObject([{ result: {}, stalled: false }]);
   });
 });

@@ -61,6 +61,8 @@ export class WidgetCloud {
   readonly fail: Partial<Record<WidgetOp, Error>> = {};
   /** AWS accepts an UpdateWidget's color and keeps the old one (a write that does not converge). */
   ignoresColor = false;
+  /** Someone else deletes the widget between our read and our DeleteWidget. */
+  goneBeforeDelete = false;
   private readonly timeline: string[];
   private clock = 10_000;
 
@@ -144,6 +146,7 @@ export class WidgetCloud {
 
   async delete(t: AwsTarget, name: string): Promise<boolean> {
     this.call('DeleteWidget', t);
+    if (this.goneBeforeDelete) this.widgets.delete(this.key(t, name));
     return this.widgets.delete(this.key(t, name));
   }
 }
