@@ -194,8 +194,11 @@ export class ManagedReconciler<R extends ManagedObject, O, P> {
         case 'planned': return await this.manage(ctx, base, { ...where, ownership: found.ownership }, found);
       }
     } catch (err) {
-      if (err instanceof Stall) return this.stall(ctx, base, err.reason, err.message);
-      return this.fail(ctx, base, err);
+      // From what is stored now (an in-progress write may have set Ready=False already), so a
+      // condition's transition time moves only when its status does.
+      const current = stored(ctx.obj, base);
+      if (err instanceof Stall) return this.stall(ctx, current, err.reason, err.message);
+      return this.fail(ctx, current, err);
     }
   }
 
@@ -246,7 +249,7 @@ export class ManagedReconciler<R extends ManagedObject, O, P> {
     const applied = kind.appliedFields?.(obj, plan) ?? {};
     // What AWS reports after the write must be the spec: a member it did not take is said, never Ready.
     const left = kind.unconverged(obj, plan, result);
-    if (left.length) return this.notConverged(ctx, { ...base, ...withoutEmpty(applied) }, left, kind.describe(obj, result));
+    if (left.length) return this.notConverged(ctx, { ...stored(obj, base), ...withoutEmpty(applied) }, left, kind.describe(obj, result));
     const now = this.deps.now();
     // From the status just written (Ready=False), so Ready's transition time moves forward, never back.
     const current = { ...obj.status, lastHandledReconcileAt: base.lastHandledReconcileAt } as StatusOf<R>;
@@ -380,6 +383,13 @@ export class ManagedReconciler<R extends ManagedObject, O, P> {
 
 const keyOf = (o: ManagedObject) => `${o.metadata.namespace}/${o.metadata.name}`;
 const gen = (obj: ManagedObject) => obj.metadata.generation ?? 0;
+
+/** The status stored now, with this reconcile's lastHandledReconcileAt (base's). */
+function stored<R extends ManagedObject>(obj: R, base: StatusOf<R>): StatusOf<R> {
+  const out = { ...(obj.status ?? {}), lastHandledReconcileAt: base.lastHandledReconcileAt } as StatusOf<R>;
+  if (out.lastHandledReconcileAt === undefined) delete out.lastHandledReconcileAt;
+  return out;
+}
 
 /** The members that have a value (a status never stores undefined). */
 function withoutEmpty<T extends object>(o: T): Partial<T> {
