@@ -33,6 +33,9 @@ export interface ControllerStack {
   namespace(prefix: string, o?: { roleArn?: string }): Promise<Resources>;
   /** Stops `stop` once the controller has stopped, before the emulator (a proxy between the two). */
   defer(stop: () => Promise<unknown>): void;
+  /** Stops the controller if it runs and starts a new one as the first was started, with `args`
+   * instead of the stack's controllerArgs when given; `stack.controller` is the new one. */
+  restartController(args?: string[]): Promise<ControllerProcess>;
 }
 
 export interface StackOptions {
@@ -56,6 +59,7 @@ export interface StackOptions {
 
 export function controllerStack(prefix: string, opts: StackOptions = {}): ControllerStack {
   const deferred: Array<() => Promise<unknown>> = [];
+  let env: NodeJS.ProcessEnv = {};
   const stack = {
     async namespace(p: string, o: { roleArn?: string } = {}) {
       const ns = await freshNamespace(p, stack.admin);
@@ -63,6 +67,18 @@ export function controllerStack(prefix: string, opts: StackOptions = {}): Contro
       return new Resources(ns, stack.admin);
     },
     defer: (stop: () => Promise<unknown>) => void deferred.push(stop),
+    async restartController(args = opts.controllerArgs) {
+      await stack.controller?.stop();
+      stack.controller = await startController({
+        ...opts.controllerOptions,
+        kubeconfig: stack.controllerKubeconfig,
+        emulator: stack.emulator,
+        ...(opts.allNamespaces ? {} : { namespace: stack.ns }),
+        ...(args ? { args } : {}),
+        env: { ...opts.controllerOptions?.env, ...env },
+      });
+      return stack.controller;
+    },
   } as ControllerStack;
   beforeAll(async () => {
     if (opts.privateCluster || opts.allNamespaces) {
@@ -81,15 +97,8 @@ export function controllerStack(prefix: string, opts: StackOptions = {}): Contro
       if (typeof d === 'string') await stack.emulator.admin.createDomain(d);
       else await stack.emulator.admin.createDomain(d.name, d.region, d.account);
     }
-    const env = (await opts.beforeController?.(stack)) ?? {};
-    stack.controller = await startController({
-      ...opts.controllerOptions,
-      kubeconfig: stack.controllerKubeconfig,
-      emulator: stack.emulator,
-      ...(opts.allNamespaces ? {} : { namespace: stack.ns }),
-      ...(opts.controllerArgs ? { args: opts.controllerArgs } : {}),
-      env: { ...opts.controllerOptions?.env, ...env },
-    });
+    env = (await opts.beforeController?.(stack)) ?? {};
+    await stack.restartController();
   });
   afterAll(async () => {
     await stack.controller?.stop();

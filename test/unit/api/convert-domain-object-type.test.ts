@@ -1,7 +1,6 @@
 // Conversion of CustomerProfilesDomain and CustomerProfilesObjectType specs to and from AWS:
 // the full documented requests and answers of the model round-trip, real fixtures convert as
 // AWS expects them, and (fast-check) every spec the schema allows round-trips.
-import type { CreateDomainCommandInput, PutProfileObjectTypeCommandInput } from '@aws-sdk/client-customer-profiles';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { domainConversionProblem, domainSpecFromAws, toCreateDomainInput, toUpdateDomainInput } from '../../../src/api/convert-domain.ts';
@@ -19,13 +18,20 @@ import { leaves, sampleOf } from './model-sample.ts';
 const { sample, scalarMembers } = sampleOf(shapes);
 const withoutOperatorFields = (s: object) => Object.fromEntries(Object.entries(s).filter(([k]) => !(OPERATOR_FIELDS as readonly string[]).includes(k)));
 
+/** The full documented request of `requestShape`, read as a spec and sent back: every member
+ * survives, none is added, and the sample has every scalar member of the model. */
+function roundTrip<S>(requestShape: string, fromAws: (r: Record<string, unknown>) => unknown, toInput: (s: S) => unknown): S {
+  const request = sample(requestShape);
+  const spec = fromAws(request as Record<string, unknown>) as S;
+  expect(toInput(spec)).toEqual(request);
+  expect(leaves(spec).length).toBe(leaves(request).length);
+  expect(leaves(request).length).toBe(scalarMembers(requestShape));
+  return spec;
+}
+
 describe('CustomerProfilesDomain <-> CreateDomain, UpdateDomain, GetDomain', () => {
   it('round-trips the full documented CreateDomain request', () => {
-    const request = sample('CreateDomainRequest') as CreateDomainCommandInput;
-    const spec = domainSpecFromAws(request as unknown as Record<string, unknown>) as DomainSpec;
-    expect(toCreateDomainInput(spec)).toEqual(request);
-    expect(leaves(spec).length).toBe(leaves(request).length);
-    expect(leaves(request).length).toBe(scalarMembers('CreateDomainRequest'));
+    const spec = roundTrip<DomainSpec>('CreateDomainRequest', domainSpecFromAws, toCreateDomainInput);
     expect(spec.matching!.autoMerging!.minAllowedConfidenceScoreForMerging).toBe(0.75);
     expect(spec.matching!.exportingConfig!.s3Exporting!.s3BucketName).toBe('S3BucketName-1');
     expect(spec.ruleBasedMatching!.attributeTypesSelector!.attributeMatchingModel).toBe('MANY_TO_MANY');
@@ -76,11 +82,7 @@ describe('CustomerProfilesDomain <-> CreateDomain, UpdateDomain, GetDomain', () 
 
 describe('CustomerProfilesObjectType <-> PutProfileObjectType, GetProfileObjectType', () => {
   it('round-trips the full documented PutProfileObjectType request', () => {
-    const request = sample('PutProfileObjectTypeRequest') as PutProfileObjectTypeCommandInput;
-    const spec = objectTypeSpecFromAws(request as unknown as Record<string, unknown>) as ObjectTypeSpec;
-    expect(toPutProfileObjectTypeInput(spec)).toEqual(request);
-    expect(leaves(spec).length).toBe(leaves(request).length);
-    expect(leaves(request).length).toBe(scalarMembers('PutProfileObjectTypeRequest'));
+    const spec = roundTrip<ObjectTypeSpec>('PutProfileObjectTypeRequest', objectTypeSpecFromAws, toPutProfileObjectTypeInput);
     expect(spec.fields).toEqual({ 'Fields:key/1': { source: 'Source-1', target: 'Target-1', contentType: 'NAME' } });
     expect(spec.keys).toEqual({ 'Keys:key/1': [{ standardIdentifiers: ['NEW_ONLY'], fieldNames: ['FieldNames-1'] }] });
     expect(spec.sourcePriority).toBe(300);

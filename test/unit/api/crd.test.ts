@@ -33,6 +33,16 @@ function walk(n: Node, path: string, visit: (n: Node, path: string) => void): vo
   if (typeof n.additionalProperties === 'object') walk(n.additionalProperties, `${path}{}`, visit);
 }
 
+/** Every field but the root and metadata has a description (kubectl explain), and every string,
+ * list and map a bound (the API server's CEL cost estimate). */
+function expectDescribedAndBounded(n: Node, path: string): void {
+  if (path === '' || path === '.metadata') return;
+  if (!path.endsWith('{}') && !path.endsWith('[]')) expect(n.description, `${path} has a description`).toBeTruthy();
+  if (n.type === 'string' && !n.enum) expect(n.maxLength, `${path} maxLength`).toBeGreaterThan(0);
+  if (n.type === 'array') expect(n.maxItems, `${path} maxItems`).toBeGreaterThan(0);
+  if (typeof n.additionalProperties === 'object') expect(n.maxProperties, `${path} maxProperties`).toBeGreaterThan(0);
+}
+
 describe.each(ALL_KIND_NAMES.map((n) => [n.kind, n] as const))('the CRD of %s', (kind, names) => {
   const kindCrd = buildCrd(kind) as unknown as Crd & { metadata: { name: string }; spec: { group: string } };
   const kindVersion = kindCrd.spec.versions[0]!;
@@ -59,11 +69,7 @@ describe.each(ALL_KIND_NAMES.map((n) => [n.kind, n] as const))('the CRD of %s', 
       expect(n.additionalProperties, path).not.toBe(false);
       for (const k of ['propertyNames', 'patternProperties', 'anyOf', 'oneOf', 'allOf']) expect(n, path).not.toHaveProperty(k);
       if (n.properties && n.additionalProperties) throw new Error(`${path}: properties and additionalProperties together`);
-      if (path === '' || path === '.metadata') return;
-      if (!path.endsWith('{}') && !path.endsWith('[]')) expect(n.description, `${path} has a description`).toBeTruthy();
-      if (n.type === 'string' && !n.enum) expect(n.maxLength, `${path} maxLength`).toBeGreaterThan(0);
-      if (n.type === 'array') expect(n.maxItems, `${path} maxItems`).toBeGreaterThan(0);
-      if (typeof n.additionalProperties === 'object') expect(n.maxProperties, `${path} maxProperties`).toBeGreaterThan(0);
+      expectDescribedAndBounded(n, path);
     });
   });
 
@@ -148,13 +154,7 @@ describe('the CRD of CustomerProfilesIntegration', () => {
   });
 
   it('bounds every string, list and map (CEL cost), and describes every field for kubectl explain', () => {
-    walk(schema, '', (n, path) => {
-      if (path === '' || path === '.metadata') return;
-      if (!path.endsWith('{}') && !path.endsWith('[]')) expect(n.description, `${path} has a description`).toBeTruthy();
-      if (n.type === 'string' && !n.enum) expect(n.maxLength, `${path} maxLength`).toBeGreaterThan(0);
-      if (n.type === 'array') expect(n.maxItems, `${path} maxItems`).toBeGreaterThan(0);
-      if (typeof n.additionalProperties === 'object') expect(n.maxProperties, `${path} maxProperties`).toBeGreaterThan(0);
-    });
+    walk(schema, '', expectDescribedAndBounded);
   });
 
   it('defaults the policies and keys conditions by type', () => {

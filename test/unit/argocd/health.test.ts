@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ALL_KIND_NAMES } from '../../../src/api/group.ts';
 import * as statuses from '../../../src/reconcile/status.ts';
-import { goToolFixture } from '../../support/go-tool.ts';
+import { goToolFixture } from '../go-tool.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const argocdDir = join(root, 'deploy/argocd');

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { goToolFixture } from '../../support/go-tool.ts';
+import { goToolFixture } from '../go-tool.ts';
 
 type Obj = Record<string, any>;
 const root = fileURLToPath(new URL('../../../', import.meta.url));
