@@ -69,7 +69,8 @@ export function importDomain(aws: DomainDescription, o: SetupImportOptions): Imp
 
 /** One resource per object type, named from its name (unique), in name order. */
 export function importObjectTypes(domainName: string, types: ObjectTypeDescription[], o: SetupImportOptions): Array<ImportedObject<CustomerProfilesObjectType>> {
-  const sorted = [...types].sort((a, b) => a.ObjectTypeName!.localeCompare(b.ObjectTypeName!));
+  // Code point order: the same on every machine, whatever its locale.
+  const sorted = [...types].sort((a, b) => (a.ObjectTypeName! < b.ObjectTypeName! ? -1 : a.ObjectTypeName! > b.ObjectTypeName! ? 1 : 0));
   const names = uniqueNames(sorted.map((t) => t.ObjectTypeName!), (n) => nameForAwsName(n, 'type'));
   return sorted.map((aws, i) => {
     const { tags, ...members } = objectTypeSpecFromAws(aws as Record<string, unknown>);
