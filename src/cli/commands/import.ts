@@ -11,7 +11,7 @@ import { Pacer } from '../../aws/pacer.ts';
 import { appflowDescriber } from '../../aws/appflow.ts';
 import type { ObjectTypeDescription } from '../../aws/types.ts';
 import { domainClaim, objectTypeClaim } from '../../controller/claims.ts';
-import { managedNote, splitManaged, splitManagedOf, type ManagedResource } from '../../gitops/import-managed.ts';
+import { managedNote, splitManaged, splitManagedOf } from '../../gitops/import-managed.ts';
 import { importIntegrations, renderImport } from '../../gitops/import-resources.ts';
 import { importDomain, importObjectTypes, type ImportedObject } from '../../gitops/import-setup.ts';
 import { findKubeConfig, liveStatusSource } from '../../gitops/live-status.ts';
@@ -96,7 +96,7 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
 
   // The cluster first: a bad kubeconfig fails before any AWS call.
   const kc = values['no-cluster'] ? undefined : findKubeConfig(values.kubeconfig as string | undefined);
-  if (!values['no-cluster'] && !kc) io.err(`${cpi}: no kubeconfig found; not checking which integrations the cluster already manages`);
+  if (!values['no-cluster'] && !kc) io.err(`${cpi}: no kubeconfig found; not checking what the cluster already manages`);
   const live = kc ? liveStatusSource(kc) : undefined;
   const inCluster = live ? await live.list(namespace) : undefined;
   if (inCluster && inCluster.scope !== 'cluster') io.err(`${cpi}: may not list resources in all namespaces; checked namespace ${inCluster.scope.namespace} only`);
@@ -155,7 +155,6 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
 
     const kept = resources.filter((r) => r.notes.some((n) => n.startsWith('flowDefinition not recovered'))).length;
     const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-    const skippedNames = (ms: Array<ManagedResource<{ object: { metadata: { name: string } } }>>, what: (m: (typeof ms)[number]) => string) => ms.map((m) => `${what(m)} (by ${m.owner})`).join(', ');
     const managedLines: string[] = [];
     if (domainSplit.managed.length) {
       managedLines.push(includeManaged ? `the domain is already managed in the cluster, printed with a comment naming the resource` : `skipped the domain, already managed in the cluster by ${domainSplit.managed[0]!.owner}`);
@@ -164,7 +163,7 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
       managedLines.push(
         includeManaged
           ? `${plural(typeSplit.managed.length, 'object type')} already managed in the cluster, printed with a comment naming the resource`
-          : `skipped ${plural(typeSplit.managed.length, 'object type')} already managed in the cluster: ${skippedNames(typeSplit.managed, (m) => (m.resource.object as CustomerProfilesObjectType).spec.objectTypeName)}`,
+          : `skipped ${plural(typeSplit.managed.length, 'object type')} already managed in the cluster: ${typeSplit.managed.map((m) => `${m.resource.object.spec.objectTypeName} (by ${m.owner})`).join(', ')}`,
       );
     }
     if (managed.length) {
