@@ -60,7 +60,7 @@ const key = obj('One way of using fields as a key.', {
 
 export const ObjectTypeSpecSchema = obj('The profile object type (the mapping of a source object onto profiles) as it should be in AWS, plus how the operator manages it.', {
   domainName: domainNameField('The Customer Profiles domain of the object type. Immutable.'),
-  objectTypeName: str('Name of the object type in AWS, e.g. SalesforceAccount: a letter or _ first, then letters, digits, _ and -. Immutable.', {
+  objectTypeName: str('Name of the object type in AWS, such as SalesforceAccount: a letter or _ first, then letters, digits, _ and -. Immutable.', {
     min: 1,
     max: 255,
     pattern: TYPE_NAME_PATTERN,

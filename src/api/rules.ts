@@ -1,4 +1,5 @@
-// The cross-field rules of the resource, each written once in two languages: CEL for the API
+// The cross-field rules of each kind (RULES for integrations, DOMAIN_RULES, OBJECT_TYPE_RULES),
+// each written once in two languages: CEL for the API
 // server (they become the CRD's `x-kubernetes-validations`) and TypeScript for `cpi validate`,
 // which must reject exactly what `kubectl apply` rejects without a cluster. A unit test runs every
 // CEL expression with a real CEL engine against the fixtures and checks that both sides agree, on
@@ -123,6 +124,19 @@ function expectedKey(type: unknown): string | undefined {
 
 const FLOW = ['spec', 'flowDefinition'] as const;
 
+/** An object keyed by connector (source properties, a task's operator) sets exactly one key. */
+function oneConnectorKey(name: string, at: RulePath): Rule {
+  const message = `set exactly one of: ${connectorKeyList.join(', ')}`;
+  return {
+    name,
+    at,
+    rule: celExactlyOne,
+    message,
+    serverMessage: 'same',
+    check: (self) => (isObj(self) && connectorKeyList.filter((k) => has(self, k)).length !== 1 ? [{ path: '', message }] : []),
+  };
+}
+
 /**
  * The rules on spec.tags every kind has, in the order the integration's CRD lists them:
  * AWS's reserved prefix, the operator's, room for the owner tag, the key shape.
@@ -204,17 +218,7 @@ export const RULES: readonly Rule[] = [
         ? [{ path: '.flowName', message: 'flowName is immutable: AppFlow flows cannot be renamed; create a new resource for another flow' }]
         : [],
   },
-  {
-    name: 'sourceConnectorPropertiesOneKey',
-    at: [...FLOW, 'sourceFlowConfig', 'sourceConnectorProperties'],
-    rule: celExactlyOne,
-    message: `set exactly one of: ${connectorKeyList.join(', ')}`,
-    serverMessage: 'same',
-    check: (self) =>
-      isObj(self) && connectorKeyList.filter((k) => has(self, k)).length !== 1
-        ? [{ path: '', message: `set exactly one of: ${connectorKeyList.join(', ')}` }]
-        : [],
-  },
+  oneConnectorKey('sourceConnectorPropertiesOneKey', [...FLOW, 'sourceFlowConfig', 'sourceConnectorProperties']),
   {
     name: 'sourceConnectorPropertiesMatchType',
     at: [...FLOW, 'sourceFlowConfig'],
@@ -230,17 +234,7 @@ export const RULES: readonly Rule[] = [
       return [{ path: '.sourceConnectorProperties', message: `must have the key ${key} to match connectorType ${String(self.connectorType)}` }];
     },
   },
-  {
-    name: 'connectorOperatorOneKey',
-    at: [...FLOW, 'tasks', '*', 'connectorOperator'],
-    rule: celExactlyOne,
-    message: `set exactly one of: ${connectorKeyList.join(', ')}`,
-    serverMessage: 'same',
-    check: (self) =>
-      isObj(self) && connectorKeyList.filter((k) => has(self, k)).length !== 1
-        ? [{ path: '', message: `set exactly one of: ${connectorKeyList.join(', ')}` }]
-        : [],
-  },
+  oneConnectorKey('connectorOperatorOneKey', [...FLOW, 'tasks', '*', 'connectorOperator']),
   {
     name: 'connectorOperatorMatchesType',
     at: FLOW,

@@ -6,7 +6,8 @@
 // Kubernetes structural schema: every node has a type, maps use additionalProperties, enums are
 // typed strings; `additionalProperties: false` is for the offline validator only (the API server
 // rejects unknown fields through kubectl's strict field validation) and crd.ts strips it.
-// Map-key constraints and cross-field rules are CEL (rules.ts), attached at the end.
+// Map-key constraints and cross-field rules are CEL (rules.ts), attached by resourceSchema(). The
+// builders and the members all three kinds share are in schema-builders.ts.
 import Type from 'typebox';
 import { OPERATOR_PROPERTY_KEYS, RULES } from './rules.ts';
 import {

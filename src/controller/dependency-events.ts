@@ -30,27 +30,19 @@ function onceExisting<R extends ManagedObject>(parts: KindParts<R>, fn: (obj: R)
 
 export function wireDependencies(caches: KindCaches, p: Parts): void {
   const { integrations, domains, objectTypes } = p;
-  const requeue = (keys: string[], parts: KindParts<never> | KindParts<ManagedObject> | undefined) => {
-    for (const key of keys) (parts as KindParts<ManagedObject> | undefined)?.controller.enqueue(key);
-  };
-  // Which controller a dependent key belongs to: one key may name an object type and an integration.
-  const requeueDependents = (keys: string[]) => {
+  // A key goes to the controller of each kind that has an object by that name (the same name may
+  // be a domain resource and an integration resource in one namespace: both are looked at).
+  const requeue = (keys: string[], to: Array<KindParts<ManagedObject> | undefined>) => {
     for (const key of keys) {
       const [ns, name] = key.split('/') as [string, string];
-      if (objectTypes?.cache.get(name, ns)) objectTypes.controller.enqueue(key);
-      if (integrations.cache.get(name, ns)) integrations.controller.enqueue(key);
+      for (const parts of to) if (parts?.cache.get(name, ns)) parts.controller.enqueue(key);
     }
   };
-  if (domains) onceExisting(domains, (d) => requeueDependents(domainDependents(caches, d)));
+  const any = (parts: object | undefined) => parts as KindParts<ManagedObject> | undefined;
+  if (domains) onceExisting(domains, (d) => requeue(domainDependents(caches, d), [any(objectTypes), any(integrations)]));
   if (objectTypes) {
-    onceExisting(objectTypes, (t) => requeue(objectTypeDependents(caches, t), integrations as unknown as KindParts<ManagedObject>));
-    objectTypes.cache.on('delete', (t) => requeue(heldUp(caches, t), domains as unknown as KindParts<ManagedObject>));
+    onceExisting(objectTypes, (t) => requeue(objectTypeDependents(caches, t), [any(integrations)]));
+    objectTypes.cache.on('delete', (t) => requeue(heldUp(caches, t), [any(domains)]));
   }
-  integrations.cache.on('delete', (i) => {
-    for (const key of heldUp(caches, i, objectTypesOf(i))) {
-      const [ns, name] = key.split('/') as [string, string];
-      if (domains?.cache.get(name, ns)) domains.controller.enqueue(key);
-      if (objectTypes?.cache.get(name, ns)) objectTypes.controller.enqueue(key);
-    }
-  });
+  integrations.cache.on('delete', (i) => requeue(heldUp(caches, i, objectTypesOf(i)), [any(domains), any(objectTypes)]));
 }

@@ -10,14 +10,14 @@ import {
   type DomainRecord,
   type EmulatorState,
   type IntegrationRecord,
-  type ObjectTypeRecord,
   type RegionState,
   type Tags,
   flowAttached,
   peekRegion,
   regionState,
 } from './state.ts';
-import { TEMPLATES, type Template, templateById } from './templates.ts';
+import { OBJECT_TYPE_MEMBERS, objectTypeItem, objectTypeMembers, objectTypeOf, objectTypeUsers, objectTypeView, templateItem, templateView } from './object-types.ts';
+import { TEMPLATES } from './templates.ts';
 
 export interface CallContext {
   account: string;
@@ -43,8 +43,6 @@ type Input = Record<string, any>;
 type Output = Record<string, unknown>;
 
 const MAX_TAGS = 50;
-/** AWS's quota of keys per object type (docs/design.md#aws-api-facts-the-code-relies-on). */
-const MAX_KEYS_PER_OBJECT_TYPE = 10;
 
 export const integrationArn = (ctx: CallContext, domain: string, uri: string) =>
   `arn:${ctx.partition}:profile:${ctx.region}:${ctx.account}:domains/${domain}/integrations/${uri}`;
@@ -84,33 +82,6 @@ function domainView(d: DomainRecord, withStats: boolean): Output {
   if (d.DataStore !== undefined) out.DataStore = { ...d.DataStore, Readiness: { ProgressPercentage: 100 } };
   return { ...out, ...stamps(d) };
 }
-
-/** The configuration members PutProfileObjectType writes. */
-const OBJECT_TYPE_MEMBERS = [
-  'Description',
-  'TemplateId',
-  'ExpirationDays',
-  'EncryptionKey',
-  'AllowProfileCreation',
-  'SourceLastUpdatedTimestampFormat',
-  'MaxProfileObjectCount',
-  'SourcePriority',
-  'Fields',
-  'Keys',
-] as const;
-/** What a template sets on an object type made from it. */
-const TEMPLATE_MEMBERS = ['AllowProfileCreation', 'SourceLastUpdatedTimestampFormat', 'Fields', 'Keys'] as const;
-
-/** An object type as Get and Put answer it. Names the admin API registered get a stand-in Description. */
-function objectTypeView(t: ObjectTypeRecord): Output {
-  const out: Output = { ObjectTypeName: t.ObjectTypeName, ...pick(t, OBJECT_TYPE_MEMBERS) };
-  out.Description ??= `Object type ${t.ObjectTypeName}`;
-  // No profile objects are ever stored, so the whole provisioned count is available.
-  if (t.MaxProfileObjectCount !== undefined) out.MaxAvailableProfileObjectCount = t.MaxProfileObjectCount;
-  return { ...out, ...stamps(t) };
-}
-
-const templateItem = (t: Template): Output => ({ TemplateId: t.TemplateId, SourceName: t.SourceName, SourceObject: t.SourceObject });
 
 /** The object type every domain has without registering it (IsUnstructured). */
 const UNSTRUCTURED = '_unstructured';
@@ -187,7 +158,7 @@ export class CustomerProfiles {
       case 'PutProfileObjectType':
         return this.putObjectType(ctx, input);
       case 'GetProfileObjectType':
-        return objectTypeView(this.objectType(ctx, input.DomainName, input.ObjectTypeName));
+        return objectTypeView(objectTypeOf(this.domain(ctx, input.DomainName), input.ObjectTypeName));
       case 'ListProfileObjectTypes':
         return this.listObjectTypes(ctx, input);
       case 'DeleteProfileObjectType':
@@ -195,7 +166,7 @@ export class CustomerProfiles {
       case 'ListProfileObjectTypeTemplates':
         return listResponse(page([...TEMPLATES], (t) => t.TemplateId, input), templateItem);
       case 'GetProfileObjectTypeTemplate':
-        return this.template(input.TemplateId);
+        return templateView(input.TemplateId);
       case 'TagResource':
         return this.tagResource(ctx, input.resourceArn, input.tags);
       case 'UntagResource':
@@ -257,16 +228,7 @@ export class CustomerProfiles {
     return listResponse(page(domains, (d) => d.DomainName, input), (d) => ({ DomainName: d.DomainName, ...stamps(d) }));
   }
 
-  private objectType(ctx: CallContext, domainName: string, name: string): ObjectTypeRecord {
-    const t = this.domain(ctx, domainName).ObjectTypes?.[name];
-    if (!t) throw notFound(`Object type ${name} does not exist in domain ${domainName}.`);
-    return t;
-  }
-
-  /**
-   * PutProfileObjectType creates or replaces a type. With a TemplateId the template's members are
-   * the type's (template-members=reject refuses a request that also sends them).
-   */
+  /** PutProfileObjectType creates or replaces a type (object-types.ts decides what it stores). */
   private putObjectType(ctx: CallContext, input: Input): Output {
     const sem = this.opts.semantics();
     const d = this.domain(ctx, input.DomainName);
@@ -275,19 +237,7 @@ export class CustomerProfiles {
     if (!existing && Object.keys(types).length >= this.opts.maxObjectTypesPerDomain) {
       throw badRequest(`The maximum number of object types (${this.opts.maxObjectTypesPerDomain}) for domain ${d.DomainName} has been reached.`);
     }
-    let members = input;
-    if (input.TemplateId !== undefined) {
-      const t = templateById(input.TemplateId);
-      if (!t) throw badRequest(`Template ${input.TemplateId} does not exist.`);
-      const clashing = TEMPLATE_MEMBERS.filter((k) => input[k] !== undefined);
-      if (clashing.length && sem['template-members'] === 'reject') {
-        throw badRequest(`${clashing.join(', ')} cannot be set together with TemplateId ${t.TemplateId}: the template sets them.`);
-      }
-      members = { ...input, ...pick(t, TEMPLATE_MEMBERS) };
-    }
-    if (Object.keys(members.Keys ?? {}).length > MAX_KEYS_PER_OBJECT_TYPE) {
-      throw badRequest(`An object type can have at most ${MAX_KEYS_PER_OBJECT_TYPE} keys; this request has ${Object.keys(members.Keys).length}.`);
-    }
+    const members = objectTypeMembers(input, sem['template-members']);
     const omitted = sem['put-omitted'] === 'merge' ? 'keep' : 'clear';
     const t = writeRecord(existing, { ObjectTypeName: input.ObjectTypeName }, members, this.writeOptions(OBJECT_TYPE_MEMBERS, omitted));
     types[t.ObjectTypeName] = t;
@@ -297,31 +247,20 @@ export class CustomerProfiles {
 
   private listObjectTypes(ctx: CallContext, input: Input): Output {
     const types = Object.values(this.domain(ctx, input.DomainName).ObjectTypes ?? {});
-    return listResponse(page(types, (t) => t.ObjectTypeName, input), (t) => {
-      const v = objectTypeView(t);
-      return { ObjectTypeName: v.ObjectTypeName, Description: v.Description, ...pick(v, ['MaxProfileObjectCount', 'MaxAvailableProfileObjectCount', 'SourcePriority']), ...stamps(t) };
-    });
+    return listResponse(page(types, (t) => t.ObjectTypeName, input), objectTypeItem);
   }
 
   /** object-type-in-use=refuse: a type an integration names stays (the model says deletion disables those integrations). */
   private deleteObjectType(ctx: CallContext, domainName: string, name: string): Output {
     const d = this.domain(ctx, domainName);
-    this.objectType(ctx, domainName, name);
-    if (this.opts.semantics()['object-type-in-use'] === 'refuse') {
-      const users = Object.values(d.Integrations).filter((r) => r.ObjectTypeName === name || Object.values(r.ObjectTypeNames ?? {}).includes(name));
-      if (users.length) {
-        throw badRequest(`Object type ${name} is used by integration${users.length > 1 ? 's' : ''} ${users.map((r) => r.Uri).sort().join(', ')} in domain ${domainName}.`);
-      }
+    objectTypeOf(d, name);
+    const users = this.opts.semantics()['object-type-in-use'] === 'refuse' ? objectTypeUsers(d, name) : [];
+    if (users.length) {
+      throw badRequest(`Object type ${name} is used by integration${users.length > 1 ? 's' : ''} ${users.map((r) => r.Uri).sort().join(', ')} in domain ${domainName}.`);
     }
     delete d.ObjectTypes![name];
     this.opts.onChange();
     return { Message: `Object type ${name} deleted.` };
-  }
-
-  private template(id: string): Output {
-    const t = templateById(id);
-    if (!t) throw notFound(`Template ${id} does not exist.`);
-    return structuredClone(t) as unknown as Output;
   }
 
   private integration(ctx: CallContext, domainName: string, uri: string): IntegrationRecord {
@@ -546,7 +485,7 @@ export class CustomerProfiles {
     return objectTypeView(t);
   }
 
-  /** Registers object types in a domain (object-type-check=on accepts only these names). */
+  /** Registers object types by name only (answers show a stand-in Description); a name already there is kept. */
   putObjectTypesOutOfBand(ctx: CallContext, domainName: string, names: string[]): Output {
     const d = this.domain(ctx, domainName);
     const types = (d.ObjectTypes ??= {});
@@ -558,10 +497,10 @@ export class CustomerProfiles {
 
   deleteObjectTypeOutOfBand(ctx: CallContext, domainName: string, name: string): Output {
     const d = this.domain(ctx, domainName);
-    if (!d.ObjectTypes?.[name]) throw notFound(`Object type ${name} does not exist in domain ${domainName}.`);
-    delete d.ObjectTypes[name];
+    objectTypeOf(d, name);
+    delete d.ObjectTypes![name];
     this.opts.onChange();
-    return { DomainName: domainName, ObjectTypeNames: Object.keys(d.ObjectTypes).sort() };
+    return { DomainName: domainName, ObjectTypeNames: Object.keys(d.ObjectTypes!).sort() };
   }
 
   deleteIntegrationOutOfBand(ctx: CallContext, domainName: string, uri: string): Output {

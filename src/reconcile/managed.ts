@@ -97,8 +97,6 @@ export class ManagedReconciler<R extends ManagedObject, O, P> {
   private readonly deps: ManagedDeps<R>;
   /** When each resource last started to read AWS (epoch ms): its next poll needs newer data. */
   private readonly lastLook = new Map<string, number>();
-  /** The status each running reconcile last wrote, by key: how it ended, for `ended`. */
-  private readonly lastWritten = new Map<string, StatusOf<R>>();
 
   constructor(kind: ManagedKind<R, O, P>, deps: ManagedDeps<R>) {
     this.kind = kind;
@@ -112,22 +110,18 @@ export class ManagedReconciler<R extends ManagedObject, O, P> {
 
   /** Entries in per-key maps: none once every resource is gone. */
   trackedKeys(): number {
-    return this.lastLook.size + this.lastWritten.size;
+    return this.lastLook.size;
   }
 
   async reconcile(obj: R, trigger: Trigger): Promise<ReconcileResult> {
-    const key = keyOf(obj);
-    this.lastWritten.delete(key);
     const started = performance.now();
     let result: ReconcileResult | undefined;
     try {
       result = await this.reconcileOnce(obj, trigger);
       return result;
     } finally {
-      // No status write means the stored one still holds (an unchanged Stalled stays Stalled).
-      const status = this.lastWritten.get(key) ?? obj.status;
-      this.lastWritten.delete(key);
-      this.deps.ended?.(result, !!status?.conditions?.some((c) => c.type === 'Stalled' && c.status === 'True'), (performance.now() - started) / 1000);
+      // Stalled: it ended needing a person (the slow retry says so), whatever status was stored before.
+      this.deps.ended?.(result, result?.requeueAfterMs === STALLED_RETRY_MS, (performance.now() - started) / 1000);
     }
   }
 
@@ -381,7 +375,6 @@ export class ManagedReconciler<R extends ManagedObject, O, P> {
     if (sameStatus(obj.status, status)) return; // at rest: zero API server writes
     await this.deps.writer.patchStatus(obj, status);
     obj.status = status; // later steps of this reconcile compare against what is now stored
-    this.lastWritten.set(keyOf(obj), status);
   }
 }
 

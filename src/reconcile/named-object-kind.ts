@@ -24,8 +24,29 @@ export interface NamedPlan {
   changes: FieldChange[];
 }
 
+/** What Get, create and update answer with, for every named kind. */
+export interface Described {
+  Tags?: Record<string, string> | undefined;
+  CreatedAt?: Date | undefined;
+  LastUpdatedAt?: Date | undefined;
+}
+
+/** Tags of any ARN (the gateway's TagResource / UntagResource). */
+export interface Tagger {
+  tagResource(target: AwsTarget, arn: string, tags: Record<string, string>, prio: CallPriority): Promise<void>;
+  untagResource(target: AwsTarget, arn: string, keys: string[], prio: CallPriority): Promise<void>;
+}
+
+const OPERATOR_MEMBERS = ['region', 'deletionPolicy', 'managementPolicy', 'tags'];
+
+/** The members of a spec AWS has: without the operator's fields, the tags and the identity. */
+export function awsMembers(spec: object, identity: readonly string[]): Record<string, unknown> {
+  const skip = new Set([...OPERATOR_MEMBERS, ...identity]);
+  return Object.fromEntries(Object.entries(spec).filter(([k]) => !skip.has(k)));
+}
+
 /** The AWS-facing parts of one named kind. */
-export interface NamedObjectCalls<R extends ManagedObject, D> {
+export interface NamedObjectCalls<R extends ManagedObject, D extends Described> {
   kind: string;
   noun: string;
   defaultDeletionPolicy: 'Delete' | 'Retain';
@@ -41,16 +62,11 @@ export interface NamedObjectCalls<R extends ManagedObject, D> {
   create(obj: R, tags: Record<string, string>, target: AwsTarget, prio: CallPriority): Promise<D>;
   update(obj: R, target: AwsTarget, prio: CallPriority): Promise<D>;
   remove(obj: R, target: AwsTarget, prio: CallPriority): Promise<boolean>;
-  tag(target: AwsTarget, arn: string, tags: Record<string, string>, prio: CallPriority): Promise<void>;
-  untag(target: AwsTarget, arn: string, keys: string[], prio: CallPriority): Promise<void>;
-  /** The spec members of AWS's answer (convert-*.ts), tags and names excluded. */
-  specOf(aws: D): Record<string, unknown>;
-  /** The spec's members AWS has (operator fields, names and tags excluded). */
-  members(obj: R): Record<string, unknown>;
+  /** AWS's answer as spec members (convert-*.ts). */
+  specOf(aws: D): object;
+  /** The spec members that name the object (immutable): not compared. */
+  identity: readonly string[];
   compare: MemberComparison;
-  tagsOf(aws: D): Record<string, string> | undefined;
-  createdAt(aws: D): Date | undefined;
-  lastUpdatedAt(aws: D): Date | undefined;
   /** Kind-specific status members from AWS's answer (an object type's maxAvailableProfileObjectCount). */
   extraStatus?(aws: D): Record<string, unknown>;
   specProblem(obj: R): string | undefined;
@@ -85,15 +101,17 @@ function setMembers(want: unknown, have: unknown, path: string): FieldChange[] {
   return Object.entries(want as Record<string, unknown>).flatMap(([k, v]) => setMembers(v, (have as Record<string, unknown>)[k], `${path}.${k}`));
 }
 
-export class NamedObjectKind<R extends ManagedObject, D> implements ManagedKind<R, Observed<D>, NamedPlan> {
+export class NamedObjectKind<R extends ManagedObject, D extends Described> implements ManagedKind<R, Observed<D>, NamedPlan> {
   readonly kind: string;
   readonly noun: string;
   readonly defaultDeletionPolicy: 'Delete' | 'Retain';
   readonly deleteOperation: string;
   private readonly c: NamedObjectCalls<R, D>;
+  private readonly tagger: Tagger;
 
-  constructor(calls: NamedObjectCalls<R, D>) {
+  constructor(calls: NamedObjectCalls<R, D>, tagger: Tagger) {
     this.c = calls;
+    this.tagger = tagger;
     this.kind = calls.kind;
     this.noun = calls.noun;
     this.defaultDeletionPolicy = calls.defaultDeletionPolicy;
@@ -102,6 +120,14 @@ export class NamedObjectKind<R extends ManagedObject, D> implements ManagedKind<
 
   describe(obj: R): string {
     return this.c.describe(obj);
+  }
+
+  private members(obj: R): Record<string, unknown> {
+    return awsMembers(obj.spec, this.c.identity);
+  }
+
+  private theirs(aws: D): Record<string, unknown> {
+    return awsMembers(this.c.specOf(aws), this.c.identity);
   }
 
   specProblem(obj: R): string | undefined {
@@ -124,21 +150,21 @@ export class NamedObjectKind<R extends ManagedObject, D> implements ManagedKind<
 
   ownership(obj: R, observed: Observed<D>) {
     const statusArn = (obj.status as Record<string, unknown> | undefined)?.[this.c.arnField];
-    return decideOwnershipOf(obj, { id: observed.arn, tags: this.c.tagsOf(observed.aws), exists: `${this.c.describe(obj)} already exists` }, typeof statusArn === 'string' ? statusArn : undefined);
+    return decideOwnershipOf(obj, { id: observed.arn, tags: observed.aws.Tags, exists: `${this.c.describe(obj)} already exists` }, typeof statusArn === 'string' ? statusArn : undefined);
   }
 
   plan(obj: R, observed: Observed<D> | undefined, ownerTags: Record<string, string>): NamedPlan {
     if (!observed) {
       return { write: { reason: 'create' }, tag: { ...obj.spec.tags, ...ownerTags }, changes: [{ path: '', kind: 'add', to: this.noun }] };
     }
-    const changes = memberChanges(this.c.members(obj), this.c.specOf(observed.aws), this.c.compare);
+    const changes = memberChanges(this.members(obj), this.theirs(observed.aws), this.c.compare);
     const status = obj.status;
     const firstClaim = !status?.createdAt || !status.lastUpdatedAt;
-    const last = this.c.lastUpdatedAt(observed.aws);
+    const last = observed.aws.LastUpdatedAt;
     const movedOutOfBand = !firstClaim && !!last && last.getTime() > Date.parse(status!.lastUpdatedAt!);
     const plan: NamedPlan = { changes };
     if (changes.length) plan.write = { reason: firstClaim ? 'adopt' : movedOutOfBand ? 'drift' : 'update' };
-    const tags = tagDiff(obj.spec.tags, this.c.tagsOf(observed.aws));
+    const tags = tagDiff(obj.spec.tags, observed.aws.Tags);
     changes.push(...tags);
     return { ...plan, ...tagCalls(tags) };
   }
@@ -150,7 +176,7 @@ export class NamedObjectKind<R extends ManagedObject, D> implements ManagedKind<
   }
 
   drift(obj: R, observed: Observed<D>): FieldChange[] {
-    return [...memberChanges(this.c.members(obj), this.c.specOf(observed.aws), this.c.compare), ...tagDiff(obj.spec.tags, this.c.tagsOf(observed.aws))];
+    return [...memberChanges(this.members(obj), this.theirs(observed.aws), this.c.compare), ...tagDiff(obj.spec.tags, observed.aws.Tags)];
   }
 
   async apply(obj: R, plan: NamedPlan, observed: Observed<D> | undefined, io: ActIo): Promise<Observed<D>> {
@@ -172,8 +198,8 @@ export class NamedObjectKind<R extends ManagedObject, D> implements ManagedKind<
       io.log.info({ arn, account, reason: plan.write.reason, outcome: 'ok' }, this.c.updateOperation);
     }
     if (plan.tag || plan.untag) {
-      if (plan.tag) await this.c.tag(target, arn, plan.tag, prio);
-      if (plan.untag) await this.c.untag(target, arn, plan.untag, prio);
+      if (plan.tag) await this.tagger.tagResource(target, arn, plan.tag, prio);
+      if (plan.untag) await this.tagger.untagResource(target, arn, plan.untag, prio);
       const note = [plan.tag && `set ${Object.keys(plan.tag).join(', ')}`, plan.untag && `removed ${plan.untag.join(', ')}`].filter(Boolean).join('; ');
       io.event('Normal', 'Tagged', 'TagResource', `Tags of ${what}: ${note}`);
       io.log.info({ arn, account, tagged: plan.tag ? Object.keys(plan.tag) : [], untagged: plan.untag ?? [], outcome: 'ok' }, 'TagResource');
@@ -184,13 +210,13 @@ export class NamedObjectKind<R extends ManagedObject, D> implements ManagedKind<
   }
 
   unconverged(obj: R, plan: NamedPlan, result: Observed<D>): FieldChange[] {
-    const members = memberChanges(this.c.members(obj), this.c.specOf(result.aws), this.c.compare);
-    return plan.tag || plan.untag ? [...members, ...tagDiff(obj.spec.tags, this.c.tagsOf(result.aws))] : members;
+    const members = memberChanges(this.members(obj), this.theirs(result.aws), this.c.compare);
+    return plan.tag || plan.untag ? [...members, ...tagDiff(obj.spec.tags, result.aws.Tags)] : members;
   }
 
   statusFields(_obj: R, observed: Observed<D>, place: Placement): Record<string, unknown> {
-    const created = this.c.createdAt(observed.aws);
-    const updated = this.c.lastUpdatedAt(observed.aws);
+    const created = observed.aws.CreatedAt;
+    const updated = observed.aws.LastUpdatedAt;
     return {
       [this.c.arnField]: observed.arn,
       ...placementFields(place),

@@ -129,4 +129,36 @@ describe('a whole setup: domain, object type and integration together', () => {
     expect((await writesSince(mark)).map((e) => e.operation)).not.toContain('DeleteDomain');
     expect(JSON.stringify(await stack.emulator.admin.state())).toContain('"DomainName":"kept"');
   });
+
+  it('keeps an object type waiting, and saying for what, until its managed domain exists; then goes at once', async () => {
+    const domain = manifests(stack.ns, 'later').split('\n---\n')[0]!.replace('metadata: { name: later,', 'metadata: { annotations: { customerprofiles.gitops.dev/paused: "true" }, name: later,');
+    const objectType = manifests(stack.ns, 'later').split('\n---\n')[1]!.replace('name: ctr,', 'name: ctr-later,');
+    const mark = await stack.aws.mark();
+    await kubectlOk(['apply', '-f', '-'], { input: `${domain}\n---\n${objectType}` });
+    const waiting = await objectTypes().waitForCondition('ctr-later', 'Ready', 'False', { reason: 'Waiting' });
+    expect(condition(waiting, 'Ready')?.message).toContain(`CustomerProfilesDomain ${stack.ns}/later (domain later)`);
+    expect((await writesSince(mark)).map((e) => e.operation)).toEqual([]);
+    await domains().annotate('later', { 'customerprofiles.gitops.dev/paused': null });
+    await domains().waitReady('later');
+    // Well inside the waiting resource's own 30 s retry: the domain's existence requeued it.
+    await objectTypes().waitReady('ctr-later', 15_000);
+    expect((await writesSince(mark)).map((e) => `${e.operation} ${e.status}`)).toEqual(['CreateDomain 200', 'PutProfileObjectType 200']);
+  });
+
+  it('never writes to a domain made elsewhere; adopts it on the annotation', async () => {
+    await stack.emulator.admin.createDomain('legacy');
+    const mark = await stack.aws.mark();
+    await kubectlOk(['apply', '-f', '-'], { input: manifests(stack.ns, 'legacy').split('\n---\n')[0]! });
+    const refused = await domains().waitForCondition('legacy', 'Stalled', 'True', { reason: 'AlreadyExists' });
+    expect(condition(refused, 'Ready')?.message).toContain('domain legacy already exists');
+    expect(await writesSince(mark)).toEqual([]);
+    await domains().annotate('legacy', { 'customerprofiles.gitops.dev/adopt': 'true' });
+    const adopted = await waitFor(async () => {
+      const d = await domains().get('legacy');
+      return d?.status?.ownership === 'Adopted' && condition(d, 'Ready')?.status === 'True' ? d : undefined;
+    }, { what: 'the domain adopted and Ready' });
+    expect(adopted.status).toMatchObject({ domainArn: 'arn:aws:profile:us-east-1:123456789012:domains/legacy' });
+    // Adopted, then made to match the spec: its expiration and tags, never a second domain.
+    expect((await writesSince(mark)).map((e) => e.operation).sort()).toEqual(['TagResource', 'UpdateDomain']);
+  });
 });
