@@ -5,7 +5,7 @@
 // role (the controller's own identity), is its own identity: claims can only under-detect then,
 // and the owner tag still keeps a second resource from writing.
 import type { ManagedObject } from '../api/managed-object.ts';
-import type { CustomerProfilesIntegration } from '../api/types.ts';
+import type { CustomerProfilesDomain, CustomerProfilesIntegration, CustomerProfilesObjectType } from '../api/types.ts';
 import { accountOfArn, flowNameOfUri } from '../aws/arn.ts';
 
 /** The namespace's role ARN, if it names one. */
@@ -37,6 +37,12 @@ export function integrationClaim(obj: CustomerProfilesIntegration, region: strin
   const uri = spec.uri || obj.status?.uri;
   return uri ? `${region}|${spec.domainName}|${uri}` : undefined;
 }
+
+/** A domain is its name in its account and region. */
+export const domainClaim: ClaimOf<CustomerProfilesDomain> = (o, place) => `${place}|domain:${o.spec.domainName}`;
+
+/** An object type is its name in its domain. */
+export const objectTypeClaim: ClaimOf<CustomerProfilesObjectType> = (o, place) => `${place}|${o.spec.domainName}|object-type:${o.spec.objectTypeName}`;
 
 const keyOf = (o: ManagedObject) => `${o.metadata.namespace}/${o.metadata.name}`;
 

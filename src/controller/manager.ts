@@ -25,7 +25,7 @@ import type { LeaderElector, LeadershipEndedError } from '../runtime/leader.ts';
 import { Metrics, reconcileResultOf } from '../runtime/metrics.ts';
 import { pacerMetrics } from '../runtime/pacer-metrics.ts';
 import { RunnableGroup, type Leadership } from '../runtime/runnables.ts';
-import { integrationClaim } from './claims.ts';
+import { domainClaim, integrationClaim, objectTypeClaim } from './claims.ts';
 import { errorText } from './controller.ts';
 import { domainDeleteWaitsFor, integrationWaitsFor, objectTypeDeleteWaitsFor, objectTypeWaitsFor, type KindCaches } from './dependencies.ts';
 import { wireDependencies } from './dependency-events.ts';
@@ -241,7 +241,7 @@ export class Manager {
           kindName: DOMAIN_NAMES.kind,
           plural: DOMAIN_NAMES.plural,
           kind: domainKind(gateway),
-          claimOf: (o, place) => `${place}|domain:${o.spec.domainName}`,
+          claimOf: domainClaim,
           domainOf: (o) => o.spec.domainName,
           deleteWaitsFor: (d) => domainDeleteWaitsFor(caches, d),
         },
@@ -256,7 +256,7 @@ export class Manager {
           kindName: OBJECT_TYPE_NAMES.kind,
           plural: OBJECT_TYPE_NAMES.plural,
           kind: objectTypeKind(gateway),
-          claimOf: (o, place) => `${place}|${o.spec.domainName}|object-type:${o.spec.objectTypeName}`,
+          claimOf: objectTypeClaim,
           domainOf: (o) => o.spec.domainName,
           waitsFor: (t) => objectTypeWaitsFor(caches, t),
           deleteWaitsFor: (t) => objectTypeDeleteWaitsFor(caches, t),

@@ -65,7 +65,7 @@ describe('cpi import: adopt existing integrations through Git', () => {
 
   /** import → validate → apply; returns the imported objects and the YAML text. */
   async function importAndApply(domain: string, policy: 'Observe' | 'Manage') {
-    const r = await cpi(['import', '--domain', domain, '--namespace', stack.ns, '--management-policy', policy], stack.emulator.awsEnv);
+    const r = await cpi(['import', '--integrations-only', '--domain', domain, '--namespace', stack.ns, '--management-policy', policy], stack.emulator.awsEnv);
     expect(r.code, r.stderr).toBe(0);
     const file = join(dir, `${domain}.yaml`);
     writeFileSync(file, r.stdout);
@@ -101,18 +101,18 @@ describe('cpi import: adopt existing integrations through Git', () => {
   it('a second import reads the cluster: what resources already manage is skipped and named, or printed marked', async () => {
     const env = { ...stack.emulator.awsEnv, KUBECONFIG: inject('e2e').adminKubeconfig };
     // The resources applied by the Observe test above manage all three integrations of retail.
-    const again = await cpi(['import', '--domain', 'retail', '--namespace', 'elsewhere'], env);
+    const again = await cpi(['import', '--integrations-only', '--domain', 'retail', '--namespace', 'elsewhere'], env);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).not.toContain('kind: CustomerProfilesIntegration');
     expect(again.stdout).toMatch(/^# skipped 3 integrations already managed in the cluster: /m);
     for (const name of ['connect-22222222-2222-3333-4444-000000000001', 'retail-legacy', 'retail-orders']) expect(again.stdout).toContain(`(by ${stack.ns}/${name})`);
     expect(again.stderr).toContain('cpi import: 0 resources for domain retail; skipped 3 already managed in the cluster');
     // Into the same namespace, marked: applying would rewrite those very resources.
-    const marked = await cpi(['import', '--domain', 'retail', '--namespace', stack.ns, '--include-managed'], env);
+    const marked = await cpi(['import', '--integrations-only', '--domain', 'retail', '--namespace', stack.ns, '--include-managed'], env);
     expect(parseAllDocuments(marked.stdout).length).toBe(3);
     expect(marked.stdout).toContain(`# already in the cluster as ${stack.ns}/retail-orders: applying this replaces that resource's spec with what AWS has now.`);
     // --no-cluster: the old behaviour, everything printed.
-    const blind = await cpi(['import', '--domain', 'retail', '--no-cluster'], env);
+    const blind = await cpi(['import', '--integrations-only', '--domain', 'retail', '--no-cluster'], env);
     expect(parseAllDocuments(blind.stdout).length).toBe(3);
   });
 

@@ -110,12 +110,12 @@ describe('kubectl cpi: the plugin', () => {
   });
 
   it('kubectl cpi import skips what the cluster already manages, and prints it marked on request; hints in the plugin form', async () => {
-    const r = await kubectl(['cpi', 'import', '--domain', 'retail']);
+    const r = await kubectl(['cpi', 'import', '--integrations-only', '--domain', 'retail']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).not.toContain('name: plugin-orders');
     expect(r.stdout).toContain(`# skipped 1 integration already managed in the cluster: plugin-orders (by ${stack.ns}/orders)`);
     expect(r.stderr).toContain(`kubectl cpi import: 0 resources for domain retail; skipped 1 already managed in the cluster (${stack.ns}/orders; --include-managed prints them)`);
-    const marked = await kubectl(['cpi', 'import', '--domain', 'retail', '--include-managed']);
+    const marked = await kubectl(['cpi', 'import', '--integrations-only', '--domain', 'retail', '--include-managed']);
     expect(marked.stdout).toContain('name: plugin-orders');
     expect(marked.stdout).toContain('managementPolicy: Observe');
     expect(marked.stdout).toContain(`# already managed by ${stack.ns}/orders in the cluster: applying this copy makes it a Conflict`);
