@@ -3,7 +3,7 @@
 // one per kind (integrations, domains, object types) around the shared AWS gateway and caches.
 import * as k8s from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import { GROUP, VERSION } from '../api/group.ts';
+import { GROUP, VERSION, type KindNames } from '../api/group.ts';
 import type { ManagedObject } from '../api/managed-object.ts';
 import { EventRecorder } from '../kube/events.ts';
 import { KubeResourceWriter } from '../kube/resources.ts';
@@ -20,13 +20,12 @@ import { controllerRunnable, informer } from './runnables.ts';
 /** What differs per kind in the wiring. */
 export interface KindWiring<R extends ManagedObject, O, P> {
   /** The Kubernetes kind (Events name it) and its resource plural (watched, written). */
-  kindName: string;
-  plural: string;
+  names: Pick<KindNames, 'kind' | 'plural'>;
   kind: ManagedKind<R, O, P>;
   /** What a resource claims (two resources claiming the same AWS object: the older wins). */
   claimOf: ClaimOf<R>;
-  /** Drift checks of one domain come due together (one read serves them). */
-  domainOf(obj: R): string;
+  /** Drift checks of one domain come due together (one read serves them); default spec.domainName. */
+  domainOf?: (obj: R) => string;
   /** Dependencies (dependencies.ts): what it waits for, what must go before its delete. */
   waitsFor?: (obj: R) => string | undefined;
   deleteWaitsFor?: (obj: R) => string | undefined;
@@ -70,13 +69,13 @@ export const cachedResource = keepOnly({
 });
 
 export function kindController<R extends ManagedObject, O, P>(w: KindWiring<R, O, P>, s: SharedParts): KindParts<R> {
-  const log = s.log.child({ controller: w.plural });
+  const log = s.log.child({ controller: w.names.plural });
   // The list is time-limited: client-node has no request timeout, and a silent API server must
   // not hang start-up forever.
   const inf = new ResilientInformer<k8s.KubernetesObject>({
     kubeConfig: s.kubeConfig,
-    ...customResourceCollection<k8s.KubernetesObject>(s.kubeConfig, { group: GROUP, version: VERSION, plural: w.plural, namespace: s.namespace }),
-    logger: s.log.child({ informer: w.plural }),
+    ...customResourceCollection<k8s.KubernetesObject>(s.kubeConfig, { group: GROUP, version: VERSION, plural: w.names.plural, namespace: s.namespace }),
+    logger: s.log.child({ informer: w.names.plural }),
     unhealthyAfterMs: s.watchUnhealthyAfterMs,
     transform: cachedResource,
   });
@@ -84,8 +83,8 @@ export function kindController<R extends ManagedObject, O, P>(w: KindWiring<R, O
   const cache = inf as unknown as ObjectCache<R>;
   const claims = new ClaimIndex<R>(s.region, s.roleOf, w.claimOf);
   let controller!: Controller<R>;
-  const writer = new KubeResourceWriter<R>(s.kubeConfig, { plural: w.plural, onWritten: (_before, written) => controller.recordWrite(written as R) });
-  const events = new EventRecorder(s.kubeConfig, { instance: s.identity, kind: w.kindName, onError: (err) => log.debug({ err: errorText(err) }, 'event not recorded') });
+  const writer = new KubeResourceWriter<R>(s.kubeConfig, { plural: w.names.plural, onWritten: (_before, written) => controller.recordWrite(written as R) });
+  const events = new EventRecorder(s.kubeConfig, { instance: s.identity, kind: w.names.kind, onError: (err) => log.debug({ err: errorText(err) }, 'event not recorded') });
   const reconciler = new ManagedReconciler<R, O, P>(w.kind, {
     account: s.account,
     writer,
@@ -112,12 +111,12 @@ export function kindController<R extends ManagedObject, O, P>(w: KindWiring<R, O
     drainTimeoutMs: s.shutdownTimeoutMs,
   });
   return {
-    plural: w.plural,
+    plural: w.names.plural,
     informer: inf,
     cache,
     claims,
     controller,
-    informerRunnable: informer(w.plural, inf),
-    controllerRunnable: controllerRunnable(controller, { name: `controller/${w.plural}`, drainTimeoutMs: s.shutdownTimeoutMs, onStart: s.onControllerStart }),
+    informerRunnable: informer(w.names.plural, inf),
+    controllerRunnable: controllerRunnable(controller, { name: `controller/${w.names.plural}`, drainTimeoutMs: s.shutdownTimeoutMs, onStart: s.onControllerStart }),
   };
 }

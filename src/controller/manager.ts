@@ -6,7 +6,7 @@ import * as k8s from '@kubernetes/client-node';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import { DOMAIN_NAMES, GROUP, KIND, OBJECT_TYPE_NAMES, PLURAL } from '../api/group.ts';
+import { DOMAIN_NAMES, GROUP, INTEGRATION_NAMES, OBJECT_TYPE_NAMES } from '../api/group.ts';
 import type { CustomerProfilesDomain, CustomerProfilesObjectType } from '../api/types.ts';
 import type { ManagedObject } from '../api/managed-object.ts';
 import { AwsGateway } from '../aws/gateway.ts';
@@ -17,6 +17,8 @@ import { servedPlurals } from '../kube/served-kinds.ts';
 import { domainKind } from '../reconcile/domain-kind.ts';
 import { IntegrationKind } from '../reconcile/integration-kind.ts';
 import { objectTypeKind } from '../reconcile/object-type-kind.ts';
+import type { NamedPlan, Observed } from '../reconcile/named-object-kind.ts';
+import type { DomainDescription, ObjectTypeDescription } from '../aws/types.ts';
 import { DomainSnapshots } from '../reconcile/snapshots.ts';
 import { namespaceCollection } from '../runtime/collections.ts';
 import { metricsRoute, probeRoutes } from '../runtime/http-server.ts';
@@ -29,7 +31,7 @@ import { domainClaim, integrationClaim, objectTypeClaim } from './claims.ts';
 import { errorText } from './controller.ts';
 import { domainDeleteWaitsFor, integrationWaitsFor, objectTypeDeleteWaitsFor, objectTypeWaitsFor, type KindCaches } from './dependencies.ts';
 import { wireDependencies } from './dependency-events.ts';
-import { kindController, type KindParts, type SharedParts } from './kind-controller.ts';
+import { kindController, type KindParts, type KindWiring, type SharedParts } from './kind-controller.ts';
 import { httpServers, informer, roleWatcher, ticker } from './runnables.ts';
 
 export interface ManagerOptions {
@@ -216,56 +218,32 @@ export class Manager {
    */
   private async kinds(kc: k8s.KubeConfig, gateway: AwsGateway, snapshots: DomainSnapshots, shared: SharedParts): Promise<KindParts<ManagedObject>[]> {
     const served = await servedPlurals(kc);
+    const { log } = this.options;
     // Unknown (discovery failed): watch every kind, as if all CRDs were installed.
     const serves = (plural: string) => !served || served.has(plural);
     const caches: KindCaches = { integrations: { list: (ns) => integrations.cache.list(ns) } };
     const waits = serves(DOMAIN_NAMES.plural) || serves(OBJECT_TYPE_NAMES.plural);
     const integrations = kindController(
-      {
-        kindName: KIND,
-        plural: PLURAL,
-        kind: new IntegrationKind(gateway, snapshots),
-        claimOf: integrationClaim,
-        domainOf: (o) => o.spec.domainName,
-        waitsFor: waits ? (i) => integrationWaitsFor(caches, i) : undefined,
-      },
+      { names: INTEGRATION_NAMES, kind: new IntegrationKind(gateway, snapshots), claimOf: integrationClaim, waitsFor: waits ? (i) => integrationWaitsFor(caches, i) : undefined },
       shared,
     );
-    const parts: KindParts<ManagedObject>[] = [integrations as unknown as KindParts<ManagedObject>];
-    const { log } = this.options;
-    let domains: KindParts<CustomerProfilesDomain> | undefined;
-    let objectTypes: KindParts<CustomerProfilesObjectType> | undefined;
-    if (serves(DOMAIN_NAMES.plural)) {
-      domains = kindController(
-        {
-          kindName: DOMAIN_NAMES.kind,
-          plural: DOMAIN_NAMES.plural,
-          kind: domainKind(gateway),
-          claimOf: domainClaim,
-          domainOf: (o) => o.spec.domainName,
-          deleteWaitsFor: (d) => domainDeleteWaitsFor(caches, d),
-        },
-        shared,
-      );
-      caches.domains = domains.cache;
-      parts.push(domains as unknown as KindParts<ManagedObject>);
-    } else log.warn({ kind: DOMAIN_NAMES.kind }, 'its CRD is not installed: not watched (install crds/ and restart to manage domains)');
-    if (serves(OBJECT_TYPE_NAMES.plural)) {
-      objectTypes = kindController(
-        {
-          kindName: OBJECT_TYPE_NAMES.kind,
-          plural: OBJECT_TYPE_NAMES.plural,
-          kind: objectTypeKind(gateway),
-          claimOf: objectTypeClaim,
-          domainOf: (o) => o.spec.domainName,
-          waitsFor: (t) => objectTypeWaitsFor(caches, t),
-          deleteWaitsFor: (t) => objectTypeDeleteWaitsFor(caches, t),
-        },
-        shared,
-      );
-      caches.objectTypes = objectTypes.cache;
-      parts.push(objectTypes as unknown as KindParts<ManagedObject>);
-    } else log.warn({ kind: OBJECT_TYPE_NAMES.kind }, 'its CRD is not installed: not watched (install crds/ and restart to manage object types)');
+    /** A kind whose CRD may be missing (installed after the first release): said once, not watched. */
+    const optional = <R extends ManagedObject, O, P>(w: KindWiring<R, O, P>): KindParts<R> | undefined => {
+      if (serves(w.names.plural)) return kindController(w, shared);
+      log.warn({ kind: w.names.kind }, `its CRD is not installed: not watched (install crds/ and restart to manage ${w.kind.noun}s)`);
+      return undefined;
+    };
+    const domains = optional<CustomerProfilesDomain, Observed<DomainDescription>, NamedPlan>({ names: DOMAIN_NAMES, kind: domainKind(gateway), claimOf: domainClaim, deleteWaitsFor: (d) => domainDeleteWaitsFor(caches, d) });
+    const objectTypes = optional<CustomerProfilesObjectType, Observed<ObjectTypeDescription>, NamedPlan>({
+      names: OBJECT_TYPE_NAMES,
+      kind: objectTypeKind(gateway),
+      claimOf: objectTypeClaim,
+      waitsFor: (t) => objectTypeWaitsFor(caches, t),
+      deleteWaitsFor: (t) => objectTypeDeleteWaitsFor(caches, t),
+    });
+    caches.domains = domains?.cache;
+    caches.objectTypes = objectTypes?.cache;
+    const parts = [integrations, domains, objectTypes].filter((p) => p !== undefined) as unknown as KindParts<ManagedObject>[];
     wireDependencies(caches, { integrations, domains, objectTypes });
     return parts;
   }

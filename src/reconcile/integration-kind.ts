@@ -45,9 +45,9 @@ export class IntegrationKind implements ManagedKind<CustomerProfilesIntegration,
     return conversionProblem(obj.spec)?.message;
   }
 
-  specWarnings(obj: CustomerProfilesIntegration, defaultRegion: string): string[] {
+  specWarnings(obj: CustomerProfilesIntegration, defaultRegion: string) {
     const mismatch = uriRegionWarning(obj.spec, defaultRegion);
-    return mismatch ? [`${mismatch.path}: ${mismatch.message}`] : [];
+    return mismatch ? [{ reason: 'UriRegionMismatch', message: `${mismatch.path}: ${mismatch.message}` }] : [];
   }
 
   pinned = (status: IntegrationStatus | undefined) => pinnedTarget(status);

@@ -73,7 +73,7 @@ export interface ManagedKind<R extends ManagedObject, O, P> {
   /** A spec field the API server let through that cannot be sent to AWS, named; undefined when none. */
   specProblem(obj: R): string | undefined;
   /** Warnings worth an Event when the spec changes (never a reason to stop). */
-  specWarnings?(obj: R, defaultRegion: string): string[];
+  specWarnings?(obj: R, defaultRegion: string): Array<{ reason: string; message: string }>;
   /** Claims of other resources to the same AWS object are resolved outside; this is the status's pin. */
   pinned(status: StatusOf<R> | undefined): PinnedTarget | undefined;
   /** Why the effective target is not the pinned one (a message), or undefined. */

@@ -22,6 +22,8 @@ export interface ReconcileResult {
   requeueAfterMs?: number;
   /** Retry with per-key exponential backoff. */
   retry?: boolean;
+  /** It ended needing a person (Stalled): the slow retry is a formality. For metrics. */
+  stalled?: boolean;
 }
 
 export interface ResourceWriter<R extends ManagedObject = ManagedObject> {
@@ -121,7 +123,7 @@ export class ManagedReconciler<R extends ManagedObject, O, P> {
       return result;
     } finally {
       // Stalled: it ended needing a person (the slow retry says so), whatever status was stored before.
-      this.deps.ended?.(result, result?.requeueAfterMs === STALLED_RETRY_MS, (performance.now() - started) / 1000);
+      this.deps.ended?.(result, !!result?.stalled, (performance.now() - started) / 1000);
     }
   }
 
@@ -145,7 +147,7 @@ export class ManagedReconciler<R extends ManagedObject, O, P> {
     if (obj.metadata.deletionTimestamp) return this.finalize(ctx, isPaused);
     if (trigger === 'change') {
       this.checkAnnotations(obj);
-      for (const warning of this.kind.specWarnings?.(obj, this.deps.defaultRegion) ?? []) this.deps.events.emit(obj, 'Warning', 'UriRegionMismatch', 'Reconcile', warning);
+      for (const w of this.kind.specWarnings?.(obj, this.deps.defaultRegion) ?? []) this.deps.events.emit(obj, 'Warning', w.reason, 'Reconcile', w.message);
     }
 
     const base = { ...(obj.status ?? {}), lastHandledReconcileAt: annotations[ANNOTATIONS.reconcileRequestedAt] ?? obj.status?.lastHandledReconcileAt } as StatusOf<R>;
@@ -210,7 +212,7 @@ export class ManagedReconciler<R extends ManagedObject, O, P> {
       this.deps.events.emit(ctx.obj, 'Warning', reason, 'Reconcile', message);
       ctx.log.info({ reason, message }, 'stalled');
     }
-    return { requeueAfterMs: STALLED_RETRY_MS };
+    return { requeueAfterMs: STALLED_RETRY_MS, stalled: true };
   }
 
   private deletionPolicy(obj: R): 'Delete' | 'Retain' {
@@ -367,7 +369,7 @@ export class ManagedReconciler<R extends ManagedObject, O, P> {
     ctx.log.warn({ reason, operation: err.operation, err: err.message, requestId: err.requestId }, 'reconcile failed');
     if (terminalReasons.has(reason)) {
       await this.writeStatus(obj, stalled(base, gen(obj), this.deps.now(), reason, err.message));
-      return { requeueAfterMs: STALLED_RETRY_MS };
+      return { requeueAfterMs: STALLED_RETRY_MS, stalled: true };
     }
     const readyReason = obj.status?.createdAt ? Reason.Updating : Reason.Creating;
     await this.writeStatus(obj, failed(base, gen(obj), this.deps.now(), reason, err.message, readyReason));

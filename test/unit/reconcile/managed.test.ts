@@ -23,7 +23,7 @@ const HERE = `${ACCOUNT}/${REGION}`;
 const POLL_MS = 60_000;
 const T0 = Date.parse('2026-12-05T00:00:00Z');
 const OWNER = 'uid-1 shop/w1';
-const STALLED = { requeueAfterMs: STALLED_RETRY_MS };
+const STALLED = { requeueAfterMs: STALLED_RETRY_MS, stalled: true };
 const POLL = { requeueAfterMs: POLL_MS };
 
 const quiet: ReconcileLog = { info() {}, warn() {}, debug() {}, child: () => quiet };
@@ -1082,9 +1082,9 @@ describe('ManagedReconciler', () => {
 
   it("the kind's spec warnings are Events on a change, not on a poll, and stop nothing", async () => {
     const t = harness();
-    t.kind.warnings = ['spec.color: blue fades'];
+    t.kind.warnings = [{ reason: 'ColorFades', message: 'spec.color: blue fades' }];
     await t.reconcile(resource());
-    expect(t.events.filter((e) => e.type === 'Warning')).toMatchObject([{ action: 'Reconcile', note: 'spec.color: blue fades' }]);
+    expect(t.events.filter((e) => e.type === 'Warning')).toMatchObject([{ reason: 'ColorFades', action: 'Reconcile', note: 'spec.color: blue fades' }]);
     expect(t.cloud.writes()).toEqual([`CreateWidget ${HERE}`]);
     t.reset();
     await t.again('poll');

@@ -185,7 +185,7 @@ export class WidgetKind implements ManagedKind<Widget, ObservedWidget, WidgetPla
   /** What the reconciler told the kind besides AWS calls (invalidate, afterDelete), in order. */
   readonly hooks: string[] = [];
   /** What specWarnings says of every spec. */
-  warnings: string[] = [];
+  warnings: Array<{ reason: string; message: string }> = [];
   /** How many times each pure decision ran. */
   readonly decisions = { plan: 0, ownership: 0, drift: 0 };
   private readonly cloud: WidgetCloud;
@@ -209,7 +209,7 @@ export class WidgetKind implements ManagedKind<Widget, ObservedWidget, WidgetPla
     return obj.spec.size !== undefined && obj.spec.size < 1 ? 'spec.size: must be at least 1' : undefined;
   }
 
-  specWarnings(): string[] {
+  specWarnings(): Array<{ reason: string; message: string }> {
     return this.warnings;
   }
 
