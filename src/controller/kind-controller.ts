@@ -1,6 +1,7 @@
 // The parts of one managed kind in `cpi run`: its informer, claim index, status writer, Event
 // recorder, reconciler and controller, and the two runnables that start them. manager.ts builds
-// one per kind (integrations, domains, object types) around the shared AWS gateway and caches.
+// one per kind (integrations, domains, object types) around the shared AWS gateway and caches;
+// their controllers run as one runnable (allControllers), so a shutdown stops them together.
 import * as k8s from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { GROUP, VERSION, type KindNames } from '../api/group.ts';
@@ -15,7 +16,7 @@ import type { QueueMetrics } from '../runtime/queue.ts';
 import type { Runnable } from '../runtime/runnables.ts';
 import { ClaimIndex, type ClaimOf, type RoleOf } from './claims.ts';
 import { Controller, errorText, type ObjectCache } from './controller.ts';
-import { controllerRunnable, informer } from './runnables.ts';
+import { informer } from './runnables.ts';
 
 /** What differs per kind in the wiring. */
 export interface KindWiring<R extends ManagedObject, O, P> {
@@ -47,8 +48,6 @@ export interface SharedParts {
   roleOf: RoleOf;
   queueMetrics?: QueueMetrics | undefined;
   ended?: ManagedDeps<ManagedObject>['ended'];
-  /** Without election this is the only replica that reconciles. */
-  onControllerStart?: () => void;
 }
 
 export interface KindParts<R extends ManagedObject> {
@@ -58,7 +57,6 @@ export interface KindParts<R extends ManagedObject> {
   claims: ClaimIndex<R>;
   controller: Controller<R>;
   informerRunnable: Runnable;
-  controllerRunnable: Runnable;
 }
 
 /** What reconcile, claims and Events read of a resource: the cache holds nothing else. */
@@ -67,6 +65,16 @@ export const cachedResource = keepOnly({
   annotationPrefix: `${GROUP}/`,
   topLevel: ['spec', 'status'],
 });
+
+/** Every kind's controller as one: started together, and stopped together (one drain, not one per kind). */
+export function allControllers(kinds: Array<{ controller: Pick<Controller<never>, 'run' | 'stop'> }>): Pick<Controller<never>, 'run' | 'stop'> {
+  return {
+    run: async () => {
+      await Promise.all(kinds.map((k) => k.controller.run()));
+    },
+    stop: async (drainTimeoutMs?: number) => (await Promise.all(kinds.map((k) => k.controller.stop(drainTimeoutMs)))).every(Boolean),
+  };
+}
 
 export function kindController<R extends ManagedObject, O, P>(w: KindWiring<R, O, P>, s: SharedParts): KindParts<R> {
   const log = s.log.child({ controller: w.names.plural });
@@ -117,6 +125,5 @@ export function kindController<R extends ManagedObject, O, P>(w: KindWiring<R, O
     claims,
     controller,
     informerRunnable: informer(w.names.plural, inf),
-    controllerRunnable: controllerRunnable(controller, { name: `controller/${w.names.plural}`, drainTimeoutMs: s.shutdownTimeoutMs, onStart: s.onControllerStart }),
   };
 }

@@ -31,8 +31,8 @@ import { domainClaim, integrationClaim, objectTypeClaim } from './claims.ts';
 import { errorText } from './controller.ts';
 import { domainDeleteWaitsFor, integrationWaitsFor, objectTypeDeleteWaitsFor, objectTypeWaitsFor, type KindCaches } from './dependencies.ts';
 import { wireDependencies } from './dependency-events.ts';
-import { kindController, type KindParts, type KindWiring, type SharedParts } from './kind-controller.ts';
-import { httpServers, informer, roleWatcher, ticker } from './runnables.ts';
+import { allControllers, kindController, type KindParts, type KindWiring, type SharedParts } from './kind-controller.ts';
+import { controllerRunnable, httpServers, informer, roleWatcher, ticker } from './runnables.ts';
 
 export interface ManagerOptions {
   kubeConfig: k8s.KubeConfig;
@@ -159,8 +159,6 @@ export class Manager {
       // "come back later" in both.
       ended: (result, stalled, seconds) => this.metrics.observeReconcile(reconcileResultOf(result, stalled, result === undefined), seconds),
       queueMetrics: this.metrics.queueMetrics(),
-      // Without election this is the only replica that reconciles: the alert sum(cpi_leader) != 1 holds.
-      onControllerStart: elector ? undefined : () => this.metrics.setLeader(true),
     };
     const kinds = await this.kinds(kc, gateway, snapshots, shared);
     const integrations = kinds[0]!;
@@ -207,7 +205,12 @@ export class Manager {
           if (this.notReadySince !== undefined) void this.checkCredentials(gateway);
         },
       ),
-      ...kinds.map((k) => k.controllerRunnable),
+      controllerRunnable(allControllers(kinds), {
+        name: 'controllers',
+        drainTimeoutMs: this.options.shutdownTimeoutMs,
+        // Without election this is the only replica that reconciles: the alert sum(cpi_leader) != 1 holds.
+        onStart: elector ? undefined : () => this.metrics.setLeader(true),
+      }),
     );
     return { runnables, leadership: elector && this.leadershipOf(elector), gateway };
   }
