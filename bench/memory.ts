@@ -27,11 +27,11 @@ import { PLURAL } from '../src/api/group.ts';
 import { buildToTemp } from './lib/build.ts';
 import { connectResources, domainsFor, inParallel } from './lib/cluster.ts';
 import { apiServerMetrics, cpuSeconds, machineBusy, percentile, rssParts, sumRequests, WRITE_VERBS } from './lib/measure.ts';
-import type { ControllerProcess } from './lib/processes.ts';
+import type { ControllerProcess } from '../test/support/cpi.ts';
 import { log, printTable, writeResult } from './lib/report.ts';
 import { RssSampler } from './lib/rss-sampler.ts';
 import { callsByOperation, startScenario, UNPACED, withCluster } from './lib/stack.ts';
-import { sleep, waitUntil } from './lib/wait.ts';
+import { sleep, waitFor } from '../test/support/wait.ts';
 import { deploymentMemoryEnv } from './lib/deployment-env.ts';
 
 const { values } = parseArgs({
@@ -116,7 +116,7 @@ await withCluster(async (cluster) => {
     const quiet = async () => {
       let seen = s.watch.modified;
       let since = Date.now();
-      await waitUntil(() => {
+      await waitFor(() => {
         if (s.watch.modified !== seen) [seen, since] = [s.watch.modified, Date.now()];
         return Date.now() - since >= 5000;
       }, { what: '5 s without a change', timeoutMs: 600_000, intervalMs: 200 });
@@ -149,7 +149,7 @@ await withCluster(async (cluster) => {
       controller = await s.startController(UNPACED, RUN_ENV, build?.cli);
       sampler.follow(controller.pid);
       const c = controller;
-      await waitUntil(async () => ((await metricValue(c.metricsUrl, 'cpi_reconcile_total')) ?? 0) >= step && (await metricValue(c.metricsUrl, 'cpi_workqueue_depth')) === 0, { what: `the restarted controller to reconcile ${step} resources`, timeoutMs: 1_800_000, intervalMs: 250 });
+      await waitFor(async () => ((await metricValue(c.metricsUrl, 'cpi_reconcile_total')) ?? 0) >= step && (await metricValue(c.metricsUrl, 'cpi_workqueue_depth')) === 0, { what: `the restarted controller to reconcile ${step} resources`, timeoutMs: 1_800_000, intervalMs: 250 });
       const restartSeconds = (Date.now() - t1) / 1000;
       await sleep(5000);
       const restartPeakMiB = sampler.peak(restart);
@@ -177,7 +177,7 @@ await withCluster(async (cluster) => {
       sampler.phase('delete');
       const t2 = Date.now();
       await inParallel(all.slice(0, created), 16, (r) => s.user.delete(r.name));
-      await waitUntil(() => s.watch.objects.size === 0, { what: 'every resource gone', timeoutMs: 1_800_000, intervalMs: 500 });
+      await waitFor(() => s.watch.objects.size === 0, { what: 'every resource gone', timeoutMs: 1_800_000, intervalMs: 500 });
       const seconds = (Date.now() - t2) / 1000;
       await sleep(5000);
       const peakMiB = sampler.peak('delete');

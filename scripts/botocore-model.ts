@@ -18,6 +18,21 @@ export const BOTOCORE_VERSION = '1.43.67';
 export const MODEL_SHA256 = 'e6ea65fed6b26dc217c381ab34b1b6828db336d4f8c667b7ccfdb5d6a18ef5a4';
 const MEMBER = 'botocore/data/customer-profiles/2020-08-15/service-2.json';
 
+/** A shape of the model as the generators read it and the API model fixture keeps it (no
+ * documentation, no error traits). */
+export interface ModelShape {
+  type: string;
+  members?: Record<string, { shape: string; location?: string }>;
+  required?: string[];
+  member?: { shape: string };
+  key?: { shape: string };
+  value?: { shape: string };
+  enum?: string[];
+  min?: number;
+  max?: number;
+  pattern?: string;
+}
+
 export const sha256 = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');
 
 export interface LoadedModel {

@@ -1,14 +1,14 @@
-// Writes crds/customerprofilesintegrations.yaml from src/api/schema.ts (npm run gen:crd), and its
-// copy for kustomize, deploy/base/crd.yaml (the rendering is scripts/sync-deploy-crd.ts's).
-// test/unit/api/crd.test.ts fails when the committed crds/ file differs from this output.
+// Writes crds/<plural>.yaml for every kind from its schema in src/api/ (npm run gen:crd), and the
+// copies kustomize and helm read, in deploy/base/ and the chart's crds/ (the rendering is
+// scripts/sync-deploy-crd.ts's). test/unit/api/crd.test.ts fails when a committed file differs.
 import { writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { crdYaml } from '../src/api/crd.ts';
-import { DEPLOY_CRD_PATH, renderDeployCrd } from './sync-deploy-crd.ts';
+import { CRD_FILES, renderDeployCrd } from './sync-deploy-crd.ts';
 
-const out = join(dirname(fileURLToPath(import.meta.url)), '..', 'crds', 'customerprofilesintegrations.yaml');
-const yaml = crdYaml();
-writeFileSync(out, yaml);
-writeFileSync(DEPLOY_CRD_PATH, renderDeployCrd(yaml));
-console.log(`wrote ${out} and ${DEPLOY_CRD_PATH}`);
+for (const f of CRD_FILES) {
+  const yaml = crdYaml(f.kind);
+  writeFileSync(f.source, yaml);
+  writeFileSync(f.deploy, renderDeployCrd(yaml, f.plural));
+  writeFileSync(f.chart, renderDeployCrd(yaml, f.plural));
+  console.log(`wrote ${f.source}, ${f.deploy} and ${f.chart}`);
+}

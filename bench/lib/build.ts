@@ -7,6 +7,7 @@ import { copyFileSync, cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { guard } from '../../test/support/guard.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -19,6 +20,7 @@ export interface Build {
 /** `bundle: false` leaves the bundle out: `cpi run` then runs the tsc output, as before the bundle. */
 export function buildToTemp(o: { bundle?: boolean } = {}): Build {
   const dir = mkdtempSync(join(tmpdir(), 'cpi-bench-build-'));
+  guard().guardDir(dir); // removed even when the bench is killed
   execFileSync(join(ROOT, 'node_modules/.bin/tsc'), ['-p', join(ROOT, 'tsconfig.build.json'), '--outDir', join(dir, 'dist'), '--sourceMap', 'false'], { stdio: 'inherit' });
   if (o.bundle ?? true) execFileSync(process.execPath, [join(ROOT, 'scripts/bundle.ts'), '--out', join(dir, 'dist')], { stdio: 'inherit' });
   cpSync(join(ROOT, 'bin'), join(dir, 'bin'), { recursive: true });

@@ -1,9 +1,12 @@
--- Argo CD health check for customerprofiles.gitops.dev/CustomerProfilesIntegration.
+-- Argo CD health check for the kinds of customerprofiles.gitops.dev: CustomerProfilesDomain,
+-- CustomerProfilesObjectType and CustomerProfilesIntegration. All three carry the same status
+-- (observedGeneration, Ready, Synced, Reconciling and Stalled conditions), so one script serves them.
 -- Argo CD runs this with the resource in the global `obj` and reads the returned table's `status`
 -- and `message`. Custom scripts run sandboxed: only the base and table libraries (os.time/os.date
 -- only through require("os"); no string, math or io), so this uses nothing but comparisons, tables
 -- and `..`.
--- Installed by deploy/argocd/argocd-cm-patch.yaml, generated from this file by `npm run gen:argocd`.
+-- Installed by deploy/argocd/argocd-cm-patch.yaml (one key per kind), generated from this file by
+-- `npm run gen:argocd`.
 
 local meta = obj.metadata or {}
 local annotations = meta.annotations or {}
@@ -62,7 +65,7 @@ if stalled ~= nil and stalled.status == "True" then
   return { status = "Degraded", message = describe(stalled) }
 end
 
--- Observe mode never writes to AWS, so drift (or a missing integration) stays until a person acts.
+-- Observe mode never writes to AWS, so drift (or a missing AWS resource) stays until a person acts.
 if ready ~= nil and ready.status == "False" and (obj.spec or {}).managementPolicy == "Observe" and
     (ready.reason == "Drifted" or ready.reason == "NotFound") then
   return { status = "Degraded", message = describe(ready) }

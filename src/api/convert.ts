@@ -1,7 +1,8 @@
-// Resource spec <-> PutIntegration request. Both directions are driven by the schema, so every
-// field the schema has is converted and none is forgotten:
+// Resource spec <-> AWS request. Both directions are driven by the schema, so every field the
+// schema has is converted and none is forgotten (convertToAws / convertFromAws serve every kind;
+// this file also holds the integration's PutIntegration pair):
 //   - property names: the camelCase of the AWS name (flowName <-> FlowName, s3 <-> S3, serviceNow <-> ServiceNow);
-//   - map keys (tags, objectTypeNames, taskProperties) are kept as written;
+//   - map keys (tags, objectTypeNames, taskProperties, fields) are kept as written;
 //   - RFC 3339 strings (format date-time) <-> Date (the SDK sends epoch seconds);
 //   - empty maps, lists and objects are omitted unless the model requires the member;
 //   - the operator's own fields (region, deletionPolicy, managementPolicy) are never sent.
@@ -29,7 +30,7 @@ export class ConversionError extends Error {
   }
 }
 
-function convert(value: unknown, node: SchemaNode, dir: Direction, path = 'spec'): unknown {
+function convert(value: unknown, node: SchemaNode, dir: Direction, root: SchemaNode, path = 'spec'): unknown {
   if (value === undefined || value === null) return undefined;
   if (node.format === 'date-time') {
     try {
@@ -39,23 +40,23 @@ function convert(value: unknown, node: SchemaNode, dir: Direction, path = 'spec'
     }
   }
   if (node.type === 'array' && Array.isArray(value) && node.items) {
-    return value.map((v, i) => convert(v, node.items!, dir, `${path}[${i}]`)).filter((v) => v !== undefined);
+    return value.map((v, i) => convert(v, node.items!, dir, root, `${path}[${i}]`)).filter((v) => v !== undefined);
   }
   if (node.type === 'object' && typeof value === 'object' && !Array.isArray(value)) {
     const out: Record<string, unknown> = {};
     if (isMap(node)) {
       for (const [k, v] of Object.entries(value)) {
-        const c = convert(v, node.additionalProperties, dir, `${path}[${k}]`);
+        const c = convert(v, node.additionalProperties, dir, root, `${path}[${k}]`);
         if (c !== undefined) out[k] = c;
       }
       return out;
     }
     const props = node.properties ?? {};
-    const byAwsName = new Map(Object.keys(props).filter((p) => !(node === specNode && operatorFields.has(p))).map((p) => [upper(p), p]));
+    const byAwsName = new Map(Object.keys(props).filter((p) => !(node === root && operatorFields.has(p))).map((p) => [upper(p), p]));
     for (const [k, v] of Object.entries(value)) {
       const prop = dir === 'toAws' ? (props[k] ? k : undefined) : byAwsName.get(k);
       if (!prop) continue; // not part of the API (validated resources have no such keys)
-      const c = convert(v, props[prop]!, dir, `${path}.${dir === 'toAws' ? prop : k}`);
+      const c = convert(v, props[prop]!, dir, root, `${path}.${dir === 'toAws' ? prop : k}`);
       if (isEmpty(c) && !node.required?.includes(prop)) continue;
       if (c !== undefined) out[dir === 'toAws' ? upper(prop) : prop] = c;
     }
@@ -95,16 +96,24 @@ export function toRfc3339(value: unknown): string {
 
 const operatorFields = new Set<string>(OPERATOR_FIELDS);
 
-/** The PutIntegration request for a spec: every AWS member of the spec, nothing else. */
-export function toPutIntegrationInput(spec: IntegrationSpec): PutIntegrationCommandInput {
+/**
+ * The AWS request members of a spec whose schema is `specSchema`: every AWS member, converted,
+ * and none of the operator's fields. Throws ConversionError naming a field AWS could not be sent.
+ */
+export function convertToAws(specSchema: SchemaNode, spec: object): unknown {
   const awsPart = Object.fromEntries(Object.entries(spec).filter(([k]) => !operatorFields.has(k)));
-  return convert(awsPart, specNode, 'toAws') as PutIntegrationCommandInput;
+  return convert(awsPart, specSchema, 'toAws', specSchema);
 }
 
-/** The first field of a spec that cannot be converted for AWS, or undefined when all can. */
-export function conversionProblem(spec: IntegrationSpec): ConversionError | undefined {
+/** The spec fields of AWS members (a request or an answer); members the spec does not have are dropped. */
+export function convertFromAws(specSchema: SchemaNode, members: object): Record<string, unknown> {
+  return convert(members, specSchema, 'fromAws', specSchema) as Record<string, unknown>;
+}
+
+/** The ConversionError `toAws` throws, or undefined when it converts. */
+export function firstConversionProblem(toAws: () => unknown): ConversionError | undefined {
   try {
-    toPutIntegrationInput(spec);
+    toAws();
     return undefined;
   } catch (err) {
     if (err instanceof ConversionError) return err;
@@ -112,7 +121,17 @@ export function conversionProblem(spec: IntegrationSpec): ConversionError | unde
   }
 }
 
+/** The PutIntegration request for a spec: every AWS member of the spec, nothing else. */
+export function toPutIntegrationInput(spec: IntegrationSpec): PutIntegrationCommandInput {
+  return convertToAws(specNode, spec) as PutIntegrationCommandInput;
+}
+
+/** The first field of a spec that cannot be converted for AWS, or undefined when all can. */
+export function conversionProblem(spec: IntegrationSpec): ConversionError | undefined {
+  return firstConversionProblem(() => toPutIntegrationInput(spec));
+}
+
 /** The spec for a PutIntegration request (the inverse; used by `cpi import` and round-trip tests). */
 export function fromPutIntegrationInput(input: PutIntegrationCommandInput): IntegrationSpec {
-  return convert(input, specNode, 'fromAws') as IntegrationSpec;
+  return convertFromAws(specNode, input) as IntegrationSpec;
 }

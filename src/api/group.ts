@@ -10,6 +10,47 @@ export const SHORT_NAMES = ['cpi', 'cpint'] as const;
 export const CATEGORIES = ['aws'] as const;
 export const CRD_NAME = `${PLURAL}.${GROUP}`;
 
+/** The names of one kind of the group: its CRD's `spec.names`, and the CRD's name. */
+export interface KindNames {
+  kind: string;
+  listKind: string;
+  plural: string;
+  singular: string;
+  shortNames: readonly string[];
+  crdName: string;
+}
+
+export const INTEGRATION_NAMES = {
+  kind: KIND,
+  listKind: LIST_KIND,
+  plural: PLURAL,
+  singular: SINGULAR,
+  shortNames: SHORT_NAMES,
+  crdName: CRD_NAME,
+} as const satisfies KindNames;
+
+export const DOMAIN_NAMES = {
+  kind: 'CustomerProfilesDomain',
+  listKind: 'CustomerProfilesDomainList',
+  plural: 'customerprofilesdomains',
+  singular: 'customerprofilesdomain',
+  shortNames: ['cpdomain', 'cpd'],
+  crdName: `customerprofilesdomains.${GROUP}`,
+} as const satisfies KindNames;
+
+export const OBJECT_TYPE_NAMES = {
+  kind: 'CustomerProfilesObjectType',
+  listKind: 'CustomerProfilesObjectTypeList',
+  plural: 'customerprofilesobjecttypes',
+  singular: 'customerprofilesobjecttype',
+  shortNames: ['cpot'],
+  crdName: `customerprofilesobjecttypes.${GROUP}`,
+} as const satisfies KindNames;
+
+/** Every kind of the group, in the order they depend on each other: domain, object type, integration. */
+export const ALL_KIND_NAMES = [DOMAIN_NAMES, OBJECT_TYPE_NAMES, INTEGRATION_NAMES] as const;
+export type ResourceKind = (typeof ALL_KIND_NAMES)[number]['kind'];
+
 export const FINALIZER = `${GROUP}/finalizer`;
 export const FIELD_MANAGER = 'cpi-controller';
 export const REPORTING_CONTROLLER = `${GROUP}/cpi-controller`;

@@ -1,4 +1,5 @@
-// The cross-field rules of the resource, each written once in two languages: CEL for the API
+// The cross-field rules of each kind (RULES for integrations, DOMAIN_RULES, OBJECT_TYPE_RULES),
+// each written once in two languages: CEL for the API
 // server (they become the CRD's `x-kubernetes-validations`) and TypeScript for `cpi validate`,
 // which must reject exactly what `kubectl apply` rejects without a cluster. A unit test runs every
 // CEL expression with a real CEL engine against the fixtures and checks that both sides agree, on
@@ -123,17 +124,73 @@ function expectedKey(type: unknown): string | undefined {
 
 const FLOW = ['spec', 'flowDefinition'] as const;
 
-
-export const RULES: readonly Rule[] = [
-  {
-    name: 'domainNameImmutable',
-    at: ['spec', 'domainName'],
-    rule: 'self == oldSelf',
-    message: 'domainName is immutable: create a new resource for another domain',
-    transition: true,
+/** An object keyed by connector (source properties, a task's operator) sets exactly one key. */
+function oneConnectorKey(name: string, at: RulePath): Rule {
+  const message = `set exactly one of: ${connectorKeyList.join(', ')}`;
+  return {
+    name,
+    at,
+    rule: celExactlyOne,
+    message,
     serverMessage: 'same',
-    check: (self, old) => (self === old ? [] : [{ path: '', message: 'domainName is immutable: create a new resource for another domain' }]),
+    check: (self) => (isObj(self) && connectorKeyList.filter((k) => has(self, k)).length !== 1 ? [{ path: '', message }] : []),
+  };
+}
+
+/**
+ * The rules on spec.tags every kind has, in the order the integration's CRD lists them:
+ * AWS's reserved prefix, the operator's, room for the owner tag, the key shape.
+ */
+export const tagRules: readonly Rule[] = [
+  {
+    name: 'tagKeysNotReserved',
+    at: ['spec', 'tags'],
+    rule: "self.all(k, !k.startsWith('aws:'))",
+    message: 'tag keys must not start with aws: (the prefix is reserved by AWS)',
+    messageExpression: "'key ' + self.filter(k, k.startsWith('aws:'))[0] + ' must not start with aws: (the prefix is reserved by AWS)'",
+    serverMessage: 'same',
+    check: (self) =>
+      keysOf(self)
+        .filter((k) => k.startsWith('aws:'))
+        .map((k) => ({ path: `[${k}]`, message: `key ${k} must not start with aws: (the prefix is reserved by AWS)` })),
   },
+  {
+    name: 'tagKeysNotOperators',
+    at: ['spec', 'tags'],
+    rule: `self.all(k, !k.startsWith('${RESERVED_TAG_PREFIX}'))`,
+    message: `tag keys must not start with ${RESERVED_TAG_PREFIX} (reserved for the operator, e.g. its owner tag)`,
+    messageExpression: `'key ' + self.filter(k, k.startsWith('${RESERVED_TAG_PREFIX}'))[0] + ' must not start with ${RESERVED_TAG_PREFIX} (reserved for the operator, e.g. its owner tag)'`,
+    serverMessage: 'same',
+    check: (self) =>
+      keysOf(self)
+        .filter((k) => k.startsWith(RESERVED_TAG_PREFIX))
+        .map((k) => ({ path: `[${k}]`, message: `key ${k} must not start with ${RESERVED_TAG_PREFIX} (reserved for the operator, e.g. its owner tag)` })),
+  },
+  {
+    name: 'tagsRoomForOwner',
+    at: ['spec', 'tags'],
+    rule: `self.size() <= ${MAX_SPEC_TAGS}`,
+    message: `at most ${MAX_SPEC_TAGS} tags: AWS allows 50 and the operator adds its owner tag`,
+    serverMessage: 'same',
+    check: (self) => (keysOf(self).length <= MAX_SPEC_TAGS ? [] : [{ path: '', message: `at most ${MAX_SPEC_TAGS} tags: AWS allows 50 and the operator adds its owner tag` }]),
+  },
+  {
+    name: 'tagKeysShape',
+    at: ['spec', 'tags'],
+    rule: `self.all(k, size(k) <= 128 && k.matches('${TAG_KEY_PATTERN}'))`,
+    message: `tag keys must be 1-128 characters: ${TAG_KEY_CHARS}`,
+    messageExpression: `'key ' + self.filter(k, !(size(k) <= 128 && k.matches('${TAG_KEY_PATTERN}')))[0] + ' is not a valid tag key: use 1-128 characters: ${TAG_KEY_CHARS}'`,
+    serverMessage: 'same',
+    check: (self) =>
+      keysOf(self)
+        .filter((k) => !([...k].length <= 128 && tagKeyRe.test(k)))
+        .map((k) => ({ path: `[${k}]`, message: `key ${k} is not a valid tag key: use 1-128 characters: ${TAG_KEY_CHARS}` })),
+  },
+];
+
+/** The rules of CustomerProfilesIntegration. */
+export const RULES: readonly Rule[] = [
+  immutable('domainName', 'create a new resource for another domain'),
   immutableOnceSet('uri', 'it identifies the integration in AWS; create a new resource for another uri'),
   immutableOnceSet('region', 'the integration lives in one region; create a new resource for another region'),
   {
@@ -161,17 +218,7 @@ export const RULES: readonly Rule[] = [
         ? [{ path: '.flowName', message: 'flowName is immutable: AppFlow flows cannot be renamed; create a new resource for another flow' }]
         : [],
   },
-  {
-    name: 'sourceConnectorPropertiesOneKey',
-    at: [...FLOW, 'sourceFlowConfig', 'sourceConnectorProperties'],
-    rule: celExactlyOne,
-    message: `set exactly one of: ${connectorKeyList.join(', ')}`,
-    serverMessage: 'same',
-    check: (self) =>
-      isObj(self) && connectorKeyList.filter((k) => has(self, k)).length !== 1
-        ? [{ path: '', message: `set exactly one of: ${connectorKeyList.join(', ')}` }]
-        : [],
-  },
+  oneConnectorKey('sourceConnectorPropertiesOneKey', [...FLOW, 'sourceFlowConfig', 'sourceConnectorProperties']),
   {
     name: 'sourceConnectorPropertiesMatchType',
     at: [...FLOW, 'sourceFlowConfig'],
@@ -187,17 +234,7 @@ export const RULES: readonly Rule[] = [
       return [{ path: '.sourceConnectorProperties', message: `must have the key ${key} to match connectorType ${String(self.connectorType)}` }];
     },
   },
-  {
-    name: 'connectorOperatorOneKey',
-    at: [...FLOW, 'tasks', '*', 'connectorOperator'],
-    rule: celExactlyOne,
-    message: `set exactly one of: ${connectorKeyList.join(', ')}`,
-    serverMessage: 'same',
-    check: (self) =>
-      isObj(self) && connectorKeyList.filter((k) => has(self, k)).length !== 1
-        ? [{ path: '', message: `set exactly one of: ${connectorKeyList.join(', ')}` }]
-        : [],
-  },
+  oneConnectorKey('connectorOperatorOneKey', [...FLOW, 'tasks', '*', 'connectorOperator']),
   {
     name: 'connectorOperatorMatchesType',
     at: FLOW,
@@ -263,38 +300,9 @@ export const RULES: readonly Rule[] = [
       return Number.isNaN(start) || Number.isNaN(end) || end > start ? [] : [{ path: '.scheduleEndTime', message: 'scheduleEndTime must be after scheduleStartTime' }];
     },
   },
-  {
-    name: 'tagKeysNotReserved',
-    at: ['spec', 'tags'],
-    rule: "self.all(k, !k.startsWith('aws:'))",
-    message: 'tag keys must not start with aws: (the prefix is reserved by AWS)',
-    messageExpression: "'key ' + self.filter(k, k.startsWith('aws:'))[0] + ' must not start with aws: (the prefix is reserved by AWS)'",
-    serverMessage: 'same',
-    check: (self) =>
-      keysOf(self)
-        .filter((k) => k.startsWith('aws:'))
-        .map((k) => ({ path: `[${k}]`, message: `key ${k} must not start with aws: (the prefix is reserved by AWS)` })),
-  },
-  {
-    name: 'tagKeysNotOperators',
-    at: ['spec', 'tags'],
-    rule: `self.all(k, !k.startsWith('${RESERVED_TAG_PREFIX}'))`,
-    message: `tag keys must not start with ${RESERVED_TAG_PREFIX} (reserved for the operator, e.g. its owner tag)`,
-    messageExpression: `'key ' + self.filter(k, k.startsWith('${RESERVED_TAG_PREFIX}'))[0] + ' must not start with ${RESERVED_TAG_PREFIX} (reserved for the operator, e.g. its owner tag)'`,
-    serverMessage: 'same',
-    check: (self) =>
-      keysOf(self)
-        .filter((k) => k.startsWith(RESERVED_TAG_PREFIX))
-        .map((k) => ({ path: `[${k}]`, message: `key ${k} must not start with ${RESERVED_TAG_PREFIX} (reserved for the operator, e.g. its owner tag)` })),
-  },
-  {
-    name: 'tagsRoomForOwner',
-    at: ['spec', 'tags'],
-    rule: `self.size() <= ${MAX_SPEC_TAGS}`,
-    message: `at most ${MAX_SPEC_TAGS} tags: AWS allows 50 and the operator adds its owner tag`,
-    serverMessage: 'same',
-    check: (self) => (keysOf(self).length <= MAX_SPEC_TAGS ? [] : [{ path: '', message: `at most ${MAX_SPEC_TAGS} tags: AWS allows 50 and the operator adds its owner tag` }]),
-  },
+  tagRules[0]!,
+  tagRules[1]!,
+  tagRules[2]!,
   {
     name: 'integrationArnLength',
     at: ['spec'],
@@ -303,18 +311,7 @@ export const RULES: readonly Rule[] = [
     serverMessage: 'same',
     check: (self) => (isObj(self) && maxIntegrationArnLength(self) > MAX_TAG_ARN ? [{ path: '', message: ARN_MESSAGE }] : []),
   },
-  {
-    name: 'tagKeysShape',
-    at: ['spec', 'tags'],
-    rule: `self.all(k, size(k) <= 128 && k.matches('${TAG_KEY_PATTERN}'))`,
-    message: `tag keys must be 1-128 characters: ${TAG_KEY_CHARS}`,
-    messageExpression: `'key ' + self.filter(k, !(size(k) <= 128 && k.matches('${TAG_KEY_PATTERN}')))[0] + ' is not a valid tag key: use 1-128 characters: ${TAG_KEY_CHARS}'`,
-    serverMessage: 'same',
-    check: (self) =>
-      keysOf(self)
-        .filter((k) => !([...k].length <= 128 && tagKeyRe.test(k)))
-        .map((k) => ({ path: `[${k}]`, message: `key ${k} is not a valid tag key: use 1-128 characters: ${TAG_KEY_CHARS}` })),
-  },
+  tagRules[3]!,
   {
     name: 'objectTypeNamesKeys',
     at: ['spec', 'objectTypeNames'],
@@ -340,10 +337,45 @@ export const RULES: readonly Rule[] = [
   },
 ];
 
-/** The CRD form of the rules at one schema location. */
-export function celValidationsAt(at: RulePath): Array<Record<string, string>> {
+/** The rules of CustomerProfilesDomain: its name and region are its identity. */
+export const DOMAIN_RULES: readonly Rule[] = [
+  immutable('domainName', 'a domain cannot be renamed; create a new resource for another domain'),
+  immutableOnceSet('region', 'the domain lives in one region; create a new resource for another region'),
+  ...tagRules,
+];
+
+/** The rules of CustomerProfilesObjectType: domain, name and region are its identity; map keys as the model says. */
+export const OBJECT_TYPE_RULES: readonly Rule[] = [
+  immutable('domainName', 'create a new resource for another domain'),
+  immutable('objectTypeName', 'an object type cannot be renamed; create a new resource for another name'),
+  immutableOnceSet('region', 'the object type lives in one region; create a new resource for another region'),
+  ...tagRules,
+  mapKeysRule('fieldsKeys', ['spec', 'fields'], 64, '^[a-zA-Z0-9_.-]+$', 'field names', 'letters, digits, _ . and -'),
+  mapKeysRule('keysKeys', ['spec', 'keys'], 64, '^[a-zA-Z0-9_-]+$', 'key names', 'letters, digits, _ and -'),
+];
+
+/** Map keys of 1-`max` characters matching `pattern` (a CRD cannot constrain keys itself). */
+function mapKeysRule(name: string, at: RulePath, max: number, pattern: string, what: string, chars: string): Rule {
+  const ok = (k: string) => `size(${k}) >= 1 && size(${k}) <= ${max} && ${k}.matches('${pattern}')`;
+  const re = new RegExp(pattern);
+  return {
+    name,
+    at,
+    rule: `self.all(k, ${ok('k')})`,
+    message: `${what} must be 1-${max} characters: ${chars}`,
+    messageExpression: `'key ' + self.filter(k, !(${ok('k')}))[0] + ' is not allowed: ${what} must be 1-${max} characters: ${chars}'`,
+    serverMessage: 'same',
+    check: (self) =>
+      keysOf(self)
+        .filter((k) => !([...k].length >= 1 && [...k].length <= max && re.test(k)))
+        .map((k) => ({ path: `[${k}]`, message: `key ${k} is not allowed: ${what} must be 1-${max} characters: ${chars}` })),
+  };
+}
+
+/** The CRD form of the rules (of one kind) at one schema location. */
+export function celValidationsAt(rules: readonly Rule[], at: RulePath): Array<Record<string, string>> {
   const key = at.join('.');
-  return RULES.filter((r) => r.at.join('.') === key).map((r) => {
+  return rules.filter((r) => r.at.join('.') === key).map((r) => {
     const v: Record<string, string> = { rule: r.rule, message: r.message };
     if (r.messageExpression) v.messageExpression = r.messageExpression;
     if (r.fieldPath) v.fieldPath = r.fieldPath;
@@ -352,8 +384,22 @@ export function celValidationsAt(at: RulePath): Array<Record<string, string>> {
   });
 }
 
+/** A required spec field that never changes: it names the resource in AWS. */
+export function immutable(field: string, instead: string): Rule {
+  const message = `${field} is immutable: ${instead}`;
+  return {
+    name: `${field}Immutable`,
+    at: ['spec', field],
+    rule: 'self == oldSelf',
+    message,
+    transition: true,
+    serverMessage: 'same',
+    check: (self, old) => (self === old ? [] : [{ path: '', message }]),
+  };
+}
+
 /** A spec field that may be added once and never changed or removed afterwards. */
-function immutableOnceSet(field: string, why: string): Rule {
+export function immutableOnceSet(field: string, why: string): Rule {
   const message = `${field} is immutable once set: ${why}`;
   return {
     name: `${field}Immutable`,

@@ -6,55 +6,33 @@
 // Kubernetes structural schema: every node has a type, maps use additionalProperties, enums are
 // typed strings; `additionalProperties: false` is for the offline validator only (the API server
 // rejects unknown fields through kubectl's strict field validation) and crd.ts strips it.
-// Map-key constraints and cross-field rules are CEL (rules.ts), attached at the end.
-import Type, { type Static, type TSchema } from 'typebox';
-import { celValidationsAt, OPERATOR_PROPERTY_KEYS, RULES } from './rules.ts';
+// Map-key constraints and cross-field rules are CEL (rules.ts), attached by resourceSchema(). The
+// builders and the members all three kinds share are in schema-builders.ts.
+import Type from 'typebox';
+import { OPERATOR_PROPERTY_KEYS, RULES } from './rules.ts';
+import {
+  commonStatusMembers,
+  DELETION_POLICIES,
+  domainNameField,
+  enumOf,
+  keyedMap,
+  MANAGEMENT_POLICIES,
+  NAME_PATTERN,
+  obj,
+  operatorSpecFields,
+  resourceSchema,
+  str,
+  stringMap,
+  tagsField,
+  timestamp,
+  TYPE_NAME_PATTERN,
+  type SchemaNode,
+} from './schema-builders.ts';
 
-// ---- builders: typebox nodes that are also valid in a CRD ----
-
-interface StrOpts {
-  min?: number;
-  max: number;
-  pattern?: string;
-  format?: 'date-time';
-}
-function str(description: string, o: StrOpts) {
-  return Type.String({
-    description,
-    ...(o.min !== undefined ? { minLength: o.min } : {}),
-    maxLength: o.max,
-    ...(o.pattern !== undefined ? { pattern: o.pattern } : {}),
-    ...(o.format ? { format: o.format } : {}),
-  });
-}
-/**
- * RFC 3339 as AWS and Go parse it, stricter than the API server's `format: date-time` (which lets
- * an offset of +24:00 through, and CEL sees such a field only as an already parsed timestamp):
- * hours 00-23, minutes and offset minutes 00-59, seconds 00-60.
- */
-export const RFC3339_PATTERN =
-  '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt]([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)([.][0-9]+)?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$';
-function timestamp(description: string) {
-  // 64 characters is far beyond any valid timestamp and bounds CEL cost.
-  return str(`${description} An RFC 3339 date-time, e.g. 2026-01-01T00:00:00Z.`, { max: 64, format: 'date-time', pattern: RFC3339_PATTERN });
-}
-function enumOf<const T extends readonly string[]>(values: T, description: string, extra: { default?: T[number] } = {}) {
-  return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], description, ...extra });
-}
-function stringMap<V extends TSchema>(value: V, description: string, maxProperties: number) {
-  return Type.Unsafe<Record<string, Static<V>>>({ type: 'object', description, maxProperties, additionalProperties: value });
-}
-function keyedMap<const K extends readonly string[], V extends TSchema>(_keys: K, value: V, description: string) {
-  return Type.Unsafe<Partial<Record<K[number], Static<V>>>>({ type: 'object', description, maxProperties: _keys.length, additionalProperties: value });
-}
-function obj<P extends Record<string, TSchema>>(description: string, properties: P) {
-  return Type.Object(properties, { description, additionalProperties: false });
-}
+// Kept for the modules that import them from here.
+export { ConditionSchema, DELETION_POLICIES, MANAGEMENT_POLICIES, RFC3339_PATTERN, type SchemaNode } from './schema-builders.ts';
 
 // ---- shared shapes of the model ----
-
-const NAME_PATTERN = '^[a-zA-Z0-9_-]+$';
-const TYPE_NAME_PATTERN = '^[a-zA-Z_][a-zA-Z_0-9-]*$';
 
 const objectName = (connector: string, example: string) => str(`The ${connector} object to read, e.g. ${example}.`, { max: 512, pattern: '\\S+' });
 
@@ -81,8 +59,6 @@ export const TASK_TYPES = ['Arithmetic', 'Filter', 'Map', 'Mask', 'Merge', 'Trun
 export const TRIGGER_TYPES = ['Scheduled', 'Event', 'OnDemand'] as const;
 export const DATA_PULL_MODES = ['Incremental', 'Complete'] as const;
 export const SCOPES = ['PROFILE', 'DOMAIN'] as const;
-export const DELETION_POLICIES = ['Delete', 'Retain'] as const;
-export const MANAGEMENT_POLICIES = ['Manage', 'Observe'] as const;
 
 /** Tasks has no bound in the model; 500 is far above real flows and keeps CEL cost estimates low. */
 export const MAX_TASKS = 500;
@@ -184,10 +160,8 @@ function flowDefinitionSchema(description: string) {
 
 // ---- spec ----
 
-const REGION_PATTERN = '^[a-z]{2,3}(-[a-z]+)+-[0-9]{1,2}$';
-
 export const SpecSchema = obj('The integration as it should be in AWS, plus how the operator manages it.', {
-  domainName: str('The Customer Profiles domain of the integration. Immutable.', { min: 1, max: 64, pattern: NAME_PATTERN }),
+  domainName: domainNameField('The Customer Profiles domain of the integration. Immutable.'),
   uri: Type.Optional(
     str(
       'URI of the source: an Amazon Connect instance ARN, an S3 or AppFlow URI, an event integration ARN. Omit it when flowDefinition creates the flow: AWS then generates it (see status.uri). Immutable once set.',
@@ -202,13 +176,7 @@ export const SpecSchema = obj('The integration as it should be in AWS, plus how 
       100,
     ),
   ),
-  tags: Type.Optional(
-    stringMap(
-      str('A tag value.', { max: 256 }),
-      'Tags of the integration (at most 50). Keys: 1-128 characters of letters, digits and + , - . / : ; < = _, not starting with aws:. Changes are applied with TagResource/UntagResource.',
-      50,
-    ),
-  ),
+  tags: Type.Optional(tagsField('integration')),
   flowDefinition: Type.Optional(flowDefinitionSchema('An Amazon AppFlow flow that AWS creates for the integration (S3, Salesforce, ServiceNow, Marketo, Zendesk). AWS never returns it; the operator remembers what it applied (status.appliedFlowDefinitionHash).')),
   roleArn: Type.Optional(str('IAM role the integration uses to make Customer Profiles requests on your behalf.', { max: 512, pattern: 'arn:aws:iam:.*:[0-9]+:.*' })),
   eventTriggerNames: Type.Optional(
@@ -218,107 +186,43 @@ export const SpecSchema = obj('The integration as it should be in AWS, plus how 
     }),
   ),
   scope: Type.Optional(enumOf(SCOPES, 'Whether the integration applies to profile level data (PROFILE, AWS\'s default) or domain level data (DOMAIN).')),
-  region: Type.Optional(
-    str('AWS region of the domain, e.g. us-east-1. Default: the controller\'s --region (or AWS_REGION). Immutable once set. Not sent to AWS.', { max: 32, pattern: REGION_PATTERN }),
-  ),
-  deletionPolicy: Type.Optional(
-    enumOf(DELETION_POLICIES, 'What deleting the resource does in AWS: Delete the integration, or Retain it. Not sent to AWS.', { default: 'Delete' }),
-  ),
-  managementPolicy: Type.Optional(
-    enumOf(MANAGEMENT_POLICIES, 'Manage: create and update the integration. Observe: never write to AWS, only report whether it exists and matches (Ready reason Drifted or NotFound). Not sent to AWS.', {
-      default: 'Manage',
-    }),
-  ),
+  ...operatorSpecFields('integration', { default: 'Delete' }),
 });
 
 // ---- status ----
 
-export const ConditionSchema = obj('A metav1.Condition.', {
-  type: str('Condition type: Ready, Synced, Reconciling or Stalled.', {
-    max: 316,
-    pattern: '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$',
-  }),
-  status: enumOf(['True', 'False', 'Unknown'] as const, 'True, False or Unknown.'),
-  observedGeneration: Type.Optional(Type.Integer({ description: 'The metadata.generation this condition was set for.', minimum: 0, format: 'int64' })),
-  lastTransitionTime: str('When status last changed. An RFC 3339 date-time.', { max: 64, format: 'date-time' }),
-  reason: str('One CamelCase word saying why, e.g. Available, Throttled, InvalidSpec.', { min: 1, max: 1024, pattern: '^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$' }),
-  message: str('Details for people.', { max: 32768 }),
-});
+const common = commonStatusMembers('integration', 'region, uri and assumedRoleArn');
 
 export const StatusSchema = obj('What the operator observed and did; written by the controller only.', {
-  observedGeneration: Type.Optional(Type.Integer({ description: 'The metadata.generation of the last completed reconcile.', minimum: 0, format: 'int64' })),
-  conditions: Type.Optional(
-    Type.Array(ConditionSchema, {
-      description: 'Ready (exists and matches the spec), Synced (the last reconcile reached AWS), Reconciling and Stalled (kstatus).',
-      maxItems: 16,
-      'x-kubernetes-list-type': 'map',
-      'x-kubernetes-list-map-keys': ['type'],
-    }),
-  ),
+  observedGeneration: common.observedGeneration,
+  conditions: common.conditions,
   uri: Type.Optional(str('The integration\'s URI in AWS, also when AWS generated it for a flow.', { min: 1, max: 255 })),
   integrationArn: Type.Optional(str('ARN of the integration (for tags): arn:PARTITION:profile:REGION:ACCOUNT:domains/DOMAIN/integrations/URI.', { max: 1024 })),
-  region: Type.Optional(str('The region the integration is managed in (spec.region or the controller\'s default).', { max: 32 })),
-  account: Type.Optional(str('The AWS account the integration lives in. Pinned with region, uri and assumedRoleArn once the integration exists: a change of target is refused (TargetChanged), never followed.', { max: 12 })),
-  assumedRoleArn: Type.Optional(str('The IAM role the controller assumed for this resource (its namespace\'s role-arn annotation when the integration was first seen); empty for the controller\'s own identity.', { max: 2048 })),
-  ownership: Type.Optional(
-    enumOf(['Created', 'Adopted'] as const, 'Why this resource may write to and delete the integration: Created (it created it; AWS holds the owner tag) or Adopted (a person asked with the adopt annotation, or `cpi import`). Absent: it owns nothing.'),
-  ),
+  region: common.region,
+  account: common.account,
+  assumedRoleArn: common.assumedRoleArn,
+  ownership: common.ownership,
   workflowId: Type.Optional(str('Workflow id AWS reports for the integration.', { max: 255 })),
-  createdAt: Type.Optional(timestamp('When AWS created the integration.')),
-  lastUpdatedAt: Type.Optional(timestamp('When AWS last updated the integration.')),
+  createdAt: common.createdAt,
+  lastUpdatedAt: common.lastUpdatedAt,
   isUnstructured: Type.Optional(Type.Boolean({ description: 'Whether AWS treats the integration\'s data as unstructured.' })),
   appliedFlowDefinitionHash: Type.Optional(
     str('sha256 of the canonical form of the flowDefinition last applied (AWS never returns a FlowDefinition).', { max: 71, pattern: '^sha256:[0-9a-f]{64}$' }),
   ),
   appliedFlowDefinition: Type.Optional(flowDefinitionSchema('The flowDefinition last applied, so that `cpi plan` can show what changes.')),
-  lastSyncTime: Type.Optional(timestamp('When the operator last confirmed AWS matches (or reported it does not).')),
-  lastHandledReconcileAt: Type.Optional(str('The value of the reconcile-requested-at annotation last handled.', { max: 4096 })),
+  lastSyncTime: common.lastSyncTime,
+  lastHandledReconcileAt: common.lastHandledReconcileAt,
 });
 
 // ---- the resource ----
 
-export const ResourceSchema = Type.Object(
-  {
-    apiVersion: Type.String({ description: 'customerprofiles.gitops.dev/v1alpha1', maxLength: 253 }),
-    kind: Type.String({ description: 'CustomerProfilesIntegration', maxLength: 63 }),
-    metadata: Type.Unsafe<Record<string, unknown>>({ type: 'object' }),
-    spec: SpecSchema,
-    status: Type.Optional(StatusSchema),
-  },
-  {
-    description: 'An Amazon Connect Customer Profiles integration (PutIntegration), kept by the operator in the state declared here.',
-    additionalProperties: false,
-  },
+export const ResourceSchema = resourceSchema(
+  'CustomerProfilesIntegration',
+  'An Amazon Connect Customer Profiles integration (PutIntegration), kept by the operator in the state declared here.',
+  SpecSchema,
+  StatusSchema,
+  RULES,
 );
-
-// ---- CEL rules, attached where rules.ts says ----
-
-function nodeAt(root: TSchema, at: readonly string[]): Record<string, unknown> {
-  let node = root as Record<string, unknown>;
-  for (const seg of at) {
-    const next = seg === '*' ? node.items : (node.properties as Record<string, unknown> | undefined)?.[seg];
-    if (!next) throw new Error(`rules.ts: no schema node at ${at.join('.')}`);
-    node = next as Record<string, unknown>;
-  }
-  return node;
-}
-for (const at of new Set(RULES.map((r) => r.at.join('.')))) {
-  const path = at.split('.');
-  nodeAt(ResourceSchema, path)['x-kubernetes-validations'] = celValidationsAt(path);
-}
-
-/** The schema as plain JSON Schema, for the code that walks it (conversion, hashing, validation messages). */
-export interface SchemaNode {
-  type?: string;
-  format?: string;
-  description?: string;
-  properties?: Record<string, SchemaNode>;
-  required?: string[];
-  items?: SchemaNode;
-  additionalProperties?: SchemaNode | boolean;
-  enum?: string[];
-  pattern?: string;
-}
 
 export const specNode = SpecSchema as unknown as SchemaNode;
 export const flowDefinitionNode: SchemaNode = specNode.properties!.flowDefinition!;

@@ -1,15 +1,15 @@
-// Offline validation of one CustomerProfilesIntegration: what `kubectl apply` would reject,
-// without a cluster. The schema (ajv, unknown fields rejected as kubectl's strict field
-// validation does) plus the CEL rules' TypeScript twins from rules.ts. Every message says what is
+// Offline validation of one resource of the group (CustomerProfilesDomain, CustomerProfilesObjectType
+// or CustomerProfilesIntegration, chosen by its `kind`): what `kubectl apply` would reject, without
+// a cluster. The kind's schema (ajv, unknown fields rejected as kubectl's strict field validation
+// does) plus its CEL rules' TypeScript twins from rules.ts. Every message says what is
 // wrong and what is allowed, and every path reads like the API server's
 // (spec.flowDefinition.tasks[2].connectorOperator, spec.tags[aws:x]).
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { pausedAnnotationProblem, pollIntervalAnnotation } from './annotations.ts';
-import { ANNOTATIONS, API_VERSION, GROUP, KIND } from './group.ts';
-import { conversionProblem } from './convert.ts';
-import { RULES, type Rule } from './rules.ts';
-import type { IntegrationSpec } from './types.ts';
+import { ANNOTATIONS, API_VERSION, GROUP } from './group.ts';
+import { ALL_KINDS, isResourceKind, KINDS, type KindApi } from './kinds.ts';
+import type { Rule } from './rules.ts';
 import { ResourceSchema, RFC3339_PATTERN, type SchemaNode } from './schema.ts';
 
 export interface Problem {
@@ -24,13 +24,20 @@ export interface ValidateOptions {
 }
 
 
-const root = ResourceSchema as unknown as SchemaNode;
+const integrationRoot = ResourceSchema as unknown as SchemaNode;
+const rootOf = (api: KindApi) => api.resourceSchema as unknown as SchemaNode;
 
-// ---- ajv, compiled once on first use ----
+// ---- ajv, one instance, each kind's schema compiled on first use ----
 
-let compiled: ValidateFunction | undefined;
-function validator(): ValidateFunction {
-  if (compiled) return compiled;
+let ajvInstance: Ajv | undefined;
+const compiled = new Map<KindApi, ValidateFunction>();
+function validator(api: KindApi): ValidateFunction {
+  let fn = compiled.get(api);
+  if (!fn) compiled.set(api, (fn = ajv().compile(api.resourceSchema)));
+  return fn;
+}
+function ajv(): Ajv {
+  if (ajvInstance) return ajvInstance;
   const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictRequired: false });
   // ajv-formats ships CJS with a default export; under Node's ESM interop it may be wrapped.
   const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (a: Ajv) => void;
@@ -38,16 +45,15 @@ function validator(): ValidateFunction {
   ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isSafeInteger(n) });
   // Kubernetes extensions: annotations for the API server, checked here by rules.ts.
   for (const keyword of ['x-kubernetes-validations', 'x-kubernetes-list-type', 'x-kubernetes-list-map-keys']) ajv.addKeyword({ keyword });
-  compiled = ajv.compile(ResourceSchema);
-  return compiled;
+  return (ajvInstance = ajv);
 }
 
 // ---- paths ----
 
 type Segment = string | number;
 
-/** Formats segments the way the API server does: `.field`, `[index]`, `[mapKey]`. */
-export function formatPath(segments: readonly Segment[]): string {
+/** Formats segments the way the API server does: `.field`, `[index]`, `[mapKey]` (`root`: the kind's schema). */
+export function formatPath(segments: readonly Segment[], root: SchemaNode = integrationRoot): string {
   let node: SchemaNode | undefined = root;
   let out = '';
   for (const seg of segments) {
@@ -78,7 +84,7 @@ function pointerSegments(pointer: string, data: unknown): Segment[] {
   return segs;
 }
 
-function schemaAt(segments: readonly Segment[]): SchemaNode | undefined {
+function schemaAt(segments: readonly Segment[], root: SchemaNode): SchemaNode | undefined {
   let node: SchemaNode | undefined = root;
   for (const seg of segments) {
     if (!node) return undefined;
@@ -111,6 +117,8 @@ const patternWords: Record<string, string> = {
   '[\\w/!@#+=.-]+': 'letters, digits and / ! @ # + = . - _',
   '^[a-z]{2,3}(-[a-z]+)+-[0-9]{1,2}$': 'an AWS region such as us-east-1',
   '^sha256:[0-9a-f]{64}$': 'sha256: and 64 hex digits',
+  '^[a-z0-9.-]+$': 'lowercase letters, digits, . and -',
+  '^([0-9]|0[0-9]|1[0-9]|2[0-3]):[0-5][0-9]$': 'a time of day HH:MM such as 03:00',
   [RFC3339_PATTERN]: 'an RFC 3339 date-time such as 2026-12-01T00:00:00Z, offsets from -23:59 to +23:59',
 };
 
@@ -130,21 +138,21 @@ function suggest(got: string, options: readonly string[]): string {
 }
 const firstSentence = (s: string | undefined) => (s ? s.split(/(?<=\.)\s/)[0]! : '');
 
-function describe(e: ErrorObject, data: unknown): Problem | undefined {
+function describe(e: ErrorObject, data: unknown, root: SchemaNode): Problem | undefined {
   const segs = pointerSegments(e.instancePath, data);
-  const path = formatPath(segs);
+  const path = formatPath(segs, root);
   const p = e.params as Record<string, unknown>;
   switch (e.keyword) {
     case 'required': {
       const field = String(p.missingProperty);
-      const node = schemaAt([...segs, field]);
+      const node = schemaAt([...segs, field], root);
       const what = firstSentence(node?.description);
-      return { path: formatPath([...segs, field]), message: `required field is missing${what ? ` (${what.replace(/\.$/, '')})` : ''}` };
+      return { path: formatPath([...segs, field], root), message: `required field is missing${what ? ` (${what.replace(/\.$/, '')})` : ''}` };
     }
     case 'additionalProperties': {
       const field = String(p.additionalProperty);
       const allowed = Object.keys((e.parentSchema as SchemaNode).properties ?? {});
-      return { path: formatPath([...segs, field]), message: `unknown field "${field}"${suggest(field, allowed)} (allowed: ${allowed.join(', ')})` };
+      return { path: formatPath([...segs, field], root), message: `unknown field "${field}"${suggest(field, allowed)} (allowed: ${allowed.join(', ')})` };
     }
     case 'enum': {
       const allowed = (p.allowedValues as string[]) ?? [];
@@ -197,7 +205,14 @@ function envelope(doc: Record<string, unknown>): Problem[] {
   if (doc.apiVersion !== API_VERSION) {
     problems.push({ path: 'apiVersion', message: `must be ${API_VERSION} (got ${show(doc.apiVersion)})` });
   }
-  if (doc.kind !== KIND) problems.push({ path: 'kind', message: `must be ${KIND} (got ${show(doc.kind)})` });
+  if (!isResourceKind(doc.kind)) {
+    const known = `one of the kinds of ${GROUP}: ${ALL_KINDS.join(', ')}`;
+    problems.push(
+      doc.kind === undefined
+        ? { path: 'kind', message: `required field is missing (${known})` }
+        : { path: 'kind', message: `must be ${known} (got ${show(doc.kind)})${typeof doc.kind === 'string' ? suggest(doc.kind, ALL_KINDS) : ''}` },
+    );
+  }
   const md = doc.metadata;
   if (md === undefined || md === null) return [...problems, { path: 'metadata.name', message: 'required field is missing (the name of the resource)' }];
   if (typeof md !== 'object' || Array.isArray(md)) return [...problems, { path: 'metadata', message: `must be a mapping (got ${kindOf(md)})` }];
@@ -266,7 +281,7 @@ function valueAt(doc: unknown, segments: readonly Segment[]): unknown {
   return cur;
 }
 
-function applyRule(rule: Rule, doc: unknown, old: unknown): Problem[] {
+function applyRule(rule: Rule, doc: unknown, old: unknown, root: SchemaNode): Problem[] {
   const out: Problem[] = [];
   for (const inst of instances(doc, rule.at)) {
     let findings;
@@ -277,33 +292,38 @@ function applyRule(rule: Rule, doc: unknown, old: unknown): Problem[] {
     } else {
       findings = rule.check(inst.value);
     }
-    for (const f of findings) out.push({ path: formatPath(inst.segments) + f.path, message: f.message });
+    for (const f of findings) out.push({ path: formatPath(inst.segments, root) + f.path, message: f.message });
   }
   return out;
 }
 
 /**
- * Problems of one CustomerProfilesIntegration document; empty when `kubectl apply` would accept
- * it. With `options.old`, also the immutability rules of an update.
+ * Problems of one document of the group, checked as its `kind` says; empty when `kubectl apply`
+ * would accept it. With `options.old`, also the immutability rules of an update. A document of an
+ * unknown kind gets the envelope's problems only (there is no schema to check it against).
  */
 export function validateResource(doc: unknown, options: ValidateOptions = {}): Problem[] {
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
     return [{ path: '', message: `must be a mapping with apiVersion, kind, metadata and spec (got ${kindOf(doc)})` }];
   }
   const problems = envelope(doc as Record<string, unknown>);
-  const validate = validator();
+  const kind = (doc as Record<string, unknown>).kind;
+  if (!isResourceKind(kind)) return problems;
+  const api = KINDS[kind];
+  const root = rootOf(api);
+  const validate = validator(api);
   if (!validate(doc)) {
     for (const e of validate.errors ?? []) {
       // apiVersion, kind and metadata are reported by envelope() with better words.
       if (/^\/(apiVersion|kind|metadata)(\/|$)/.test(e.instancePath) || (e.keyword === 'required' && e.instancePath === '' && ['metadata', 'apiVersion', 'kind'].includes(String(e.params.missingProperty)))) continue;
-      const p = describe(e, doc);
+      const p = describe(e, doc, root);
       if (p) problems.push(p);
     }
   }
-  for (const rule of RULES) problems.push(...applyRule(rule, doc, options.old));
+  for (const rule of api.rules) problems.push(...applyRule(rule, doc, options.old, root));
   // What passes the schema must also convert for AWS, or the controller would stall on it.
   if (problems.length === 0) {
-    const bad = conversionProblem((doc as { spec: IntegrationSpec }).spec);
+    const bad = api.conversionProblem((doc as { spec: unknown }).spec);
     if (bad) problems.push({ path: bad.path, message: bad.message.slice(bad.path.length + 2) });
   }
   // ajv can report the same thing twice (e.g. through allErrors on one node).
@@ -320,5 +340,5 @@ export function validateResource(doc: unknown, options: ValidateOptions = {}): P
 export function isOurDocument(doc: unknown): boolean {
   if (typeof doc !== 'object' || doc === null) return false;
   const { apiVersion, kind } = doc as Record<string, unknown>;
-  return kind === KIND || (typeof apiVersion === 'string' && apiVersion.split('/')[0] === GROUP);
+  return isResourceKind(kind) || (typeof apiVersion === 'string' && apiVersion.split('/')[0] === GROUP);
 }

@@ -4,18 +4,30 @@
 // namespaces mapped to two accounts names two integrations. A role ARN without an account, or no
 // role (the controller's own identity), is its own identity: claims can only under-detect then,
 // and the owner tag still keeps a second resource from writing.
-import type { CustomerProfilesIntegration } from '../api/types.ts';
+import type { ManagedObject } from '../api/managed-object.ts';
+import type { CustomerProfilesDomain, CustomerProfilesIntegration, CustomerProfilesObjectType } from '../api/types.ts';
 import { accountOfArn, flowNameOfUri } from '../aws/arn.ts';
 
 /** The namespace's role ARN, if it names one. */
 export type RoleOf = (namespace: string) => string | undefined;
 
-export function claimOf(obj: CustomerProfilesIntegration, defaultRegion: string, roleOf: RoleOf = () => undefined): string | undefined {
-  const spec = obj.spec;
-  if (!spec?.domainName) return undefined;
+/** Where a resource's AWS object lives, as a claim prefix: the account (or the identity) and the region. */
+export function placeOf(obj: ManagedObject, defaultRegion: string, roleOf: RoleOf): string {
   const role = roleOf(obj.metadata.namespace ?? '');
   const identity = role ? (accountOfArn(role) ?? role) : 'default';
-  const region = `${identity}|${spec.region || defaultRegion}`;
+  return `${identity}|${obj.spec.region || defaultRegion}`;
+}
+
+/** What one kind's resource claims, given its place (account|region); undefined: nothing yet. */
+export type ClaimOf<R> = (obj: R, place: string) => string | undefined;
+
+export function claimOf(obj: CustomerProfilesIntegration, defaultRegion: string, roleOf: RoleOf = () => undefined): string | undefined {
+  return obj.spec?.domainName ? integrationClaim(obj, placeOf(obj, defaultRegion, roleOf)) : undefined;
+}
+
+export function integrationClaim(obj: CustomerProfilesIntegration, region: string): string | undefined {
+  const spec = obj.spec;
+  if (!spec?.domainName) return undefined;
   // A flow-based integration is its flow: the name is unique per account and region whatever the
   // domain (AWS refuses a second), and the Uri AWS generates from it names the same thing. One claim
   // for every spelling, so a resource whose status already holds that Uri still meets a newcomer
@@ -26,30 +38,43 @@ export function claimOf(obj: CustomerProfilesIntegration, defaultRegion: string,
   return uri ? `${region}|${spec.domainName}|${uri}` : undefined;
 }
 
-const keyOf = (o: CustomerProfilesIntegration) => `${o.metadata.namespace}/${o.metadata.name}`;
+/** A domain is its name in its account and region. */
+export const domainClaim: ClaimOf<CustomerProfilesDomain> = (o, place) => `${place}|domain:${o.spec.domainName}`;
+
+/** An object type is its name in its domain. */
+export const objectTypeClaim: ClaimOf<CustomerProfilesObjectType> = (o, place) => `${place}|${o.spec.domainName}|object-type:${o.spec.objectTypeName}`;
+
+const keyOf = (o: ManagedObject) => `${o.metadata.namespace}/${o.metadata.name}`;
 
 /** Older first: creation time, then namespace/name so the order is total and stable. */
-function older(a: CustomerProfilesIntegration, b: CustomerProfilesIntegration): number {
+function older(a: ManagedObject, b: ManagedObject): number {
   const ta = Date.parse(a.metadata.creationTimestamp ?? '') || 0;
   const tb = Date.parse(b.metadata.creationTimestamp ?? '') || 0;
   return ta - tb || keyOf(a).localeCompare(keyOf(b));
 }
 
-export class ClaimIndex {
-  private readonly byClaim = new Map<string, Map<string, CustomerProfilesIntegration>>();
+export class ClaimIndex<R extends ManagedObject = CustomerProfilesIntegration> {
+  private readonly byClaim = new Map<string, Map<string, R>>();
   private readonly claimByKey = new Map<string, string>();
   private readonly defaultRegion: string;
   private readonly roleOf: RoleOf;
+  private readonly claimFor: ClaimOf<R>;
 
-  constructor(defaultRegion: string, roleOf: RoleOf = () => undefined) {
+  /** claimFor: the kind's claim (default: an integration's). */
+  constructor(defaultRegion: string, roleOf: RoleOf = () => undefined, claimFor: ClaimOf<R> = integrationClaim as unknown as ClaimOf<R>) {
     this.defaultRegion = defaultRegion;
     this.roleOf = roleOf;
+    this.claimFor = claimFor;
+  }
+
+  private claim(obj: R): string | undefined {
+    return obj.spec ? this.claimFor(obj, placeOf(obj, this.defaultRegion, this.roleOf)) : undefined;
   }
 
   /** Records the object's claim; returns the keys of others that share the old or new claim. */
-  upsert(obj: CustomerProfilesIntegration): string[] {
+  upsert(obj: R): string[] {
     const key = keyOf(obj);
-    const claim = claimOf(obj, this.defaultRegion, this.roleOf);
+    const claim = this.claim(obj);
     const previous = this.claimByKey.get(key);
     const affected = new Set<string>();
     if (previous && previous !== claim) for (const k of this.removeKey(key, previous)) affected.add(k);
@@ -64,7 +89,7 @@ export class ClaimIndex {
   }
 
   /** Forgets the object; returns the keys that shared its claim (one of them may now own it). */
-  remove(obj: CustomerProfilesIntegration): string[] {
+  remove(obj: R): string[] {
     const key = keyOf(obj);
     const claim = this.claimByKey.get(key);
     return claim ? this.removeKey(key, claim) : [];
@@ -85,8 +110,8 @@ export class ClaimIndex {
   }
 
   /** The key of an older resource with the same claim, if there is one. */
-  olderClaimant(obj: CustomerProfilesIntegration): string | undefined {
-    const claim = claimOf(obj, this.defaultRegion, this.roleOf);
+  olderClaimant(obj: R): string | undefined {
+    const claim = this.claim(obj);
     const members = claim ? this.byClaim.get(claim) : undefined;
     if (!members || members.size < 2) return undefined;
     const key = keyOf(obj);

@@ -2,12 +2,13 @@
 // leader election, metrics servers or signals: `cpi run` composes those around it.
 import type { Logger } from 'pino';
 import { ANNOTATIONS } from '../api/group.ts';
+import type { ManagedObject } from '../api/managed-object.ts';
 import type { CustomerProfilesIntegration } from '../api/types.ts';
 import { pollIntervalAnnotation } from '../api/annotations.ts';
-import type { IntegrationReconciler, Trigger } from '../reconcile/reconciler.ts';
+import type { ReconcileResult, Trigger } from '../reconcile/managed.ts';
 import { WorkQueue, type QueueMetrics } from '../runtime/queue.ts';
 import { runWorkers, type Result } from '../runtime/workers.ts';
-import { ClaimIndex } from './claims.ts';
+import type { ClaimIndex } from './claims.ts';
 import { nextPollDelay } from './poll.ts';
 
 /** The informer as the controller needs it (src/runtime/informer.ts implements it). */
@@ -17,10 +18,18 @@ export interface ObjectCache<T> {
   list(namespace?: string): readonly T[];
 }
 
-export interface ControllerOptions {
-  informer: ObjectCache<CustomerProfilesIntegration>;
-  reconciler: IntegrationReconciler;
-  claims: ClaimIndex;
+/** What the controller needs of a reconciler (reconcile/managed.ts's). */
+export interface Reconciler<R> {
+  reconcile(obj: R, trigger: Trigger): Promise<ReconcileResult>;
+  forget(key: string): void;
+}
+
+export interface ControllerOptions<R extends ManagedObject> {
+  informer: ObjectCache<R>;
+  reconciler: Reconciler<R>;
+  claims: Pick<ClaimIndex<R>, 'upsert' | 'remove'>;
+  /** The domain a resource's polls are aligned by (drift checks of one domain come due together). */
+  domainOf?: (obj: R) => string;
   concurrency: number;
   pollIntervalMs: number;
   log: Logger;
@@ -33,13 +42,13 @@ export interface ControllerOptions {
 interface OwnWrite {
   resourceVersion: string | undefined;
   finalizers: string[] | undefined;
-  status: CustomerProfilesIntegration['status'];
+  status: unknown;
 }
 
 export const keyOf = (o: { metadata: { namespace?: string; name: string } }) => `${o.metadata.namespace}/${o.metadata.name}`;
 const namespaceOf = (key: string) => key.slice(0, key.indexOf('/'));
 
-function annotationsChanged(a: CustomerProfilesIntegration, b: CustomerProfilesIntegration): boolean {
+function annotationsChanged(a: ManagedObject, b: ManagedObject): boolean {
   const x = a.metadata.annotations ?? {};
   const y = b.metadata.annotations ?? {};
   const keys = Object.values(ANNOTATIONS);
@@ -47,22 +56,22 @@ function annotationsChanged(a: CustomerProfilesIntegration, b: CustomerProfilesI
 }
 
 /** Status writes (ours) and finalizer edits come back as updates: they need no reconcile. */
-export function needsReconcile(before: CustomerProfilesIntegration | undefined, after: CustomerProfilesIntegration): boolean {
+export function needsReconcile(before: ManagedObject | undefined, after: ManagedObject): boolean {
   if (!before) return true;
   if (before.metadata.generation !== after.metadata.generation) return true;
   if (!before.metadata.deletionTimestamp && after.metadata.deletionTimestamp) return true;
   return annotationsChanged(before, after);
 }
 
-export class Controller {
+export class Controller<R extends ManagedObject = CustomerProfilesIntegration> {
   readonly queue: WorkQueue;
-  private readonly o: ControllerOptions;
+  private readonly o: ControllerOptions<R>;
   private readonly triggers = new Map<string, Trigger>();
   /** What we last wrote per key, until the informer shows it (the cache can lag our own writes). */
   private readonly written = new Map<string, OwnWrite>();
-  private readonly seen = new Map<string, CustomerProfilesIntegration>();
+  private readonly seen = new Map<string, R>();
 
-  constructor(opts: ControllerOptions) {
+  constructor(opts: ControllerOptions<R>) {
     this.o = opts;
     this.queue = new WorkQueue(opts.queueMetrics ? { metrics: opts.queueMetrics } : {});
     opts.informer.on('add', (obj) => this.onUpsert(undefined, obj));
@@ -70,7 +79,8 @@ export class Controller {
     opts.informer.on('delete', (obj) => this.onDelete(obj));
   }
 
-  private enqueue(key: string): void {
+  /** A change: reconciled soon, reading AWS fresh (a dependency became Ready, a person asked). */
+  enqueue(key: string): void {
     this.triggers.set(key, 'change');
     this.queue.add(key, { priority: 'high' });
   }
@@ -80,14 +90,14 @@ export class Controller {
    * answers its spec only needs a drift check: a poll, served by one ListIntegrations per domain
    * instead of a GetIntegration each, behind any real change.
    */
-  private enqueueSeen(obj: CustomerProfilesIntegration): void {
+  private enqueueSeen(obj: R): void {
     const key = keyOf(obj);
     if (!converged(obj)) return this.enqueue(key);
     if (this.triggers.get(key) === 'change') return; // already due for a fresh look
     this.queue.add(key, { priority: 'low' });
   }
 
-  private onUpsert(before: CustomerProfilesIntegration | undefined, obj: CustomerProfilesIntegration): void {
+  private onUpsert(before: R | undefined, obj: R): void {
     const key = keyOf(obj);
     this.seen.set(key, obj);
     const mine = this.written.get(key);
@@ -98,7 +108,7 @@ export class Controller {
     for (const peer of peers) this.enqueue(peer);
   }
 
-  private onDelete(obj: CustomerProfilesIntegration): void {
+  private onDelete(obj: R): void {
     const key = keyOf(obj);
     this.seen.delete(key);
     this.written.delete(key);
@@ -118,7 +128,7 @@ export class Controller {
   }
 
   /** The writer calls this with what the API server returned for our own writes. */
-  recordWrite(written: CustomerProfilesIntegration): void {
+  recordWrite(written: R): void {
     const key = keyOf(written);
     const cached = this.seen.get(key);
     // The watch often delivers our write before its answer arrives (and the DELETE before the
@@ -129,25 +139,25 @@ export class Controller {
     this.written.set(key, { resourceVersion: written.metadata.resourceVersion, finalizers: written.metadata.finalizers, status: written.status });
   }
 
-  private current(key: string): CustomerProfilesIntegration | undefined {
+  private current(key: string): R | undefined {
     const [namespace, name] = key.split('/') as [string, string];
     const cached = this.o.informer.get(name, namespace);
     if (!cached) return undefined;
     const mine = this.written.get(key);
-    const obj: CustomerProfilesIntegration = structuredClone(cached);
+    const obj: R = structuredClone(cached);
     if (mine && rvOlder(cached.metadata.resourceVersion, mine.resourceVersion)) {
       // Our write is newer than the cache: trust it for what we own (status, finalizers).
-      obj.status = structuredClone(mine.status);
+      obj.status = structuredClone(mine.status) as R['status'];
       obj.metadata.finalizers = mine.finalizers;
       obj.metadata.resourceVersion = mine.resourceVersion;
     }
     return obj;
   }
 
-  pollIntervalMs(obj: CustomerProfilesIntegration): number {
+  pollIntervalMs(obj: R): number {
     // An invalid annotation keeps the default; the reconciler reports it (Warning InvalidAnnotation).
     const interval = pollIntervalAnnotation(obj.metadata.annotations).ms ?? this.o.pollIntervalMs;
-    return nextPollDelay(Date.now(), interval, obj.spec.domainName);
+    return nextPollDelay(Date.now(), interval, this.o.domainOf?.(obj) ?? obj.spec.domainName);
   }
 
   private async handle(key: string): Promise<Result> {
@@ -199,7 +209,7 @@ export class Controller {
 }
 
 /** Status answers the current spec: Ready at this generation, no reconcile asked for since, not deleting. */
-export function converged(obj: CustomerProfilesIntegration): boolean {
+export function converged(obj: ManagedObject): boolean {
   const gen = obj.metadata.generation;
   const ready = obj.status?.conditions?.find((c) => c.type === 'Ready');
   const asked = obj.metadata.annotations?.[ANNOTATIONS.reconcileRequestedAt];

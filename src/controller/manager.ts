@@ -6,27 +6,33 @@ import * as k8s from '@kubernetes/client-node';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import { GROUP, PLURAL } from '../api/group.ts';
-import type { CustomerProfilesIntegration, IntegrationStatus } from '../api/types.ts';
+import { DOMAIN_NAMES, GROUP, INTEGRATION_NAMES, OBJECT_TYPE_NAMES } from '../api/group.ts';
+import type { CustomerProfilesDomain, CustomerProfilesObjectType } from '../api/types.ts';
+import type { ManagedObject } from '../api/managed-object.ts';
 import { AwsGateway } from '../aws/gateway.ts';
 import { Pacer } from '../aws/pacer.ts';
-import { EventRecorder } from '../kube/events.ts';
-import { KubeResourceWriter } from '../kube/resources.ts';
 import { reuseConnections } from '../kube/connections.ts';
-import { IntegrationReconciler, type ReconcilerDeps, type ReconcileResult, type Trigger } from '../reconcile/reconciler.ts';
+import { namespaceRole } from '../kube/namespace-role.ts';
+import { servedPlurals } from '../kube/served-kinds.ts';
+import { domainKind } from '../reconcile/domain-kind.ts';
+import { IntegrationKind } from '../reconcile/integration-kind.ts';
+import { objectTypeKind } from '../reconcile/object-type-kind.ts';
+import type { NamedPlan, Observed } from '../reconcile/named-object-kind.ts';
+import type { DomainDescription, ObjectTypeDescription } from '../aws/types.ts';
 import { DomainSnapshots } from '../reconcile/snapshots.ts';
+import { namespaceCollection } from '../runtime/collections.ts';
 import { metricsRoute, probeRoutes } from '../runtime/http-server.ts';
 import { keepOnly, ResilientInformer } from '../runtime/informer.ts';
-import { integrationCollection } from '../kube/collections.ts';
-import { namespaceCollection } from '../runtime/collections.ts';
-import { Metrics, reconcileResultOf, type ReconcileResult as ResultLabel } from '../runtime/metrics.ts';
-import { pacerMetrics } from '../runtime/pacer-metrics.ts';
 import type { LeaderElector, LeadershipEndedError } from '../runtime/leader.ts';
+import { Metrics, reconcileResultOf } from '../runtime/metrics.ts';
+import { pacerMetrics } from '../runtime/pacer-metrics.ts';
 import { RunnableGroup, type Leadership } from '../runtime/runnables.ts';
-import { ClaimIndex } from './claims.ts';
-import { Controller, errorText, type ObjectCache } from './controller.ts';
-import { controllerRunnable, httpServers, informer, roleWatcher, ticker } from './runnables.ts';
-import { namespaceRole } from '../kube/namespace-role.ts';
+import { domainClaim, integrationClaim, objectTypeClaim } from './claims.ts';
+import { errorText } from './controller.ts';
+import { domainDeleteWaitsFor, integrationWaitsFor, objectTypeDeleteWaitsFor, objectTypeWaitsFor, type KindCaches } from './dependencies.ts';
+import { wireDependencies } from './dependency-events.ts';
+import { kindController, type KindParts, type KindWiring, type SharedParts } from './kind-controller.ts';
+import { httpServers, informer, roleWatcher, ticker } from './runnables.ts';
 
 export interface ManagerOptions {
   kubeConfig: k8s.KubeConfig;
@@ -98,17 +104,6 @@ export class Manager {
     const { log, leaderElect } = this.options;
     // One connection pool for every client below (informers, writes, Events, the Lease).
     const kc = reuseConnections(this.options.kubeConfig);
-    // Both lists are time-limited: client-node has no request timeout, and a silent API server
-    // must not hang start-up forever.
-    const integrations = new ResilientInformer<k8s.KubernetesObject>({
-      kubeConfig: kc,
-      ...integrationCollection(kc, this.options.namespace),
-      logger: log.child({ informer: PLURAL }),
-      unhealthyAfterMs: this.options.watchUnhealthyAfterMs ?? 60_000,
-      transform: cachedIntegration,
-    });
-    // Watched custom objects are plain JSON (timestamps are strings), whatever client-node's types say.
-    const cache = integrations as unknown as ObjectCache<CustomerProfilesIntegration>;
     // Namespaces may name an IAM role to assume for their resources (cross-account, as ACK does).
     const namespaces = new ResilientInformer<k8s.V1Namespace>({
       kubeConfig: kc,
@@ -142,37 +137,34 @@ export class Manager {
       requestTimeoutMs: leaderElect ? Math.min(15_000, this.options.leaseDurationMs - this.options.renewDeadlineMs) : 15_000,
       signal: this.stopping.signal,
     });
-    const claims = new ClaimIndex(this.options.region, (name) => namespaceRole(namespaces.get(name)));
-    let controller!: Controller;
-    const writer = new KubeResourceWriter(kc, { onWritten: (_before, written) => controller.recordWrite(written) });
-    const events = new EventRecorder(kc, { instance: this.identity, onError: (err) => log.debug({ err: errorText(err) }, 'event not recorded') });
     const snapshots = new DomainSnapshots(gateway, Math.min(30_000, this.options.pollIntervalMs / 4));
-    const reconciler = new MeasuredReconciler((r, s) => this.metrics.observeReconcile(r, s), {
-      gateway,
-      snapshots,
-      writer,
-      events,
-      defaultRegion: this.options.region,
+    const shared: SharedParts = {
+      kubeConfig: kc,
+      namespace: this.options.namespace,
+      region: this.options.region,
+      concurrency: this.options.concurrency,
+      pollIntervalMs: this.options.pollIntervalMs,
+      shutdownTimeoutMs: this.options.shutdownTimeoutMs,
+      watchUnhealthyAfterMs: this.options.watchUnhealthyAfterMs ?? 60_000,
+      identity: this.identity,
+      log,
+      account: (t) => gateway.account(t),
       roleFor: (name) => {
         const ns = namespaces.get(name);
         return ns ? { known: true, roleArn: namespaceRole(ns) } : { known: false };
       },
-      olderClaimant: (obj) => claims.olderClaimant(obj),
-      pollIntervalMs: (obj) => controller.pollIntervalMs(obj),
-      now: () => new Date(),
-      log,
-    });
-    controller = new Controller({
-      informer: cache,
-      reconciler,
-      claims,
-      concurrency: this.options.concurrency,
-      pollIntervalMs: this.options.pollIntervalMs,
-      log,
+      roleOf: (name) => namespaceRole(namespaces.get(name)),
+      // Counted by how each reconcile ended (cpi_reconcile_total{result}): a scheduled drift check
+      // is a success, a Stalled resource a requeue after an error; the controller alone sees only
+      // "come back later" in both.
+      ended: (result, stalled, seconds) => this.metrics.observeReconcile(reconcileResultOf(result, stalled, result === undefined), seconds),
       queueMetrics: this.metrics.queueMetrics(),
-      // Reconciles are counted by MeasuredReconciler, which sees how each one ended.
-      drainTimeoutMs: this.options.shutdownTimeoutMs,
-    });
+      // Without election this is the only replica that reconciles: the alert sum(cpi_leader) != 1 holds.
+      onControllerStart: elector ? undefined : () => this.metrics.setLeader(true),
+    };
+    const kinds = await this.kinds(kc, gateway, snapshots, shared);
+    const integrations = kinds[0]!;
+    const informers = kinds.map((k) => k.informer);
 
     let restartsSeen = 0;
     const runnables = new RunnableGroup().add(
@@ -182,9 +174,12 @@ export class Manager {
           health: {
             addr: this.options.healthAddr,
             routes: probeRoutes({
-              live: () => (integrations.isHealthy() ? { ok: true } : { ok: false, reason: 'the watch on CustomerProfilesIntegrations keeps failing' }),
+              live: () => {
+                const failing = kinds.filter((k) => !k.informer.isHealthy()).map((k) => k.plural);
+                return failing.length === 0 ? { ok: true } : { ok: false, reason: `the watch on ${failing.join(', ')} keeps failing` };
+              },
               ready: async () => {
-                if (!integrations.hasSynced()) return { ok: false, reason: 'informer not synced yet' };
+                if (!informers.every((i) => i.hasSynced())) return { ok: false, reason: 'informer not synced yet' };
                 return this.checkCredentials(gateway);
               },
             }),
@@ -192,9 +187,9 @@ export class Manager {
         },
         log,
       ),
-      roleWatcher({ namespaces, cache, claims, queue: () => controller.queue }),
+      roleWatcher({ namespaces, kinds: kinds.map((k) => ({ cache: k.cache, claims: k.claims, queue: () => k.controller.queue })) }),
       informer('namespaces', namespaces),
-      informer(PLURAL, integrations),
+      ...kinds.map((k) => k.informerRunnable),
       // Started once the caches have synced: from here on the counts and readiness mean something.
       ticker(
         'metrics-timer',
@@ -204,21 +199,53 @@ export class Manager {
           void this.checkCredentials(gateway);
         },
         () => {
-          this.metrics.setResourceConditions(countConditions(cache.list()));
+          this.metrics.setResourceConditions(countConditions(kinds.flatMap((k) => k.cache.list())));
           snapshots.prune(); // a domain's expired snapshot would otherwise stay until its next poll
-          const restarts = integrations.status().restarts;
+          const restarts = informers.reduce((n, i) => n + i.status().restarts, 0);
           for (; restartsSeen < restarts; restartsSeen++) this.metrics.informerRestarted();
           // Without a kubelet probing /readyz, this is what notices that readiness came back.
           if (this.notReadySince !== undefined) void this.checkCredentials(gateway);
         },
       ),
-      controllerRunnable(controller, {
-        drainTimeoutMs: this.options.shutdownTimeoutMs,
-        // Without election this is the only replica that reconciles: the alert sum(cpi_leader) != 1 holds.
-        onStart: elector ? undefined : () => this.metrics.setLeader(true),
-      }),
+      ...kinds.map((k) => k.controllerRunnable),
     );
     return { runnables, leadership: elector && this.leadershipOf(elector), gateway };
+  }
+
+  /**
+   * One controller per kind whose CRD the API server serves (the integration's always: it is the
+   * CRD every install has). A kind whose CRD is missing is said once and not watched.
+   */
+  private async kinds(kc: k8s.KubeConfig, gateway: AwsGateway, snapshots: DomainSnapshots, shared: SharedParts): Promise<KindParts<ManagedObject>[]> {
+    const served = await servedPlurals(kc);
+    const { log } = this.options;
+    // Unknown (discovery failed): watch every kind, as if all CRDs were installed.
+    const serves = (plural: string) => !served || served.has(plural);
+    const caches: KindCaches = { integrations: { list: (ns) => integrations.cache.list(ns) } };
+    const waits = serves(DOMAIN_NAMES.plural) || serves(OBJECT_TYPE_NAMES.plural);
+    const integrations = kindController(
+      { names: INTEGRATION_NAMES, kind: new IntegrationKind(gateway, snapshots), claimOf: integrationClaim, waitsFor: waits ? (i) => integrationWaitsFor(caches, i) : undefined },
+      shared,
+    );
+    /** A kind whose CRD may be missing (installed after the first release): said once, not watched. */
+    const optional = <R extends ManagedObject, O, P>(w: KindWiring<R, O, P>): KindParts<R> | undefined => {
+      if (serves(w.names.plural)) return kindController(w, shared);
+      log.warn({ kind: w.names.kind }, `its CRD is not installed: not watched (install crds/ and restart to manage ${w.kind.noun}s)`);
+      return undefined;
+    };
+    const domains = optional<CustomerProfilesDomain, Observed<DomainDescription>, NamedPlan>({ names: DOMAIN_NAMES, kind: domainKind(gateway), claimOf: domainClaim, deleteWaitsFor: (d) => domainDeleteWaitsFor(caches, d) });
+    const objectTypes = optional<CustomerProfilesObjectType, Observed<ObjectTypeDescription>, NamedPlan>({
+      names: OBJECT_TYPE_NAMES,
+      kind: objectTypeKind(gateway),
+      claimOf: objectTypeClaim,
+      waitsFor: (t) => objectTypeWaitsFor(caches, t),
+      deleteWaitsFor: (t) => objectTypeDeleteWaitsFor(caches, t),
+    });
+    caches.domains = domains?.cache;
+    caches.objectTypes = objectTypes?.cache;
+    const parts = [integrations, domains, objectTypes].filter((p) => p !== undefined) as unknown as KindParts<ManagedObject>[];
+    wireDependencies(caches, { integrations, domains, objectTypes });
+    return parts;
   }
 
   /** The elector as the runnable group sees it, with the leader metric and log lines. */
@@ -276,17 +303,10 @@ export class Manager {
   }
 }
 
-/** What reconcile, claims and Events read of a resource: the cache holds nothing else. */
-const cachedIntegration = keepOnly({
-  metadata: ['uid', 'generation', 'creationTimestamp', 'deletionTimestamp', 'finalizers'],
-  annotationPrefix: `${GROUP}/`,
-  topLevel: ['spec', 'status'],
-});
-
 /** Of a Namespace, only our annotations (the role to assume). */
 const cachedNamespace = keepOnly({ metadata: [], annotationPrefix: `${GROUP}/`, topLevel: [] });
 
-function countConditions(objs: readonly CustomerProfilesIntegration[]) {
+function countConditions(objs: readonly ManagedObject[]) {
   const counts: Record<string, Record<string, number>> = {};
   for (const o of objs) {
     for (const type of ['Ready', 'Synced', 'Stalled']) {
@@ -295,52 +315,4 @@ function countConditions(objs: readonly CustomerProfilesIntegration[]) {
     }
   }
   return counts;
-}
-
-/**
- * The reconciler, counted by how each reconcile ended (cpi_reconcile_total{result}): a scheduled
- * drift check is a success, a Stalled resource a requeue after an error. The controller alone
- * sees only "come back later" in both.
- */
-class MeasuredReconciler extends IntegrationReconciler {
-  // JS private fields: no clash with the base class's own members.
-  readonly #count: (result: ResultLabel, seconds: number) => void;
-  /** The last status each reconcile wrote, by key (one reconcile per key at a time). */
-  readonly #written: Map<string, IntegrationStatus>;
-
-  constructor(count: (result: ResultLabel, seconds: number) => void, deps: ReconcilerDeps) {
-    const written = new Map<string, IntegrationStatus>();
-    // The reconciler may swap its object (after a finalizer write): watch what it writes instead.
-    const writer: ReconcilerDeps['writer'] = {
-      patchStatus: async (obj, status) => {
-        await deps.writer.patchStatus(obj, status);
-        written.set(`${obj.metadata.namespace}/${obj.metadata.name}`, status);
-      },
-      setFinalizers: (obj, finalizers) => deps.writer.setFinalizers(obj, finalizers),
-    };
-    super({ ...deps, writer });
-    this.#count = count;
-    this.#written = written;
-  }
-
-  override async reconcile(obj: CustomerProfilesIntegration, trigger: Trigger): Promise<ReconcileResult> {
-    const key = `${obj.metadata.namespace}/${obj.metadata.name}`;
-    this.#written.delete(key);
-    const started = performance.now();
-    const seconds = () => (performance.now() - started) / 1000;
-    let ended: ReconcileResult;
-    try {
-      ended = await super.reconcile(obj, trigger);
-    } catch (err) {
-      this.#written.delete(key);
-      this.#count(reconcileResultOf(undefined, false, true), seconds());
-      throw err;
-    }
-    // No status write means the stored one still holds (an unchanged Stalled stays Stalled).
-    const status = this.#written.get(key) ?? obj.status;
-    this.#written.delete(key);
-    const stalled = !!status?.conditions?.some((c) => c.type === 'Stalled' && c.status === 'True');
-    this.#count(reconcileResultOf(ended, stalled), seconds());
-    return ended;
-  }
 }

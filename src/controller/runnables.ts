@@ -2,11 +2,10 @@
 // manager.ts builds them and hands them to one RunnableGroup, in start order.
 import type * as k8s from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import type { CustomerProfilesIntegration } from '../api/types.ts';
+import type { ManagedObject } from '../api/managed-object.ts';
 import type { ResilientInformer } from '../runtime/informer.ts';
 import { startHttpServer, type HttpServerOptions, type RunningHttpServer } from '../runtime/http-server.ts';
 import type { Runnable } from '../runtime/runnables.ts';
-import type { ClaimIndex } from './claims.ts';
 import type { Controller, ObjectCache } from './controller.ts';
 import { namespaceRole } from '../kube/namespace-role.ts';
 
@@ -45,10 +44,12 @@ export function informer(name: string, inf: Pick<ResilientInformer<k8s.Kubernete
  */
 export function roleWatcher(opts: {
   namespaces: Pick<ResilientInformer<k8s.V1Namespace>, 'on'>;
-  cache: Pick<ObjectCache<CustomerProfilesIntegration>, 'list'>;
-  claims: Pick<ClaimIndex, 'upsert'>;
-  /** The controller's queue (a function: the controller is built after this). */
-  queue: () => Pick<Controller['queue'], 'add'>;
+  /** Each kind's cache, claims and queue (a function: the controller is built after this). */
+  kinds: Array<{
+    cache: Pick<ObjectCache<ManagedObject>, 'list'>;
+    claims: { upsert(obj: never): string[] };
+    queue: () => Pick<Controller['queue'], 'add'>;
+  }>;
 }): Runnable {
   const roleOf = (n: k8s.V1Namespace) => namespaceRole(n) ?? '';
   const roles = new Map<string, string>();
@@ -63,7 +64,7 @@ export function roleWatcher(opts: {
         if (!watching) return;
         const name = n.metadata!.name!;
         roles.set(name, roleOf(n));
-        for (const o of opts.cache.list(name)) opts.queue().add(`${name}/${o.metadata.name}`);
+        for (const k of opts.kinds) for (const o of k.cache.list(name)) k.queue().add(`${name}/${o.metadata.name}`);
       });
       opts.namespaces.on('update', (n) => {
         if (!watching) return;
@@ -71,9 +72,11 @@ export function roleWatcher(opts: {
         if (roles.get(name) === roleOf(n)) return;
         roles.set(name, roleOf(n));
         // Its resources' claims name another account now; peers of the old and new claims are looked at again.
-        for (const o of opts.cache.list(name)) {
-          for (const peer of opts.claims.upsert(o)) opts.queue().add(peer);
-          opts.queue().add(`${name}/${o.metadata.name}`);
+        for (const k of opts.kinds) {
+          for (const o of k.cache.list(name)) {
+            for (const peer of k.claims.upsert(o as never)) k.queue().add(peer);
+            k.queue().add(`${name}/${o.metadata.name}`);
+          }
         }
       });
     },
@@ -106,10 +109,10 @@ export function ticker(name: string, everyMs: number, onStart: () => void, tick:
  * The controller's workers: only on the leader. On lost leadership they stop at once (the gateway
  * already refuses writes); on shutdown in-flight reconciles get `drainTimeoutMs` to finish.
  */
-export function controllerRunnable(controller: Pick<Controller, 'run' | 'stop'>, opts: { drainTimeoutMs: number; onStart?: () => void }): Runnable {
+export function controllerRunnable(controller: Pick<Controller<never>, 'run' | 'stop'>, opts: { name?: string; drainTimeoutMs: number; onStart?: (() => void) | undefined }): Runnable {
   let running: Promise<void> | undefined;
   return {
-    name: 'controller',
+    name: opts.name ?? 'controller',
     needsLeader: true,
     async start(_signal, fail) {
       opts.onStart?.();

@@ -13,40 +13,28 @@ const KEEP_MEMBER_NAMES = new Set(['SourceConnectorProperties', 'ConnectorOperat
 const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
 
 /** Converts a Customer Profiles value of `shapeName` into AppFlow's casing. */
-export function toAppFlowCase(shapeName: string, value: unknown): unknown {
-  const shape = shapes[shapeName];
-  if (!shape || value === null || value === undefined) return value;
-  if (shape.type === 'structure') {
-    const out: Record<string, unknown> = {};
-    for (const [name, member] of Object.entries(shape.members)) {
-      const v = (value as Record<string, unknown>)[name];
-      if (v === undefined) continue;
-      out[KEEP_MEMBER_NAMES.has(shapeName) ? name : lowerFirst(name)] = toAppFlowCase(member.shape, v);
-    }
-    return out;
-  }
-  if (shape.type === 'list') return (value as unknown[]).map((v) => toAppFlowCase(shape.member, v));
-  if (shape.type === 'map') {
-    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, toAppFlowCase(shape.value, v)]));
-  }
-  return value;
-}
+export const toAppFlowCase = (shapeName: string, value: unknown): unknown => recase(shapeName, value, true);
 
 /** AppFlow's casing back to Customer Profiles' (the inverse of toAppFlowCase); other members are dropped. */
-export function fromAppFlowCase(shapeName: string, value: unknown): unknown {
+export const fromAppFlowCase = (shapeName: string, value: unknown): unknown => recase(shapeName, value, false);
+
+/** Walks a value of `shapeName`, renaming structure members into AppFlow's casing or back from it. */
+function recase(shapeName: string, value: unknown, toAppFlow: boolean): unknown {
   const shape = shapes[shapeName];
   if (!shape || value === null || value === undefined) return value;
   if (shape.type === 'structure') {
     const out: Record<string, unknown> = {};
     for (const [name, member] of Object.entries(shape.members)) {
-      const v = (value as Record<string, unknown>)[KEEP_MEMBER_NAMES.has(shapeName) ? name : lowerFirst(name)];
-      if (v !== undefined) out[name] = fromAppFlowCase(member.shape, v);
+      const appFlowName = KEEP_MEMBER_NAMES.has(shapeName) ? name : lowerFirst(name);
+      const [from, to] = toAppFlow ? [name, appFlowName] : [appFlowName, name];
+      const v = (value as Record<string, unknown>)[from];
+      if (v !== undefined) out[to] = recase(member.shape, v, toAppFlow);
     }
     return out;
   }
-  if (shape.type === 'list') return (value as unknown[]).map((v) => fromAppFlowCase(shape.member, v));
+  if (shape.type === 'list') return (value as unknown[]).map((v) => recase(shape.member, v, toAppFlow));
   if (shape.type === 'map') {
-    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, fromAppFlowCase(shape.value, v)]));
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, recase(shape.value, v, toAppFlow)]));
   }
   return value;
 }

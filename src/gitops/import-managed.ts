@@ -1,18 +1,21 @@
-// `cpi import` against the cluster: which imported integrations a resource in the cluster already
-// manages. Applying a second resource for one would only make it a Conflict (the older resource
-// keeps the integration, even when the copy is Observe), so these are skipped, or, when asked
-// for, kept with a comment that names the owner.
+// `cpi import` against the cluster: which imported resources (integrations, the domain, object
+// types) a resource in the cluster already manages. Applying a second resource for one would only
+// make it a Conflict (the older resource keeps it, even when the copy is Observe), so these are
+// skipped, or, when asked for, kept with a comment that names the owner.
+import type { ManagedObject } from '../api/managed-object.ts';
 import type { CustomerProfilesIntegration } from '../api/types.ts';
-import { claimOf, type RoleOf } from '../controller/claims.ts';
+import { claimOf, placeOf, type ClaimOf, type RoleOf } from '../controller/claims.ts';
 import type { ImportedResource } from './import-resources.ts';
 
-export interface ManagedIntegration {
-  resource: ImportedResource;
+export interface ManagedResource<T> {
+  resource: T;
   /** namespace/name of the resource in the cluster that claims the same integration. */
   owner: string;
   /** The owner is the very object this import would write (same namespace and name). */
   same: boolean;
 }
+
+export type ManagedIntegration = ManagedResource<ImportedResource>;
 
 /**
  * Splits imported resources into those no resource in the cluster claims and those one does, by
@@ -22,17 +25,26 @@ export interface ManagedIntegration {
  * names, whose account holds its resources' integrations.
  */
 export function splitManaged(imported: ImportedResource[], inCluster: readonly CustomerProfilesIntegration[], region: string, roleOf: RoleOf = () => undefined): { free: ImportedResource[]; managed: ManagedIntegration[] } {
+  return splitBy(imported, inCluster, (o) => claimOf(o, region, roleOf));
+}
+
+/** The same for a domain or object types: `claim` is the kind's claim (claims.ts). */
+export function splitManagedOf<R extends ManagedObject, T extends { object: R }>(imported: T[], inCluster: readonly R[], claim: ClaimOf<R>, region: string, roleOf: RoleOf = () => undefined): { free: T[]; managed: Array<ManagedResource<T>> } {
+  return splitBy(imported, inCluster, (o) => (o.spec?.domainName ? claim(o, placeOf(o, region, roleOf)) : undefined));
+}
+
+function splitBy<R extends ManagedObject, T extends { object: R }>(imported: T[], inCluster: readonly R[], claimOf: (o: R) => string | undefined): { free: T[]; managed: Array<ManagedResource<T>> } {
   const owners = new Map<string, string>();
   // Oldest first, as the controller decides who owns a claim.
   const byAge = [...inCluster].sort((a, b) => (Date.parse(a.metadata.creationTimestamp ?? '') || 0) - (Date.parse(b.metadata.creationTimestamp ?? '') || 0));
   for (const o of byAge) {
-    const claim = claimOf(o, region, roleOf);
+    const claim = claimOf(o);
     if (claim && !owners.has(claim)) owners.set(claim, `${o.metadata.namespace}/${o.metadata.name}`);
   }
-  const free: ImportedResource[] = [];
-  const managed: ManagedIntegration[] = [];
+  const free: T[] = [];
+  const managed: Array<ManagedResource<T>> = [];
   for (const r of imported) {
-    const claim = claimOf(r.object, region, roleOf);
+    const claim = claimOf(r.object);
     const owner = claim ? owners.get(claim) : undefined;
     if (!owner) free.push(r);
     else managed.push({ resource: r, owner, same: owner === `${r.object.metadata.namespace ?? ''}/${r.object.metadata.name}` });
@@ -41,8 +53,8 @@ export function splitManaged(imported: ImportedResource[], inCluster: readonly C
 }
 
 /** The comment above a kept copy (--include-managed). */
-export function managedNote(m: ManagedIntegration): string[] {
+export function managedNote(m: ManagedResource<unknown>, noun = 'integration'): string[] {
   return m.same
     ? [`already in the cluster as ${m.owner}: applying this replaces that resource's spec with what AWS has now.`]
-    : [`already managed by ${m.owner} in the cluster: applying this copy makes it a Conflict`, '(the older resource keeps the integration, even when this copy is Observe).'];
+    : [`already managed by ${m.owner} in the cluster: applying this copy makes it a Conflict`, `(the older resource keeps the ${noun}, even when this copy is Observe).`];
 }

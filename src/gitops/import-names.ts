@@ -33,9 +33,17 @@ export function nameForUri(uri: string): string {
   return name;
 }
 
+/** A DNS-1123 label for an AWS name (a domain's, an object type's): `_` and other marks become `-`. */
+export function nameForAwsName(text: string, prefix: string): string {
+  let name = sanitize(text) || prefix;
+  if (!/^[a-z]/.test(name)) name = `${prefix}-${name}`;
+  if (name.length > MAX) name = `${name.slice(0, MAX - 7).replace(/-+$/, '')}-${shortHash(text)}`;
+  return name;
+}
+
 /** Names for every Uri, in order; a name two Uris would share gets each a hash of its Uri. */
-export function uniqueNames(uris: string[]): string[] {
-  const names = uris.map(nameForUri);
+export function uniqueNames(uris: string[], nameOf: (text: string) => string = nameForUri): string[] {
+  const names = uris.map(nameOf);
   const count = new Map<string, number>();
   for (const n of names) count.set(n, (count.get(n) ?? 0) + 1);
   const taken = new Set<string>();

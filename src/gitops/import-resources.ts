@@ -102,7 +102,7 @@ export async function importIntegrations(items: ObservedIntegration[], o: Import
 }
 
 /** Multi-document YAML (1.1, as kubectl reads it), each document preceded by its notes. */
-export function renderImport(resources: ImportedResource[], header: string[]): string {
+export function renderImport(resources: ReadonlyArray<{ object: object; notes: string[] }>, header: string[]): string {
   const head = header.map((l) => `# ${l}`).join('\n');
   if (resources.length === 0) return `${head}\n`;
   const docs = resources.map((r) => {

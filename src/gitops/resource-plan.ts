@@ -1,16 +1,20 @@
-// What a reconcile of one resource would do, without doing it: the controller's own observe
-// (observeIntegration) and plan (planIntegration) against AWS, read-only. The live status from
+// What a reconcile of one resource would do, without doing it: the controller's own sequence
+// (reconcile/assess.ts: pinned target, observe, ownership, plan) against AWS, read-only, for each
+// kind with its own ManagedKind (IntegrationKind, domainKind, objectTypeKind). The live status from
 // the cluster supplies what only the operator knows (the Uri AWS generated, the flow last
-// applied and when it last wrote), exactly as the controller would see it.
-import { ANNOTATIONS } from '../api/group.ts';
-import type { CustomerProfilesIntegration, IntegrationSpec, IntegrationStatus } from '../api/types.ts';
+// applied, when it last wrote, the ownership it recorded), exactly as the controller would see it.
+import { ANNOTATIONS, DOMAIN_NAMES, INTEGRATION_NAMES, OBJECT_TYPE_NAMES, type KindNames, type ResourceKind } from '../api/group.ts';
+import type { ManagedObject, ManagedStatus } from '../api/managed-object.ts';
+import type { CustomerProfilesDomain, CustomerProfilesIntegration, CustomerProfilesObjectType, CustomerProfilesResource, IntegrationStatus } from '../api/types.ts';
 import { OPERATOR_FIELDS } from '../api/convert.ts';
-import type { AwsTarget, IntegrationGateway } from '../aws/types.ts';
-import { observeIntegration } from '../reconcile/observe.ts';
-import { observeDrift, planIntegration, statusForPlan, type FieldChange, type PutReason } from '../reconcile/plan.ts';
-import { decideOwnership } from '../reconcile/ownership.ts';
+import type { AwsTarget, DomainGateway, IntegrationGateway, ObjectTypeGateway } from '../aws/types.ts';
+import { assess, type Assessment } from '../reconcile/assess.ts';
+import { domainKind } from '../reconcile/domain-kind.ts';
+import { IntegrationKind } from '../reconcile/integration-kind.ts';
+import type { ManagedKind } from '../reconcile/kind.ts';
+import { objectTypeKind } from '../reconcile/object-type-kind.ts';
+import type { FieldChange, PutReason } from '../reconcile/plan.ts';
 import type { DomainSnapshots } from '../reconcile/snapshots.ts';
-import { pinnedTarget, targetChange } from '../reconcile/target.ts';
 
 /**
  * create/update: the reconcile writes (the calls say which). none: AWS matches. read-only: an
@@ -20,11 +24,14 @@ import { pinnedTarget, targetChange } from '../reconcile/target.ts';
 export type PlanAction = 'create' | 'update' | 'none' | 'read-only' | 'paused' | 'refused' | 'error';
 
 export interface ResourcePlan {
+  kind: ResourceKind;
   file?: string | undefined;
   doc?: number | undefined;
   namespace: string;
   name: string;
   domainName: string;
+  /** An object type's name (CustomerProfilesObjectType only). */
+  objectTypeName?: string | undefined;
   region: string;
   uri?: string | undefined;
   mode: 'Manage' | 'Observe';
@@ -45,18 +52,27 @@ export interface ResourcePlan {
   error?: string | undefined;
   /** refused: why the controller would write nothing and stall (AlreadyExists, TargetChanged), and what to do. */
   refusal?: { reason: 'AlreadyExists' | 'TargetChanged'; message: string } | undefined;
+  /**
+   * Resources of the same plan and namespace it needs that AWS does not have yet ("Kind ns/name"):
+   * the controller sends nothing for it until they exist, so it is planned as a create, unread.
+   */
+  after?: string[] | undefined;
 }
 
 export interface PlanDeps {
-  gateway: IntegrationGateway;
+  /** Domains and object types need their calls too (AwsGateway has every one). */
+  gateway: IntegrationGateway & Partial<DomainGateway & ObjectTypeGateway>;
   /** The region for resources without spec.region (the controller's --region). */
   defaultRegion: string;
   /** The namespace for resources without metadata.namespace (the kubeconfig context's). */
   defaultNamespace: string;
-  /** The resource's status in the cluster: undefined when it is not there; null when no cluster is used. */
-  liveStatus(namespace: string, name: string): Promise<IntegrationStatus | undefined | null>;
+  /**
+   * The resource's status in the cluster (`names`: its kind's; an integration when not given):
+   * undefined when it is not there; null when no cluster is used.
+   */
+  liveStatus(namespace: string, name: string, names?: KindNames): Promise<ManagedStatus | IntegrationStatus | undefined | null>;
   /** The resource's uid in the cluster, when it is there (the owner tag names it). */
-  liveUid?(namespace: string, name: string): Promise<string | undefined>;
+  liveUid?(namespace: string, name: string, names?: KindNames): Promise<string | undefined>;
   /** The IAM role the controller assumes for a namespace's resources (its role-arn annotation). */
   roleFor?(namespace: string): Promise<string | undefined>;
   /**
@@ -68,8 +84,8 @@ export interface PlanDeps {
 }
 
 /** Every AWS member of the spec as an added field (what a create sends), leaf by leaf. */
-export function createChanges(spec: IntegrationSpec): FieldChange[] {
-  const out: FieldChange[] = [{ path: '', kind: 'add', to: 'integration' }];
+export function createChanges(spec: object, noun = 'integration'): FieldChange[] {
+  const out: FieldChange[] = [{ path: '', kind: 'add', to: noun }];
   const walk = (path: string, v: unknown) => {
     if (v === undefined || v === null) return;
     if (Array.isArray(v)) {
@@ -84,62 +100,145 @@ export function createChanges(spec: IntegrationSpec): FieldChange[] {
   return out;
 }
 
-export async function planResource(obj: CustomerProfilesIntegration, deps: PlanDeps, where: { file?: string; doc?: number } = {}): Promise<ResourcePlan> {
-  const spec = obj.spec;
-  const namespace = obj.metadata.namespace || deps.defaultNamespace;
-  const region = spec.region || deps.defaultRegion;
-  const mode = spec.managementPolicy === 'Observe' ? 'Observe' : 'Manage';
-  const result: ResourcePlan = { ...where, namespace, name: obj.metadata.name, domainName: spec.domainName, region, mode, action: 'none', calls: [], changes: [], statusSource: 'no-cluster' };
-  try {
-    const live = await deps.liveStatus(namespace, obj.metadata.name);
-    result.statusSource = live === null ? 'no-cluster' : live === undefined ? 'not-in-cluster' : 'cluster';
-    // The manifest's metadata with the cluster's status: what the controller sees after the apply.
-    const current: CustomerProfilesIntegration = { ...obj, ...(live ? { status: live } : {}) };
-    if (!live) delete current.status;
-    // The controller's identity for the namespace: a preview with local credentials would look
-    // at another account than the merge will write to.
-    const roleArn = await deps.roleFor?.(namespace);
-    const target: AwsTarget = { region, roleArn };
-    const uid = live ? await deps.liveUid?.(namespace, obj.metadata.name) : undefined;
-    if (uid) current.metadata = { ...current.metadata, uid };
-    const account = await deps.gateway.account(target);
-    const moved = targetChange(pinnedTarget(current.status), { account, region, roleArn }, spec);
-    if (moved) return refuse(result, 'TargetChanged', moved);
-    const fromSnapshot = !!deps.snapshots && !!deps.batched?.(region, spec.domainName);
-    const observed = await observeIntegration(target, spec, current.status, { gateway: deps.gateway, snapshots: deps.snapshots, fromSnapshot, account, prio: 'high' });
-    result.uri = observed?.uri ?? current.status?.uri ?? spec.uri;
+/** How one resource is planned besides the kind's own decisions. */
+export interface PlanContext {
+  /** Resources it needs that AWS does not have yet ("Kind ns/name"): planned as absent, without a read. */
+  after?: string[] | undefined;
+}
 
-    if (mode === 'Observe') {
+/** The plan of one resource of any kind; an object without a kind of the group is an integration. */
+export async function planResource(obj: CustomerProfilesResource, deps: PlanDeps, where: { file?: string; doc?: number } = {}, context: PlanContext = {}): Promise<ResourcePlan> {
+  if (obj.kind === DOMAIN_NAMES.kind) return planNamed(obj as CustomerProfilesDomain, DOMAIN_NAMES, deps, where, context);
+  if (obj.kind === OBJECT_TYPE_NAMES.kind) return planNamed(obj as CustomerProfilesObjectType, OBJECT_TYPE_NAMES, deps, where, context);
+  return planIntegration(obj as CustomerProfilesIntegration, deps, where, context);
+}
+
+function basePlan(obj: ManagedObject, kind: ResourceKind, deps: PlanDeps, where: { file?: string; doc?: number }, context: PlanContext): ResourcePlan {
+  const spec = obj.spec;
+  return {
+    kind,
+    ...where,
+    namespace: obj.metadata.namespace || deps.defaultNamespace,
+    name: obj.metadata.name,
+    domainName: spec.domainName,
+    region: spec.region || deps.defaultRegion,
+    mode: spec.managementPolicy === 'Observe' ? 'Observe' : 'Manage',
+    action: 'none',
+    calls: [],
+    changes: [],
+    statusSource: 'no-cluster',
+    ...(context.after?.length ? { after: context.after } : {}),
+  };
+}
+
+/**
+ * The controller's assessment of `obj` as it would run after the apply: the manifest's metadata
+ * with the cluster's status and uid, the namespace's identity, and (when a dependency does not
+ * exist yet) nothing in AWS, read or not.
+ */
+async function assessed<R extends ManagedObject, O, P>(kind: ManagedKind<R, O, P>, names: KindNames, obj: R, deps: PlanDeps, result: ResourcePlan, context: PlanContext, fromSnapshot = false): Promise<{ current: R; found: Assessment<R, O, P> }> {
+  const { namespace, name, region } = result;
+  const live = await deps.liveStatus(namespace, name, names);
+  result.statusSource = live === null ? 'no-cluster' : live === undefined ? 'not-in-cluster' : 'cluster';
+  const current = { ...obj, ...(live ? { status: live } : {}) } as R;
+  if (!live) delete current.status;
+  // The controller's identity for the namespace: a preview with local credentials would look
+  // at another account than the merge will write to.
+  const roleArn = await deps.roleFor?.(namespace);
+  const target: AwsTarget = { region, roleArn };
+  const uid = live ? await deps.liveUid?.(namespace, name, names) : undefined;
+  if (uid) current.metadata = { ...current.metadata, uid };
+  const account = await deps.gateway.account(target);
+  // A dependency AWS does not have yet: the controller makes no call that must fail, and once it
+  // exists, this one does not either (a GetProfileObjectType on a missing domain is NotFound).
+  const unread: ManagedKind<R, O, P> = context.after?.length ? Object.create(kind, { observe: { value: async () => undefined } }) : kind;
+  const found = await assess(unread, current, {
+    target,
+    account,
+    observe: { prio: 'high', fromSnapshot },
+    // Without the cluster there is no status or uid to know ownership from: not judged then.
+    judgeOwnership: live !== null,
+    now: new Date(),
+  });
+  return { current, found };
+}
+
+/** What the controller would do with a planned assessment: the calls, or none when paused. */
+function planned(result: ResourcePlan, obj: ManagedObject, summary: { calls: string[]; reason?: PutReason | undefined }): void {
+  result.calls = summary.calls;
+  result.reason = summary.reason;
+  result.action = result.calls.length === 0 ? 'none' : summary.reason === 'create' ? 'create' : 'update';
+  if (result.calls.length && obj.metadata.annotations?.[ANNOTATIONS.paused] === 'true') {
+    result.action = 'paused';
+    result.calls = [];
+  }
+}
+
+function failedPlan(result: ResourcePlan, err: unknown): ResourcePlan {
+  result.action = 'error';
+  result.error = err instanceof Error ? err.message : String(err);
+  return result;
+}
+
+async function planIntegration(obj: CustomerProfilesIntegration, deps: PlanDeps, where: { file?: string; doc?: number }, context: PlanContext): Promise<ResourcePlan> {
+  const spec = obj.spec;
+  const result = basePlan(obj, INTEGRATION_NAMES.kind, deps, where, context);
+  try {
+    const fromSnapshot = !!deps.snapshots && !!deps.batched?.(result.region, spec.domainName);
+    const kind = new IntegrationKind(deps.gateway, deps.snapshots);
+    const { current, found } = await assessed(kind, INTEGRATION_NAMES, obj, deps, result, context, fromSnapshot);
+    if (found.outcome === 'moved') return refuse(result, 'TargetChanged', found.message);
+    const observed = found.observed;
+    result.uri = observed?.uri ?? current.status?.uri ?? spec.uri;
+    if (found.outcome === 'observed') {
       result.action = 'read-only';
       // What the reconciler reports as drift in Observe mode: readable fields and tags.
-      if (observed) result.changes = observeDrift(spec, observed);
-      else result.changes = [{ path: '', kind: 'add', to: 'integration' }];
+      result.changes = observed ? found.drift : [{ path: '', kind: 'add', to: 'integration' }];
       return result;
     }
+    if (found.outcome === 'refused') return refuse(result, 'AlreadyExists', found.message);
 
-    // Without the cluster there is no status or uid to know ownership from: not judged then.
-    if (observed && live !== null) {
-      const decision = decideOwnership(current, observed);
-      if (!decision.owned) return refuse(result, 'AlreadyExists', decision.message);
-    }
-    const applied = statusForPlan(current);
-    const plan = planIntegration({ spec, observed, status: applied });
-    result.changes = plan.put?.reason === 'create' ? createChanges(spec) : plan.changes;
-    if (result.changes.some((c) => c.path.startsWith('flowDefinition'))) result.flowCompared = applied?.appliedFlowDefinition ? 'fields' : 'hash';
-    if (plan.put) result.calls.push('PutIntegration');
-    if (plan.tag) result.calls.push('TagResource');
-    if (plan.untag) result.calls.push('UntagResource');
-    result.reason = plan.put?.reason;
-    result.action = result.calls.length === 0 ? 'none' : plan.put?.reason === 'create' ? 'create' : 'update';
-    if (result.calls.length && obj.metadata.annotations?.[ANNOTATIONS.paused] === 'true') {
-      result.action = 'paused';
-      result.calls = [];
-    }
+    const { summary, planned: compared } = found;
+    result.changes = summary.reason === 'create' ? createChanges(spec) : summary.changes;
+    if (result.changes.some((c) => c.path.startsWith('flowDefinition'))) result.flowCompared = compared.status?.appliedFlowDefinition ? 'fields' : 'hash';
+    planned(result, obj, summary);
   } catch (err) {
-    result.action = 'error';
-    result.error = err instanceof Error ? err.message : String(err);
+    failedPlan(result, err);
   }
   return result;
+}
+
+/** A domain or an object type: found by its name, one Get. */
+async function planNamed<R extends CustomerProfilesDomain | CustomerProfilesObjectType>(obj: R, names: KindNames, deps: PlanDeps, where: { file?: string; doc?: number }, context: PlanContext): Promise<ResourcePlan> {
+  const result = basePlan(obj, names.kind as ResourceKind, deps, where, context);
+  if (obj.kind === OBJECT_TYPE_NAMES.kind) result.objectTypeName = (obj as CustomerProfilesObjectType).spec.objectTypeName;
+  try {
+    const kind = namedKind(obj, deps.gateway) as unknown as ManagedKind<R, unknown, unknown>;
+    const { found } = await assessed(kind, names, obj, deps, result, context);
+    if (found.outcome === 'moved') return refuse(result, 'TargetChanged', found.message);
+    if (found.outcome === 'observed') {
+      result.action = 'read-only';
+      result.changes = found.observed !== undefined ? found.drift : [{ path: '', kind: 'add', to: kind.noun }];
+      return result;
+    }
+    if (found.outcome === 'refused') return refuse(result, 'AlreadyExists', found.message);
+    const { summary } = found;
+    result.changes = summary.reason === 'create' ? createChanges(obj.spec, kind.noun) : summary.changes;
+    planned(result, obj, summary);
+  } catch (err) {
+    failedPlan(result, err);
+  }
+  return result;
+}
+
+function namedKind(obj: CustomerProfilesDomain | CustomerProfilesObjectType, gateway: PlanDeps['gateway']) {
+  const g = gateway as IntegrationGateway & DomainGateway & ObjectTypeGateway;
+  if (obj.kind === DOMAIN_NAMES.kind) {
+    if (!g.getDomain) throw new Error('this AWS gateway cannot read domains');
+    return domainKind(g);
+  }
+  if (!g.getObjectType) throw new Error('this AWS gateway cannot read object types');
+  return objectTypeKind(g);
 }
 
 function refuse(result: ResourcePlan, reason: 'AlreadyExists' | 'TargetChanged', message: string): ResourcePlan {

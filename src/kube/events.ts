@@ -3,9 +3,8 @@
 // count on the first one instead of a new object, and each object gets a burst of 25 events, then
 // one per 5 minutes, so a retrying resource cannot flood etcd. Emitting never blocks a reconcile.
 import * as k8s from '@kubernetes/client-node';
-import type { CustomerProfilesIntegration } from '../api/types.ts';
+import type { ManagedObject } from '../api/managed-object.ts';
 import { API_VERSION, KIND, REPORTING_CONTROLLER } from '../api/group.ts';
-import type { EventSink } from '../reconcile/reconciler.ts';
 import { withTimeout } from './resources.ts';
 
 const SERIES_WINDOW_MS = 10 * 60_000;
@@ -24,22 +23,25 @@ interface Budget {
   refilledAt: number;
 }
 
-export class EventRecorder implements EventSink {
+export class EventRecorder {
   private readonly api: k8s.EventsV1Api;
   private readonly instance: string;
+  private readonly kind: string;
   private readonly seen = new Map<string, Seen>();
   private readonly budgets = new Map<string, Budget>();
   private readonly onError: (err: unknown) => void;
   private readonly now: () => number;
 
-  constructor(kc: k8s.KubeConfig, opts: { instance: string; onError?: (err: unknown) => void; now?: () => number }) {
+  /** kind: of the objects it records Events for (default CustomerProfilesIntegration). */
+  constructor(kc: k8s.KubeConfig, opts: { instance: string; kind?: string; onError?: (err: unknown) => void; now?: () => number }) {
+    this.kind = opts.kind ?? KIND;
     this.api = kc.makeApiClient(k8s.EventsV1Api);
     this.instance = opts.instance.slice(0, 128);
     this.onError = opts.onError ?? (() => {});
     this.now = opts.now ?? Date.now;
   }
 
-  emit(obj: CustomerProfilesIntegration, type: 'Normal' | 'Warning', reason: string, action: string, note: string): void {
+  emit(obj: ManagedObject, type: 'Normal' | 'Warning', reason: string, action: string, note: string): void {
     void this.record(obj, type, reason, action, note).catch(this.onError);
   }
 
@@ -56,7 +58,7 @@ export class EventRecorder implements EventSink {
     return true;
   }
 
-  private async record(obj: CustomerProfilesIntegration, type: 'Normal' | 'Warning', reason: string, action: string, note: string): Promise<void> {
+  private async record(obj: ManagedObject, type: 'Normal' | 'Warning', reason: string, action: string, note: string): Promise<void> {
     const namespace = obj.metadata.namespace!;
     const uid = obj.metadata.uid ?? `${namespace}/${obj.metadata.name}`;
     const key = `${uid}|${type}|${reason}|${note}`;
@@ -87,7 +89,7 @@ export class EventRecorder implements EventSink {
           note: note.slice(0, 1024),
           reportingController: REPORTING_CONTROLLER,
           reportingInstance: this.instance,
-          regarding: { apiVersion: API_VERSION, kind: KIND, name: obj.metadata.name, namespace, uid: obj.metadata.uid, resourceVersion: obj.metadata.resourceVersion },
+          regarding: { apiVersion: API_VERSION, kind: this.kind, name: obj.metadata.name, namespace, uid: obj.metadata.uid, resourceVersion: obj.metadata.resourceVersion },
         },
       },
       withTimeout(10_000),

@@ -37,6 +37,8 @@ export const Reason = {
   /** A write succeeded but AWS does not report what the spec says (a member it did not take). */
   NotConverged: 'NotConverged',
   Paused: 'Paused',
+  /** Waits for a resource it needs (its domain, its object type) or for those that use it to go. */
+  Waiting: 'Waiting',
   // Reconciling
   Progressing: 'Progressing',
   Retrying: 'Retrying',

@@ -119,10 +119,22 @@ export function putRequest(spec: IntegrationSpec, uri: string | undefined, o: { 
 
 /** Tag differences, per key. The operator's own tags (its prefix) are neither wanted nor removed. */
 export function tagChanges(spec: IntegrationSpec, observed: ObservedIntegration): FieldChange[] {
-  const theirs = Object.fromEntries(Object.entries(observed.tags ?? {}).filter(([k]) => !k.startsWith(RESERVED_TAG_PREFIX)));
+  return tagDiff(spec.tags, observed.tags);
+}
+
+/** Tag differences of any kind's spec tags and the tags AWS reports, operator's own left out. */
+export function tagDiff(want: Record<string, string> | undefined, have: Record<string, string> | undefined): FieldChange[] {
+  const theirs = Object.fromEntries(Object.entries(have ?? {}).filter(([k]) => !k.startsWith(RESERVED_TAG_PREFIX)));
   const out: FieldChange[] = [];
-  mapChanges('tags', spec.tags, theirs, out);
+  mapChanges('tags', want, theirs, out);
   return out;
+}
+
+/** The TagResource / UntagResource a tag diff needs (tagDiff's output). */
+export function tagCalls(diff: FieldChange[]): { tag?: Record<string, string>; untag?: string[] } {
+  const tag = Object.fromEntries(diff.filter((c) => c.kind !== 'remove').map((c) => [c.path.slice(5), c.to as string]));
+  const untag = diff.filter((c) => c.kind === 'remove').map((c) => c.path.slice(5));
+  return { ...(Object.keys(tag).length ? { tag } : {}), ...(untag.length ? { untag } : {}) };
 }
 
 /** What Observe mode reports as drift: the readable members and the tags, per field and per key. */
@@ -168,15 +180,9 @@ export function planIntegration({ spec, observed, status, ownerTags, now = new D
     plan.put = { request: putRequest(spec, observed.uri, { tags: false, flow: flowChanged, now }), reason };
   }
 
-  const tagDiff = tagChanges(spec, observed);
-  if (tagDiff.length > 0) {
-    changes.push(...tagDiff);
-    const tag = Object.fromEntries(tagDiff.filter((c) => c.kind !== 'remove').map((c) => [c.path.slice(5), c.to as string]));
-    const untag = tagDiff.filter((c) => c.kind === 'remove').map((c) => c.path.slice(5));
-    if (Object.keys(tag).length) plan.tag = tag;
-    if (untag.length) plan.untag = untag;
-  }
-  return plan;
+  const tags = tagChanges(spec, observed);
+  changes.push(...tags);
+  return { ...plan, ...tagCalls(tags) };
 }
 
 export const planIsEmpty = (plan: Plan) => !plan.put && !plan.tag && !plan.untag;

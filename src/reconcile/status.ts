@@ -2,61 +2,43 @@
 // kstatus and Flux's conformance rules (docs/design.md#conditions-kstatus-and-flux-conformance):
 // Ready is always present, Stalled=True implies Ready=False, Reconciling and Stalled are never
 // both True, and the root observedGeneration moves only when the reconcile ends Ready or Stalled.
-import type { IntegrationStatus } from '../api/types.ts';
+import type { Condition, IntegrationStatus } from '../api/types.ts';
 import type { ObservedIntegration } from '../aws/types.ts';
 import { ConditionType as T, Reason, removeCondition, setCondition, type ReasonName } from './conditions.ts';
+import type { ManagedStatus, Placement } from './kind.ts';
 import type { FieldChange } from './plan.ts';
+
+export type { Placement } from './kind.ts';
 
 const iso = (d: Date) => d.toISOString();
 
-function withConditions(base: IntegrationStatus, edit: (c: IntegrationStatus['conditions'] & object) => IntegrationStatus['conditions']): IntegrationStatus {
+function withConditions<S extends ManagedStatus>(base: S, edit: (c: Condition[]) => Condition[]): S {
   return { ...base, conditions: edit(base.conditions ?? []) };
 }
 
-/** Where the integration lives and why this resource may touch it: pinned once it exists. */
-export interface Placement {
-  region: string;
-  account: string;
-  arn: string;
-  assumedRoleArn?: string | undefined;
-  ownership?: 'Created' | 'Adopted' | undefined;
-}
-
-/** What AWS reported, copied into status: the identity, the pinned target and the timestamps. */
-function observedFields(observed: ObservedIntegration, place: Placement): Partial<IntegrationStatus> {
-  const fields: Partial<IntegrationStatus> = {
-    uri: observed.uri,
-    integrationArn: place.arn,
-    region: place.region,
-    account: place.account,
-    createdAt: iso(observed.createdAt),
-    lastUpdatedAt: iso(observed.lastUpdatedAt),
-    isUnstructured: observed.isUnstructured ?? false,
-  };
-  if (observed.workflowId) fields.workflowId = observed.workflowId;
-  if (place.assumedRoleArn) fields.assumedRoleArn = place.assumedRoleArn;
-  if (place.ownership) fields.ownership = place.ownership;
-  return fields;
-}
-
-/** Drops what a status must not carry over when it is rebuilt (undefined members, a stale role). */
-function withoutStale(s: IntegrationStatus, place: Placement, observed: ObservedIntegration): IntegrationStatus {
-  if (!observed.workflowId) delete s.workflowId;
-  if (!place.assumedRoleArn) delete s.assumedRoleArn;
+/** base with fields laid over it; a field given as undefined is removed (a stale member, e.g. a role no longer assumed). */
+function overlay<S extends ManagedStatus>(base: S, fields: Partial<S>): S {
+  const s = { ...base, ...fields };
+  for (const [k, v] of Object.entries(fields)) if (v === undefined) delete (s as Record<string, unknown>)[k];
   return s;
 }
 
-export function ready(base: IntegrationStatus, gen: number, now: Date, observed: ObservedIntegration, place: Placement): IntegrationStatus {
-  const s = withConditions({ ...base, ...observedFields(observed, place), observedGeneration: gen }, (c) => {
-    c = setCondition(c, { type: T.Ready, status: 'True', reason: Reason.Available, message: `integration ${observed.uri} matches the spec` }, gen, now);
+/** The pinned target and ownership, as every kind records them once its AWS object is seen. */
+export function placementFields(place: Placement): Partial<ManagedStatus> {
+  return { region: place.region, account: place.account, assumedRoleArn: place.assumedRoleArn, ...(place.ownership ? { ownership: place.ownership } : {}) };
+}
+
+/** AWS matches the spec: Ready=True, Synced=True; `fields` are what AWS reported (identity, timestamps). */
+export function readyStatus<S extends ManagedStatus>(base: S, gen: number, now: Date, message: string, fields: Partial<S>): S {
+  return withConditions(overlay({ ...base, observedGeneration: gen }, fields), (c) => {
+    c = setCondition(c, { type: T.Ready, status: 'True', reason: Reason.Available, message }, gen, now);
     c = setCondition(c, { type: T.Synced, status: 'True', reason: Reason.ReconcileSuccess, message: '' }, gen, now);
     return removeCondition(removeCondition(c, T.Reconciling), T.Stalled);
   });
-  return withoutStale(s, place, observed);
 }
 
 /** About to write to AWS: Reconciling=True, Ready=False with what is being done. */
-export function inProgress(base: IntegrationStatus, gen: number, now: Date, reason: ReasonName, message: string): IntegrationStatus {
+export function inProgress<S extends ManagedStatus>(base: S, gen: number, now: Date, reason: ReasonName, message: string): S {
   return withConditions(base, (c) => {
     c = setCondition(c, { type: T.Ready, status: 'False', reason, message }, gen, now);
     c = setCondition(c, { type: T.Reconciling, status: 'True', reason: Reason.Progressing, message }, gen, now);
@@ -65,7 +47,7 @@ export function inProgress(base: IntegrationStatus, gen: number, now: Date, reas
 }
 
 /** A retryable failure: Synced=False with the reason, Reconciling=True while we retry. */
-export function failed(base: IntegrationStatus, gen: number, now: Date, reason: ReasonName, message: string, readyReason: ReasonName): IntegrationStatus {
+export function failed<S extends ManagedStatus>(base: S, gen: number, now: Date, reason: ReasonName, message: string, readyReason: ReasonName): S {
   return withConditions(base, (c) => {
     c = setCondition(c, { type: T.Ready, status: 'False', reason: readyReason, message }, gen, now);
     c = setCondition(c, { type: T.Synced, status: 'False', reason, message }, gen, now);
@@ -74,8 +56,20 @@ export function failed(base: IntegrationStatus, gen: number, now: Date, reason: 
   });
 }
 
+/**
+ * Waiting for something this resource needs (its domain, its object type) to become Ready, or for
+ * the resources that use it to go: Ready=False, Reconciling=True, no AWS call made meanwhile.
+ */
+export function waiting<S extends ManagedStatus>(base: S, gen: number, now: Date, message: string): S {
+  return withConditions(base, (c) => {
+    c = setCondition(c, { type: T.Ready, status: 'False', reason: Reason.Waiting, message }, gen, now);
+    c = setCondition(c, { type: T.Reconciling, status: 'True', reason: Reason.Waiting, message }, gen, now);
+    return removeCondition(c, T.Stalled);
+  });
+}
+
 /** Needs a person: Stalled=True, Ready=False, observedGeneration caught up. */
-export function stalled(base: IntegrationStatus, gen: number, now: Date, reason: ReasonName, message: string): IntegrationStatus {
+export function stalled<S extends ManagedStatus>(base: S, gen: number, now: Date, reason: ReasonName, message: string): S {
   return withConditions({ ...base, observedGeneration: gen }, (c) => {
     c = setCondition(c, { type: T.Ready, status: 'False', reason: Reason.Error, message }, gen, now);
     c = setCondition(c, { type: T.Synced, status: 'False', reason, message }, gen, now);
@@ -85,7 +79,7 @@ export function stalled(base: IntegrationStatus, gen: number, now: Date, reason:
 }
 
 /** Hands off: Synced=False Paused; Ready keeps what it last knew. */
-export function paused(base: IntegrationStatus, gen: number, now: Date): IntegrationStatus {
+export function paused<S extends ManagedStatus>(base: S, gen: number, now: Date): S {
   return withConditions(base, (c) => {
     if (!c.some((x) => x.type === T.Ready)) {
       c = setCondition(c, { type: T.Ready, status: 'Unknown', reason: Reason.Paused, message: 'paused before the first reconcile' }, gen, now);
@@ -95,27 +89,52 @@ export function paused(base: IntegrationStatus, gen: number, now: Date): Integra
   });
 }
 
-/** Observe mode: Ready=True when AWS matches, else Drifted or NotFound. Never Stalled. */
-export function observeOnly(base: IntegrationStatus, gen: number, now: Date, observed: ObservedIntegration | undefined, drift: FieldChange[], place: Placement, specUri?: string): IntegrationStatus {
-  // Not found: the region looked in, and the spec's uri, so `kubectl get` says where it looked.
-  const s: IntegrationStatus = observed
-    ? withoutStale({ ...base, ...observedFields(observed, { ...place, ownership: undefined }), observedGeneration: gen }, place, observed)
-    : { ...base, region: place.region, ...(specUri ? { uri: specUri } : {}), observedGeneration: gen };
+/**
+ * Observe mode: Ready=True when AWS matches, else Drifted or NotFound. Never Stalled, owns nothing.
+ * `fields`: what AWS reported, or where it looked when nothing was found.
+ */
+export function observedStatus<S extends ManagedStatus>(base: S, gen: number, now: Date, noun: string, found: string | undefined, drift: FieldChange[], fields: Partial<S>): S {
+  const s = overlay({ ...base, observedGeneration: gen }, fields);
   delete s.ownership; // Observe owns nothing
   return withConditions(s, (c) => {
-    if (!observed) c = setCondition(c, { type: T.Ready, status: 'False', reason: Reason.NotFound, message: 'the integration does not exist in AWS (Observe mode never creates it)' }, gen, now);
-    else if (drift.length) c = setCondition(c, { type: T.Ready, status: 'False', reason: Reason.Drifted, message: `AWS differs from the spec: ${describeChanges(drift)}` }, gen, now);
-    else c = setCondition(c, { type: T.Ready, status: 'True', reason: Reason.Available, message: `integration ${observed.uri} matches the spec (Observe)` }, gen, now);
+    if (!found) c = setCondition(c, { type: T.Ready, status: 'False', reason: Reason.NotFound, message: `the ${noun} does not exist in AWS (Observe mode never creates it)` }, gen, now);
+    else if (drift.length) c = setCondition(c, { type: T.Ready, status: 'False', reason: Reason.Drifted, message: `AWS differs from the spec: ${describeChanges(drift, noun)}` }, gen, now);
+    else c = setCondition(c, { type: T.Ready, status: 'True', reason: Reason.Available, message: `${found} matches the spec (Observe)` }, gen, now);
     c = setCondition(c, { type: T.Synced, status: 'True', reason: Reason.ReconcileSuccess, message: 'observed (read-only)' }, gen, now);
     return removeCondition(removeCondition(c, T.Reconciling), T.Stalled);
   });
 }
 
+// ---- CustomerProfilesIntegration ----
+
+/** What AWS reported of an integration, for its status: identity, pinned target, timestamps. */
+export function integrationFields(observed: ObservedIntegration, place: Placement & { arn: string }): Partial<IntegrationStatus> {
+  return {
+    uri: observed.uri,
+    integrationArn: place.arn,
+    ...placementFields(place),
+    createdAt: iso(observed.createdAt),
+    lastUpdatedAt: iso(observed.lastUpdatedAt),
+    isUnstructured: observed.isUnstructured ?? false,
+    workflowId: observed.workflowId || undefined,
+  };
+}
+
+export function ready(base: IntegrationStatus, gen: number, now: Date, observed: ObservedIntegration, place: Placement & { arn: string }): IntegrationStatus {
+  return readyStatus(base, gen, now, `integration ${observed.uri} matches the spec`, integrationFields(observed, place));
+}
+
+/** Observe mode of an integration (not found: the region looked in, and the spec's uri). */
+export function observeOnly(base: IntegrationStatus, gen: number, now: Date, observed: ObservedIntegration | undefined, drift: FieldChange[], place: Placement & { arn: string }, specUri?: string): IntegrationStatus {
+  const fields: Partial<IntegrationStatus> = observed ? { ...integrationFields(observed, place), ownership: undefined } : { region: place.region, ...(specUri ? { uri: specUri } : {}) };
+  return observedStatus(base, gen, now, 'integration', observed && `integration ${observed.uri}`, drift, fields);
+}
+
 const show = (v: unknown) => (v === undefined ? '(none)' : JSON.stringify(v));
 
 /** One line for people: `objectTypeName: "A" -> "B"; +tags.team`. */
-export function describeChanges(changes: FieldChange[]): string {
-  if (changes.some((c) => c.path === '')) return 'the integration does not exist yet';
+export function describeChanges(changes: FieldChange[], noun = 'integration'): string {
+  if (changes.some((c) => c.path === '')) return `the ${noun} does not exist yet`;
   const parts = changes.map((c) =>
     c.kind === 'add' ? `+${c.path}` : c.kind === 'remove' ? `-${c.path}` : `${c.path}: ${show(c.from)} -> ${show(c.to)}`,
   );

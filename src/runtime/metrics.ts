@@ -67,6 +67,7 @@ export class Metrics {
   private readonly reconcileErrors: Counter;
   private readonly reconcileDuration: Histogram;
   private readonly queueDepth: Gauge;
+  private readonly queueDepths = new Map<number, number>();
   private readonly queueAdds: Counter;
   private readonly queueDuration: Histogram;
   private readonly workDuration: Histogram;
@@ -81,85 +82,44 @@ export class Metrics {
 
   constructor(options: MetricsOptions = {}) {
     this.registry = new Registry();
+    // Every metric: the cpi_ prefix, on this registry only.
     const registers = [this.registry];
     const p = METRIC_PREFIX;
+    const counter = <L extends string = never>(name: string, help: string, labelNames: readonly L[] = []) => new Counter<L>({ name: `${p}${name}`, help, labelNames, registers });
+    const gauge = <L extends string = never>(name: string, help: string, labelNames: readonly L[] = []) => new Gauge<L>({ name: `${p}${name}`, help, labelNames, registers });
+    const histogram = <L extends string = never>(name: string, help: string, buckets: number[], labelNames: readonly L[] = []) =>
+      new Histogram<L>({ name: `${p}${name}`, help, buckets, labelNames, registers });
 
-    this.reconcileTotal = new Counter({
-      name: `${p}reconcile_total`,
-      help: 'Reconciles by result: success, error (retried with backoff), requeue_after_error (Stalled: retried after a fixed delay); requeue and requeue_after are no longer produced.',
-      labelNames: ['result'],
-      registers,
-    });
+    this.reconcileTotal = counter(
+      'reconcile_total',
+      'Reconciles by result: success, error (retried with backoff), requeue_after_error (Stalled: retried after a fixed delay); requeue and requeue_after are no longer produced.',
+      ['result'],
+    );
     // Pre-zeroed so rate() works from the first scrape and absent series never hide an error.
     for (const result of RECONCILE_RESULTS) this.reconcileTotal.inc({ result }, 0);
-    this.reconcileErrors = new Counter({ name: `${p}reconcile_errors_total`, help: 'Reconciles that ended in an error (result error or requeue_after_error).', registers });
-    this.reconcileDuration = new Histogram({
-      name: `${p}reconcile_duration_seconds`,
-      help: 'Time spent in one reconcile, AWS calls and status write included.',
-      buckets: RECONCILE_BUCKETS,
-      registers,
-    });
+    this.reconcileErrors = counter('reconcile_errors_total', 'Reconciles that ended in an error (result error or requeue_after_error).');
+    this.reconcileDuration = histogram('reconcile_duration_seconds', 'Time spent in one reconcile, AWS calls and status write included.', RECONCILE_BUCKETS);
 
-    this.queueDepth = new Gauge({ name: `${p}workqueue_depth`, help: 'Keys waiting in the work queue.', registers });
-    this.queueAdds = new Counter({ name: `${p}workqueue_adds_total`, help: 'Keys added to the work queue (an add of a key already waiting is not counted).', registers });
-    this.queueDuration = new Histogram({
-      name: `${p}workqueue_queue_duration_seconds`,
-      help: 'Time a key waits in the work queue before a worker takes it.',
-      buckets: QUEUE_BUCKETS,
-      registers,
-    });
-    this.workDuration = new Histogram({
-      name: `${p}workqueue_work_duration_seconds`,
-      help: 'Time a worker holds a key.',
-      buckets: RECONCILE_BUCKETS,
-      registers,
-    });
-    this.queueRetries = new Counter({ name: `${p}workqueue_retries_total`, help: 'Keys re-queued with backoff.', registers });
+    this.queueDepth = gauge('workqueue_depth', 'Keys waiting in the work queue.');
+    this.queueAdds = counter('workqueue_adds_total', 'Keys added to the work queue (an add of a key already waiting is not counted).');
+    this.queueDuration = histogram('workqueue_queue_duration_seconds', 'Time a key waits in the work queue before a worker takes it.', QUEUE_BUCKETS);
+    this.workDuration = histogram('workqueue_work_duration_seconds', 'Time a worker holds a key.', RECONCILE_BUCKETS);
+    this.queueRetries = counter('workqueue_retries_total', 'Keys re-queued with backoff.');
 
-    this.awsRequests = new Counter({
-      name: `${p}aws_requests_total`,
-      help: 'AWS API calls by operation and outcome (ok, or the failure kind: Throttled, AWSUnavailable, ...).',
-      labelNames: ['operation', 'outcome'],
-      registers,
-    });
-    this.awsDuration = new Histogram({
-      name: `${p}aws_request_duration_seconds`,
-      help: 'AWS API call latency by operation, SDK retries included.',
-      labelNames: ['operation'],
-      buckets: AWS_BUCKETS,
-      registers,
-    });
-    this.awsThrottles = new Counter({
-      name: `${p}aws_throttles_total`,
-      help: 'AWS API calls rejected with a throttling error, by operation.',
-      labelNames: ['operation'],
-      registers,
-    });
+    this.awsRequests = counter('aws_requests_total', 'AWS API calls by operation and outcome (ok, or the failure kind: Throttled, AWSUnavailable, ...).', ['operation', 'outcome']);
+    this.awsDuration = histogram('aws_request_duration_seconds', 'AWS API call latency by operation, SDK retries included.', AWS_BUCKETS, ['operation']);
+    this.awsThrottles = counter('aws_throttles_total', 'AWS API calls rejected with a throttling error, by operation.', ['operation']);
 
-    this.resources = new Gauge({
-      name: `${p}resources`,
-      help: 'CustomerProfilesIntegration resources by condition type and status.',
-      labelNames: ['condition', 'status'],
-      registers,
-    });
+    this.resources = gauge('resources', 'Resources of every kind (integrations, domains, object types) by condition type and status.', ['condition', 'status']);
     this.setResourceConditions({});
 
-    this.leader = new Gauge({ name: `${p}leader`, help: '1 while this process reconciles: it holds the leader Lease, or runs without leader election (--leader-elect=false); else 0.', registers });
+    this.leader = gauge('leader', '1 while this process reconciles: it holds the leader Lease, or runs without leader election (--leader-elect=false); else 0.');
     this.leader.set(0);
-    this.informerSynced = new Gauge({ name: `${p}informer_synced`, help: '1 once the informer has listed and is watching, else 0.', registers });
+    this.informerSynced = gauge('informer_synced', '1 once the informer has listed and is watching, else 0.');
     this.informerSynced.set(0);
-    this.informerRestarts = new Counter({
-      name: `${p}informer_restarts_total`,
-      help: 'Times the informer re-listed or reconnected its watch after an error or 410 Gone.',
-      registers,
-    });
+    this.informerRestarts = counter('informer_restarts_total', 'Times the informer re-listed or reconnected its watch after an error or 410 Gone.');
 
-    const info = new Gauge({
-      name: `${p}build_info`,
-      help: 'Always 1; labels carry the operator and Node.js versions.',
-      labelNames: ['version', 'nodejs_version'],
-      registers,
-    });
+    const info = gauge('build_info', 'Always 1; labels carry the operator and Node.js versions.', ['version', 'nodejs_version']);
     info.set({ version: options.version ?? 'unknown', nodejs_version: process.version }, 1);
 
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: p });
@@ -200,10 +160,20 @@ export class Metrics {
     this.informerRestarts.inc();
   }
 
-  /** The work queue's hooks (its QueueMetrics contract), bound to this registry. */
+  /**
+   * The work queue's hooks (its QueueMetrics contract), bound to this registry. One call per queue
+   * (one per kind's controller): the depth reported is the sum over them.
+   */
   queueMetrics(): Required<QueueMetrics> {
+    const id = this.queueDepths.size;
+    this.queueDepths.set(id, 0);
     return {
-      depth: (n) => this.queueDepth.set(n),
+      depth: (n) => {
+        this.queueDepths.set(id, n);
+        let sum = 0;
+        for (const d of this.queueDepths.values()) sum += d;
+        this.queueDepth.set(sum);
+      },
       added: () => this.queueAdds.inc(),
       queueLatency: (s) => this.queueDuration.observe(s),
       workDuration: (s) => this.workDuration.observe(s),

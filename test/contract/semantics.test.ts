@@ -12,34 +12,20 @@ import {
   type PutIntegrationCommandInput,
 } from '@aws-sdk/client-customer-profiles';
 import { DeleteFlowCommand, DescribeFlowCommand, UpdateFlowCommand } from '@aws-sdk/client-appflow';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { EmulatorAdmin } from '../../src/emulator/admin-client.ts';
-import type { RunningEmulator } from '../../src/emulator/server.ts';
-import { ACCOUNT, clients, emulatorWithClients, failure, REGION, salesforceFlow } from './helpers.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { ACCOUNT, failure, REGION, salesforceFlow, sharedEmulator } from './helpers.ts';
 
 // Vitest 4 inline projects do not inherit the root testTimeout; the 5 s default is tight on a loaded 2-CPU box.
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
-let emu: RunningEmulator;
-let admin: EmulatorAdmin;
-let c: ReturnType<typeof clients>;
-
-beforeAll(async () => {
-  ({ emu, admin, c } = await emulatorWithClients());
-});
-afterAll(async () => {
-  await emu?.close();
-});
-beforeEach(async () => {
-  await admin.reset(); // also puts every switch back to its startup value (here: the defaults)
-  await c.cp.send(new CreateDomainCommand({ DomainName: 'retail', DefaultExpirationDays: 30 }));
-});
+// Reset before each test also puts every switch back to its startup value (here: the defaults).
+const t = sharedEmulator(({ c }) => c.cp.send(new CreateDomainCommand({ DomainName: 'retail', DefaultExpirationDays: 30 })));
 
 const FLOW_URI = (name: string) => `arn:aws:appflow:${REGION}:${ACCOUNT}:flow/${name}`;
 const S3_URI = 'arn:aws:s3:::profiles-bucket';
-const put = (input: Omit<PutIntegrationCommandInput, 'DomainName'>) => c.cp.send(new PutIntegrationCommand({ DomainName: 'retail', ...input }));
-const get = (uri: string) => c.cp.send(new GetIntegrationCommand({ DomainName: 'retail', Uri: uri }));
-const describeFlow = (name: string) => c.appflow.send(new DescribeFlowCommand({ flowName: name }));
+const put = (input: Omit<PutIntegrationCommandInput, 'DomainName'>) => t.c.cp.send(new PutIntegrationCommand({ DomainName: 'retail', ...input }));
+const get = (uri: string) => t.c.cp.send(new GetIntegrationCommand({ DomainName: 'retail', Uri: uri }));
+const describeFlow = (name: string) => t.c.appflow.send(new DescribeFlowCommand({ flowName: name }));
 
 describe('defaults', () => {
   it('every switch starts at its first value, which is the emulator behaviour before the switches existed', async () => {
@@ -55,8 +41,8 @@ describe('defaults', () => {
       'object-type-in-use': 'allow',
       'template-members': 'use-template',
     };
-    expect(await admin.semantics()).toEqual(defaults);
-    expect((await admin.config()).semantics).toEqual(defaults);
+    expect(await t.admin.semantics()).toEqual(defaults);
+    expect((await t.admin.config()).semantics).toEqual(defaults);
   });
 });
 
@@ -70,7 +56,7 @@ describe('flow-resend', () => {
   });
 
   it('reject: a FlowDefinition for a flow that exists is BadRequest "Flow with name X already exists."; a Put without one still updates', async () => {
-    await admin.setSemantics({ 'flow-resend': 'reject' });
+    await t.admin.setSemantics({ 'flow-resend': 'reject' });
     const first = await put({ ObjectTypeName: 'Account', FlowDefinition: salesforceFlow('sf') });
     expect(first.Uri).toBe(FLOW_URI('sf'));
 
@@ -93,11 +79,11 @@ describe('flow-resend', () => {
 
 describe('AppFlow UpdateFlow (a way to change a flow when flow-resend=reject)', () => {
   it('replaces the definition of a flow Customer Profiles created; DescribeFlow shows it; kmsArn and the integration stay', async () => {
-    await admin.setSemantics({ 'flow-resend': 'reject' });
+    await t.admin.setSemantics({ 'flow-resend': 'reject' });
     const created = await put({ ObjectTypeName: 'Account', FlowDefinition: salesforceFlow('sf') });
     const before = await describeFlow('sf');
     const extraTask = { taskType: 'Map' as const, sourceFields: ['Phone'], destinationField: 'Phone', connectorOperator: { Salesforce: 'NO_OP' as const }, taskProperties: { DATA_TYPE: 'string' } };
-    const updated = await c.appflow.send(
+    const updated = await t.c.appflow.send(
       new UpdateFlowCommand({
         flowName: 'sf',
         description: 'now with phones',
@@ -125,20 +111,20 @@ describe('AppFlow UpdateFlow (a way to change a flow when flow-resend=reject)', 
     await put({ ObjectTypeName: 'Account', FlowDefinition: salesforceFlow('sf') });
     const d = await describeFlow('sf');
     const input = { flowName: 'sf', triggerConfig: d.triggerConfig, sourceFlowConfig: d.sourceFlowConfig, destinationFlowConfigList: d.destinationFlowConfigList, tasks: d.tasks };
-    expect((await failure(c.appflow.send(new UpdateFlowCommand({ ...input, flowName: 'nope' })))).name).toBe('ResourceNotFoundException');
-    const noTasks = await failure(c.appflow.send(new UpdateFlowCommand({ ...input, tasks: undefined })));
+    expect((await failure(t.c.appflow.send(new UpdateFlowCommand({ ...input, flowName: 'nope' })))).name).toBe('ResourceNotFoundException');
+    const noTasks = await failure(t.c.appflow.send(new UpdateFlowCommand({ ...input, tasks: undefined })));
     expect(noTasks.name).toBe('ValidationException');
     expect(noTasks.message).toMatch(/'tasks'/);
     const elsewhere = await failure(
-      c.appflow.send(new UpdateFlowCommand({ ...input, destinationFlowConfigList: [{ connectorType: 'S3', destinationConnectorProperties: { S3: { bucketName: 'b' } } }] })),
+      t.c.appflow.send(new UpdateFlowCommand({ ...input, destinationFlowConfigList: [{ connectorType: 'S3', destinationConnectorProperties: { S3: { bucketName: 'b' } } }] })),
     );
     expect(elsewhere.name).toBe('ValidationException');
     expect(elsewhere.message).toMatch(/CustomerProfiles destination/);
 
     const pastTrigger = { triggerType: 'Scheduled' as const, triggerProperties: { Scheduled: { scheduleExpression: 'rate(1hours)', scheduleStartTime: new Date(Date.now() - 60_000) } } };
-    await c.appflow.send(new UpdateFlowCommand({ ...input, triggerConfig: pastTrigger })); // accept
-    await admin.setSemantics({ 'past-start-time': 'reject' });
-    const past = await failure(c.appflow.send(new UpdateFlowCommand({ ...input, triggerConfig: pastTrigger })));
+    await t.c.appflow.send(new UpdateFlowCommand({ ...input, triggerConfig: pastTrigger })); // accept
+    await t.admin.setSemantics({ 'past-start-time': 'reject' });
+    const past = await failure(t.c.appflow.send(new UpdateFlowCommand({ ...input, triggerConfig: pastTrigger })));
     expect(past.name).toBe('ValidationException');
     expect(past.$metadata.httpStatusCode).toBe(400);
     expect(past.message).toMatch(/is in the past/);
@@ -168,7 +154,7 @@ describe('put-omitted', () => {
   });
 
   it('merge: optional members a Put omits keep their old value; members it sends replace', async () => {
-    await admin.setSemantics({ 'put-omitted': 'merge' });
+    await t.admin.setSemantics({ 'put-omitted': 'merge' });
     await put(full);
     const second = await put({ Uri: S3_URI, Scope: 'DOMAIN' });
     for (const got of [second, await get(S3_URI)]) {
@@ -188,63 +174,63 @@ describe('put-omitted', () => {
 describe('delete-flow', () => {
   it('delete: DeleteIntegration deletes the flow, so the same FlowDefinition creates again', async () => {
     const first = await put({ ObjectTypeName: 'Account', FlowDefinition: salesforceFlow('sf') });
-    await c.cp.send(new DeleteIntegrationCommand({ DomainName: 'retail', Uri: first.Uri }));
+    await t.c.cp.send(new DeleteIntegrationCommand({ DomainName: 'retail', Uri: first.Uri }));
     expect((await failure(describeFlow('sf'))).name).toBe('ResourceNotFoundException');
     const again = await put({ ObjectTypeName: 'Account', FlowDefinition: salesforceFlow('sf') });
     expect(again.Uri).toBe(first.Uri);
   });
 
   it('keep: the flow outlives its integration and blocks the same FlowDefinition; DescribeFlow still finds it', async () => {
-    await admin.setSemantics({ 'delete-flow': 'keep' });
+    await t.admin.setSemantics({ 'delete-flow': 'keep' });
     const first = await put({ ObjectTypeName: 'Account', FlowDefinition: salesforceFlow('sf') });
-    await c.cp.send(new DeleteIntegrationCommand({ DomainName: 'retail', Uri: first.Uri }));
+    await t.c.cp.send(new DeleteIntegrationCommand({ DomainName: 'retail', Uri: first.Uri }));
     expect((await failure(get(first.Uri!))).name).toBe('ResourceNotFoundException');
     expect((await describeFlow('sf')).flowArn).toBe(FLOW_URI('sf'));
 
     const err = await failure(put({ ObjectTypeName: 'Account', FlowDefinition: salesforceFlow('sf') }));
     expect(err.name).toBe('BadRequestException');
     expect(err.message).toBe('Flow with name sf already exists.');
-    expect((await c.cp.send(new ListIntegrationsCommand({ DomainName: 'retail' }))).Items).toEqual([]);
+    expect((await t.c.cp.send(new ListIntegrationsCommand({ DomainName: 'retail' }))).Items).toEqual([]);
   });
 
   it('keep, way out 1: a Put without FlowDefinition at the flow Uri takes the kept flow up again', async () => {
-    await admin.setSemantics({ 'delete-flow': 'keep' });
+    await t.admin.setSemantics({ 'delete-flow': 'keep' });
     const first = await put({ ObjectTypeName: 'Account', FlowDefinition: salesforceFlow('sf') });
-    await c.cp.send(new DeleteIntegrationCommand({ DomainName: 'retail', Uri: first.Uri }));
+    await t.c.cp.send(new DeleteIntegrationCommand({ DomainName: 'retail', Uri: first.Uri }));
     const reused = await put({ Uri: first.Uri, ObjectTypeName: 'Account' });
     expect(reused.WorkflowId).toMatch(/\S/);
-    const state = await admin.state();
+    const state = await t.admin.state();
     expect(state.accounts[ACCOUNT]![REGION]!.Domains.retail!.Integrations[first.Uri!]!.FlowName).toBe('sf');
     // attached again, so re-sending its FlowDefinition is an update again (flow-resend=accept)
     expect((await put({ ObjectTypeName: 'Account2', FlowDefinition: salesforceFlow('sf') })).ObjectTypeName).toBe('Account2');
   });
 
   it('keep, way out 2: AppFlow DeleteFlow removes the kept flow; a flow still in use needs forceDelete', async () => {
-    await admin.setSemantics({ 'delete-flow': 'keep' });
+    await t.admin.setSemantics({ 'delete-flow': 'keep' });
     const first = await put({ ObjectTypeName: 'Account', FlowDefinition: salesforceFlow('sf') });
 
-    const inUse = await failure(c.appflow.send(new DeleteFlowCommand({ flowName: 'sf' })));
+    const inUse = await failure(t.c.appflow.send(new DeleteFlowCommand({ flowName: 'sf' })));
     expect(inUse.name).toBe('ConflictException');
     expect(inUse.$metadata.httpStatusCode).toBe(409);
     expect(inUse.message).toMatch(/in use .*forceDelete/);
 
-    await c.cp.send(new DeleteIntegrationCommand({ DomainName: 'retail', Uri: first.Uri }));
-    await c.appflow.send(new DeleteFlowCommand({ flowName: 'sf' }));
+    await t.c.cp.send(new DeleteIntegrationCommand({ DomainName: 'retail', Uri: first.Uri }));
+    await t.c.appflow.send(new DeleteFlowCommand({ flowName: 'sf' }));
     expect((await failure(describeFlow('sf'))).name).toBe('ResourceNotFoundException');
-    expect((await failure(c.appflow.send(new DeleteFlowCommand({ flowName: 'sf' })))).name).toBe('ResourceNotFoundException');
+    expect((await failure(t.c.appflow.send(new DeleteFlowCommand({ flowName: 'sf' })))).name).toBe('ResourceNotFoundException');
     expect((await put({ ObjectTypeName: 'Account', FlowDefinition: salesforceFlow('sf') })).Uri).toBe(first.Uri);
 
     // forceDelete takes the flow from its integration, which stays
-    await c.appflow.send(new DeleteFlowCommand({ flowName: 'sf', forceDelete: true }));
+    await t.c.appflow.send(new DeleteFlowCommand({ flowName: 'sf', forceDelete: true }));
     expect((await failure(describeFlow('sf'))).name).toBe('ResourceNotFoundException');
     expect((await get(first.Uri!)).Uri).toBe(first.Uri);
-    expect((await admin.requests({ operation: 'DeleteFlow' })).map((e) => e.status)).toEqual([409, 200, 404, 200]);
+    expect((await t.admin.requests({ operation: 'DeleteFlow' })).map((e) => e.status)).toEqual([409, 200, 404, 200]);
   });
 
   it('keep: DeleteDomain leaves the domain\'s flows behind too', async () => {
-    await admin.setSemantics({ 'delete-flow': 'keep' });
+    await t.admin.setSemantics({ 'delete-flow': 'keep' });
     await put({ ObjectTypeName: 'Account', FlowDefinition: salesforceFlow('sf') });
-    await c.cp.send(new DeleteDomainCommand({ DomainName: 'retail' }));
+    await t.c.cp.send(new DeleteDomainCommand({ DomainName: 'retail' }));
     expect((await describeFlow('sf')).flowName).toBe('sf');
   });
 });
@@ -254,18 +240,18 @@ describe('workflow-id', () => {
     const created = await put({ ObjectTypeName: 'Account', FlowDefinition: salesforceFlow('sf') });
     expect(created.WorkflowId).toMatch(/\S/);
     expect((await get(created.Uri!)).WorkflowId).toBe(created.WorkflowId);
-    expect((await c.cp.send(new ListIntegrationsCommand({ DomainName: 'retail' }))).Items![0]!.WorkflowId).toBe(created.WorkflowId);
+    expect((await t.c.cp.send(new ListIntegrationsCommand({ DomainName: 'retail' }))).Items![0]!.WorkflowId).toBe(created.WorkflowId);
   });
 
   it('never: no answer carries a WorkflowId', async () => {
-    await admin.setSemantics({ 'workflow-id': 'never' });
+    await t.admin.setSemantics({ 'workflow-id': 'never' });
     const created = await put({ ObjectTypeName: 'Account', FlowDefinition: salesforceFlow('sf') });
     const answers = [
       created,
       await put({ ObjectTypeName: 'Account2', FlowDefinition: salesforceFlow('sf') }),
       await get(created.Uri!),
-      ...(await c.cp.send(new ListIntegrationsCommand({ DomainName: 'retail' }))).Items!,
-      ...(await c.cp.send(new ListAccountIntegrationsCommand({ Uri: created.Uri }))).Items!,
+      ...(await t.c.cp.send(new ListIntegrationsCommand({ DomainName: 'retail' }))).Items!,
+      ...(await t.c.cp.send(new ListAccountIntegrationsCommand({ Uri: created.Uri }))).Items!,
     ];
     expect(answers).toHaveLength(5);
     for (const a of answers) {
@@ -279,13 +265,13 @@ describe('last-updated-after-put', () => {
   it('stable: reads after a Put show the LastUpdatedAt the Put answered', async () => {
     const created = await put({ ObjectTypeName: 'Account', FlowDefinition: salesforceFlow('sf') });
     expect((await get(created.Uri!)).LastUpdatedAt!.getTime()).toBe(created.LastUpdatedAt!.getTime());
-    expect((await c.cp.send(new ListIntegrationsCommand({ DomainName: 'retail' }))).Items![0]!.LastUpdatedAt!.getTime()).toBe(
+    expect((await t.c.cp.send(new ListIntegrationsCommand({ DomainName: 'retail' }))).Items![0]!.LastUpdatedAt!.getTime()).toBe(
       created.LastUpdatedAt!.getTime(),
     );
   });
 
   it('bumps: the first read after a Put of a flow-based integration shows a later LastUpdatedAt, once', async () => {
-    await admin.setSemantics({ 'last-updated-after-put': 'bumps' });
+    await t.admin.setSemantics({ 'last-updated-after-put': 'bumps' });
     const created = await put({ ObjectTypeName: 'Account', FlowDefinition: salesforceFlow('sf') });
     const afterCreate = (await get(created.Uri!)).LastUpdatedAt!.getTime();
     expect(afterCreate).toBeGreaterThan(created.LastUpdatedAt!.getTime());
@@ -294,13 +280,13 @@ describe('last-updated-after-put', () => {
     // a Put without FlowDefinition on the flow-based integration runs the workflow too; List sees it
     const updated = await put({ Uri: created.Uri, ObjectTypeName: 'Account2' });
     expect(updated.LastUpdatedAt!.getTime()).toBeGreaterThan(afterCreate);
-    const listed = (await c.cp.send(new ListIntegrationsCommand({ DomainName: 'retail' }))).Items![0]!.LastUpdatedAt!.getTime();
+    const listed = (await t.c.cp.send(new ListIntegrationsCommand({ DomainName: 'retail' }))).Items![0]!.LastUpdatedAt!.getTime();
     expect(listed).toBeGreaterThan(updated.LastUpdatedAt!.getTime());
     expect((await get(created.Uri!)).LastUpdatedAt!.getTime()).toBe(listed);
   });
 
   it('bumps: an integration without a flow does not move', async () => {
-    await admin.setSemantics({ 'last-updated-after-put': 'bumps' });
+    await t.admin.setSemantics({ 'last-updated-after-put': 'bumps' });
     const created = await put({ Uri: S3_URI, ObjectTypeName: 'CTR' });
     expect((await get(S3_URI)).LastUpdatedAt!.getTime()).toBe(created.LastUpdatedAt!.getTime());
   });
@@ -312,7 +298,7 @@ describe('object-type-check', () => {
   });
 
   it('on: ObjectTypeName and ObjectTypeNames values must be object types of the domain (registered through the admin API)', async () => {
-    await admin.setSemantics({ 'object-type-check': 'on' });
+    await t.admin.setSemantics({ 'object-type-check': 'on' });
     const err = await failure(put({ Uri: S3_URI, ObjectTypeName: 'CTR' }));
     expect(err.name).toBe('BadRequestException');
     expect(err.message).toBe('Object type CTR does not exist in domain retail.');
@@ -320,16 +306,16 @@ describe('object-type-check', () => {
     expect(flowErr.message).toBe('Object type Account does not exist in domain retail.');
     expect((await failure(describeFlow('sf'))).name).toBe('ResourceNotFoundException'); // refused before anything was made
 
-    expect(await admin.createObjectTypes('retail', ['CTR', 'Account'])).toEqual({ DomainName: 'retail', ObjectTypeNames: ['Account', 'CTR'] });
+    expect(await t.admin.createObjectTypes('retail', ['CTR', 'Account'])).toEqual({ DomainName: 'retail', ObjectTypeNames: ['Account', 'CTR'] });
     expect((await put({ Uri: S3_URI, ObjectTypeName: 'CTR' })).ObjectTypeName).toBe('CTR');
     const many = await failure(put({ Uri: S3_URI, ObjectTypeName: 'CTR', ObjectTypeNames: { A: 'Order', B: 'Segment', C: 'CTR' } }));
     expect(many.message).toBe('Object types Order, Segment do not exist in domain retail.');
     // _unstructured is built in
     expect((await put({ Uri: 'arn:aws:s3:::raw', ObjectTypeName: '_unstructured' })).IsUnstructured).toBe(true);
 
-    await admin.deleteObjectType('retail', 'CTR');
+    await t.admin.deleteObjectType('retail', 'CTR');
     expect((await failure(put({ Uri: S3_URI, ObjectTypeName: 'CTR' }))).message).toMatch(/Object type CTR does not exist/);
-    expect((await admin.state()).accounts[ACCOUNT]![REGION]!.Domains.retail!.ObjectTypes).toMatchObject({ Account: { ObjectTypeName: 'Account' } });
+    expect((await t.admin.state()).accounts[ACCOUNT]![REGION]!.Domains.retail!.ObjectTypes).toMatchObject({ Account: { ObjectTypeName: 'Account' } });
   });
 });
 
@@ -344,7 +330,7 @@ describe('past-start-time', () => {
   });
 
   it('reject: a past ScheduleStartTime is BadRequest, on create and on a re-send; a future one or an on-demand flow passes', async () => {
-    await admin.setSemantics({ 'past-start-time': 'reject' });
+    await t.admin.setSemantics({ 'past-start-time': 'reject' });
     const err = await failure(put({ ObjectTypeName: 'Account', FlowDefinition: salesforceFlow('sf', past) }));
     expect(err.name).toBe('BadRequestException');
     expect(err.message).toBe(`The schedule start time ${past.toISOString()} is in the past; a scheduled flow must start in the future.`);
@@ -360,7 +346,7 @@ describe('past-start-time', () => {
 
 describe('all inconvenient answers at once', () => {
   it('the switches combine: each refusal or difference shows up as it does alone', async () => {
-    await admin.setSemantics({
+    await t.admin.setSemantics({
       'flow-resend': 'reject',
       'put-omitted': 'merge',
       'delete-flow': 'keep',
@@ -369,7 +355,7 @@ describe('all inconvenient answers at once', () => {
       'object-type-check': 'on',
       'past-start-time': 'reject',
     });
-    await admin.createObjectTypes('retail', ['Account']);
+    await t.admin.createObjectTypes('retail', ['Account']);
     const created = await put({ ObjectTypeName: 'Account', EventTriggerNames: ['vip'], FlowDefinition: salesforceFlow('sf') });
     expect(created.WorkflowId).toBeUndefined();
     expect((await failure(put({ Uri: created.Uri, ObjectTypeName: 'Account', FlowDefinition: salesforceFlow('sf') }))).message).toBe(
@@ -378,7 +364,7 @@ describe('all inconvenient answers at once', () => {
     const updated = await put({ Uri: created.Uri, ObjectTypeName: 'Account' });
     expect(updated.EventTriggerNames).toEqual(['vip']);
     expect((await get(created.Uri!)).LastUpdatedAt!.getTime()).toBeGreaterThan(updated.LastUpdatedAt!.getTime());
-    await c.cp.send(new DeleteIntegrationCommand({ DomainName: 'retail', Uri: created.Uri }));
+    await t.c.cp.send(new DeleteIntegrationCommand({ DomainName: 'retail', Uri: created.Uri }));
     expect((await describeFlow('sf')).flowName).toBe('sf');
   });
 });

@@ -4,15 +4,14 @@
 // Each must come back as BadRequestException naming the member.
 import { PutIntegrationCommand } from '@aws-sdk/client-customer-profiles';
 import { CreateDomainCommand } from '@aws-sdk/client-customer-profiles';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { RunningEmulator } from '../../src/emulator/server.ts';
-import { clients, emulator, failure } from './helpers.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { salesforceSdkInput } from '../fixtures/salesforce-scheduled-flow.ts';
+import { failure, sharedEmulator } from './helpers.ts';
 import { messagePath, modelViolations, unsetMembers, violate } from './model-violations.ts';
 
 // Vitest 4 inline projects do not inherit the root testTimeout; the 5 s default is tight on a loaded 2-CPU box.
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
-const when = new Date('2026-12-01T00:00:00Z');
 /** A valid request that sets every member of the tree, so every constraint is reachable. */
 const baseline = {
   DomainName: 'retail',
@@ -48,42 +47,21 @@ const baseline = {
         TaskType: 'Map',
       },
     ],
-    TriggerConfig: {
-      TriggerType: 'Scheduled',
-      TriggerProperties: {
-        Scheduled: {
-          ScheduleExpression: 'rate(1hours)',
-          DataPullMode: 'Incremental',
-          ScheduleStartTime: when,
-          ScheduleEndTime: when,
-          Timezone: 'UTC',
-          ScheduleOffset: 0,
-          FirstExecutionFrom: when,
-        },
-      },
-    },
+    // A Scheduled trigger with every ScheduledTriggerProperties member.
+    TriggerConfig: salesforceSdkInput('retail').FlowDefinition!.TriggerConfig!,
   },
 };
 
 // Without the missing DomainName: the SDK refuses to build the path without its label.
 const { found, unviolatable } = modelViolations('PutIntegrationRequest', baseline);
 
-let emu: RunningEmulator;
-let cp: ReturnType<typeof clients>['cp'];
-beforeAll(async () => {
-  emu = await emulator({ quotas: false });
-  cp = clients(emu.url).cp;
-  await cp.send(new CreateDomainCommand({ DomainName: 'retail', DefaultExpirationDays: 30 }));
-});
-afterAll(async () => {
-  await emu?.close();
-});
+const t = sharedEmulator(({ c }) => c.cp.send(new CreateDomainCommand({ DomainName: 'retail', DefaultExpirationDays: 30 })));
 
 describe('PutIntegrationRequest constraints from the model', () => {
   it('the baseline request sets every member and is accepted', async () => {
     const missing = unsetMembers('PutIntegrationRequest', baseline);
     expect(missing).toEqual([]);
-    const out = await cp.send(new PutIntegrationCommand(baseline as any));
+    const out = await t.c.cp.send(new PutIntegrationCommand(baseline as any));
     expect(out.Uri).toBe(baseline.Uri);
   });
 
@@ -97,11 +75,11 @@ describe('PutIntegrationRequest constraints from the model', () => {
 
   it('a missing DomainName is refused by the SDK before it reaches the wire', async () => {
     const { DomainName: _, ...rest } = baseline;
-    await expect(cp.send(new PutIntegrationCommand(rest as any))).rejects.toThrow(/DomainName/);
+    await expect(t.c.cp.send(new PutIntegrationCommand(rest as any))).rejects.toThrow(/DomainName/);
   });
 
   it.each(found.map((v) => [v.name, v] as const))('%s -> BadRequestException', async (_name, v) => {
-    const err = await failure(cp.send(new PutIntegrationCommand(violate(baseline, v))));
+    const err = await failure(t.c.cp.send(new PutIntegrationCommand(violate(baseline, v))));
     expect(err.name).toBe('BadRequestException');
     expect(err.$metadata.httpStatusCode).toBe(400);
     expect(err.message).toContain(`at '${messagePath(v)}'`);

@@ -7,6 +7,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
+import { ALL_KIND_NAMES } from '../../src/api/group.ts';
 import { startControlPlane } from '../../src/dev/control-plane.ts';
 import { k8sBinaryPaths } from '../../src/dev/k8s-binaries.ts';
 import { e2eContext, WaitAborted, waitFor } from './support/index.ts';
@@ -175,11 +176,11 @@ describe('local control plane', () => {
       const crd = execFileSync(kubectl, [`--kubeconfig=${out}`, 'get', 'crd', '-o', 'name'], { encoding: 'utf8' });
       if (bare) expect(crd.trim()).toBe('');
       else {
-        expect(crd).toContain('customerprofilesintegrations.customerprofiles.gitops.dev');
+        for (const names of ALL_KIND_NAMES) expect(crd).toContain(names.crdName);
         const controller = /ServiceAccount cpi-system\/cpi-controller: (\S+)/.exec(output())![1]!;
         const can = (verb: string, what: string) =>
           execFileSync(kubectl, [`--kubeconfig=${controller}`, 'auth', 'can-i', verb, what, '-A'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-        expect(can('watch', 'customerprofilesintegrations.customerprofiles.gitops.dev')).toBe('yes');
+        for (const names of ALL_KIND_NAMES) expect(can('watch', names.crdName)).toBe('yes');
         expect(() => can('list', 'secrets')).toThrow(); // `auth can-i` exits 1 for "no"
       }
       // The state dir is in the args of etcd and kube-apiserver; the watchdog is a child too.

@@ -5,13 +5,11 @@
 import { OWNER_TAG } from '../../src/api/group.ts';
 import { CustomerProfilesClient, PutIntegrationCommand } from '@aws-sdk/client-customer-profiles';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EXPECTED_EPOCH_SECONDS, SALESFORCE_FLOW_NAME, salesforceSdkInput, salesforceSpec } from '../fixtures/salesforce-scheduled-flow.ts';
-import { AwsView } from './harness/aws-view.ts';
 import { startCapture, type Capture } from './harness/capture.ts';
-import { startController, startEmulator, type EmulatorProcess as Emulator, type CpiProcess as Proc } from '../support/cpi.ts';
-import { Resources, condition } from './harness/resources.ts';
-import { freshNamespace } from './support/index.ts';
+import { condition } from './harness/resources.ts';
+import { controllerStack } from './harness/stack.ts';
 
 const FLOW_URI = `arn:aws:appflow:us-east-1:123456789012:flow/${SALESFORCE_FLOW_NAME}`;
 const isPutIntegration = (r: { method: string; path: string }) => r.method === 'PUT' && r.path === '/domains/retail/integrations';
@@ -39,39 +37,22 @@ async function sdkBody(): Promise<{ path: string; body: Record<string, unknown>;
 }
 
 describe('controller: flow-based integrations', () => {
-  let emulator: Emulator;
   let proxy: Capture;
-  let controller: Proc;
-  let res: Resources;
-  let aws: AwsView;
-
-  beforeAll(async () => {
-    const ns = await freshNamespace('ctl-flows');
-    res = new Resources(ns);
-    emulator = await startEmulator();
-    aws = new AwsView(emulator.admin);
-    await emulator.admin.createDomain('retail');
-    proxy = await startCapture({ target: emulator.url });
-    controller = await startController({
-      kubeconfig: inject('e2e').controllerKubeconfig,
-      emulator,
-      namespace: ns,
-      env: { AWS_ENDPOINT_URL_CUSTOMER_PROFILES: proxy.url },
-      args: ['--poll-interval', '2s'],
-    });
-  });
-  afterAll(async () => {
-    await controller?.stop();
-    await proxy?.stop();
-    await emulator?.stop();
+  const stack = controllerStack('ctl-flows', {
+    controllerArgs: ['--poll-interval', '2s'],
+    async beforeController(s) {
+      proxy = await startCapture({ target: s.emulator.url });
+      s.defer(() => proxy.stop());
+      return { AWS_ENDPOINT_URL_CUSTOMER_PROFILES: proxy.url };
+    },
   });
 
   it('sends the PutIntegration body the AWS SDK builds for the same input, field for field', async () => {
     const expected = await sdkBody();
-    const mark = await aws.mark();
+    const mark = await stack.aws.mark();
 
-    await res.create('salesforce', salesforceSpec('retail'));
-    const obj = await res.waitReady('salesforce');
+    await stack.res.create('salesforce', salesforceSpec('retail'));
+    const obj = await stack.res.waitReady('salesforce');
 
     const puts = proxy.requests.filter(isPutIntegration);
     expect(puts).toHaveLength(1);
@@ -89,10 +70,10 @@ describe('controller: flow-based integrations', () => {
     expect(specTags).toEqual({ team: 'crm', 'cost-center': '4711' });
 
     // The emulator accepted exactly that one write, and generated the flow's Uri and WorkflowId.
-    const log = await aws.since(mark, 'PutIntegration');
+    const log = await stack.aws.since(mark, 'PutIntegration');
     expect(log.map((e) => e.status)).toEqual([200]);
-    expect((await aws.writes(mark))).toEqual(['PutIntegration']);
-    const stored = await aws.integration('retail', FLOW_URI);
+    expect((await stack.aws.writes(mark))).toEqual(['PutIntegration']);
+    const stored = await stack.aws.integration('retail', FLOW_URI);
     expect(stored?.WorkflowId).toMatch(/^[0-9a-f-]{36}$/);
 
     expect(obj.status).toMatchObject({ uri: FLOW_URI, workflowId: stored!.WorkflowId, isUnstructured: false, observedGeneration: 1 });
@@ -103,19 +84,19 @@ describe('controller: flow-based integrations', () => {
   });
 
   it('re-applies a changed flowDefinition with one PutIntegration and records the new hash', async () => {
-    const before = (await res.get('salesforce'))!;
-    const mark = await aws.mark();
+    const before = (await stack.res.get('salesforce'))!;
+    const mark = await stack.aws.mark();
     const seen = proxy.requests.length;
 
-    const patched = await res.patchSpec('salesforce', {
+    const patched = await stack.res.patchSpec('salesforce', {
       flowDefinition: { triggerConfig: { triggerProperties: { scheduled: { scheduleExpression: 'rate(2hours)' } } } },
     });
     expect(patched.metadata.generation).toBe(2);
-    const obj = await res.waitReady('salesforce');
+    const obj = await stack.res.waitReady('salesforce');
 
     // One write, and no throttled attempt before it (two writes < 1 s apart on arrival once were).
-    expect(await aws.writes(mark)).toEqual(['PutIntegration']);
-    expect((await aws.since(0)).filter((e) => e.errorType === 'ThrottlingException')).toEqual([]);
+    expect(await stack.aws.writes(mark)).toEqual(['PutIntegration']);
+    expect((await stack.aws.since(0)).filter((e) => e.errorType === 'ThrottlingException')).toEqual([]);
     expect(obj.status!.appliedFlowDefinitionHash).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(obj.status!.appliedFlowDefinitionHash).not.toBe(before.status!.appliedFlowDefinitionHash);
     // Same integration, same workflow: the flow was updated in place.
@@ -125,27 +106,27 @@ describe('controller: flow-based integrations', () => {
     const body = JSON.parse(put[0]!.body) as Record<string, any>;
     expect(body.FlowDefinition.TriggerConfig.TriggerProperties.Scheduled.ScheduleExpression).toBe('rate(2hours)');
     expect(body).not.toHaveProperty('Tags'); // tags change through TagResource after creation
-    const flow = await aws.flow(SALESFORCE_FLOW_NAME);
+    const flow = await stack.aws.flow(SALESFORCE_FLOW_NAME);
     expect((flow?.Definition as any).TriggerConfig.TriggerProperties.Scheduled.ScheduleExpression).toBe('rate(2hours)');
   });
 
   it('makes zero AWS writes and zero status writes at rest over three polls (FlowDefinition is write-only)', async () => {
-    const obj = await res.waitReady('salesforce');
-    const mark = await aws.mark();
+    const obj = await stack.res.waitReady('salesforce');
+    const mark = await stack.aws.mark();
     await sleep(7_000); // three 2 s poll intervals at rest are the thing measured
-    const ops = await aws.operations(mark);
+    const ops = await stack.aws.operations(mark);
     expect(ops.filter((o) => o === 'ListIntegrations' || o === 'GetIntegration').length).toBeGreaterThan(0); // it did poll
-    expect(await aws.writes(mark)).toEqual([]);
-    expect((await res.get('salesforce'))!.metadata.resourceVersion).toBe(obj.metadata.resourceVersion);
+    expect(await stack.aws.writes(mark)).toEqual([]);
+    expect((await stack.res.get('salesforce'))!.metadata.resourceVersion).toBe(obj.metadata.resourceVersion);
   });
 
   it('deletes a flow integration by the Uri AWS generated, and its flow with it', async () => {
-    const mark = await aws.mark();
-    await res.delete('salesforce');
-    await res.waitGone('salesforce');
-    expect(await aws.integration('retail', FLOW_URI)).toBeUndefined();
-    expect(await aws.flow(SALESFORCE_FLOW_NAME)).toBeUndefined();
-    const deletes = await aws.since(mark, 'DeleteIntegration');
+    const mark = await stack.aws.mark();
+    await stack.res.delete('salesforce');
+    await stack.res.waitGone('salesforce');
+    expect(await stack.aws.integration('retail', FLOW_URI)).toBeUndefined();
+    expect(await stack.aws.flow(SALESFORCE_FLOW_NAME)).toBeUndefined();
+    const deletes = await stack.aws.since(mark, 'DeleteIntegration');
     expect(deletes.map((e) => [e.status, (e.body as { Uri?: string }).Uri])).toEqual([[200, FLOW_URI]]);
   });
 });

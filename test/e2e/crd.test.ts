@@ -1,15 +1,24 @@
-// The CRD against a real kube-apiserver with the real kubectl: examples apply, every CEL rule and
-// schema constraint rejects its bad case with the field named, immutability holds, `cpi validate`
-// agrees with the API server on every case, and `get`, `describe` and `explain` read well.
+// The CRDs of the three kinds against a real kube-apiserver with the real kubectl: examples apply,
+// every CEL rule and schema constraint rejects its bad case with the field named, immutability
+// holds, `cpi validate` agrees with the API server on every case, and `get`, `describe` and
+// `explain` read well.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
-import { RULES } from '../../src/api/rules.ts';
+import { DOMAIN_NAMES, INTEGRATION_NAMES, OBJECT_TYPE_NAMES, type ResourceKind } from '../../src/api/group.ts';
+import { KINDS } from '../../src/api/kinds.ts';
 import { validateResource } from '../../src/api/validate.ts';
-import { invalidCases, type InvalidCase } from '../fixtures/invalid-specs.ts';
-import { connectInstance, s3Flow, validResources } from '../fixtures/valid-specs.ts';
+import { invalidDomainCases } from '../fixtures/invalid-domains.ts';
+import { invalidObjectTypeCases } from '../fixtures/invalid-object-types.ts';
+import { invalidCases as invalidIntegrationCases, type InvalidCase } from '../fixtures/invalid-specs.ts';
+import { fullDomain, minimalDomain, validDomains } from '../fixtures/valid-domains.ts';
+import { salesforceAccount, validObjectTypes } from '../fixtures/valid-object-types.ts';
+import { connectInstance, s3Flow, validResources as validIntegrations } from '../fixtures/valid-specs.ts';
+
+const validResources = [...validIntegrations, ...validDomains, ...validObjectTypes];
+const invalidCases = [...invalidIntegrationCases, ...invalidDomainCases, ...invalidObjectTypeCases];
 import { runCpi } from '../support/cpi.ts';
 import { e2eContext, freshNamespace, kubectl, kubectlOk } from './support/index.ts';
 
@@ -42,6 +51,18 @@ async function applyCase(c: { doc: unknown; old?: unknown }, prefix: string) {
     expect(r.code, `the old object must be accepted: ${r.stderr}`).toBe(0);
   }
   return apply(named(c.doc, prefix));
+}
+
+/** Applying `doc` with the spec field at `path` (dotted) changed to `value` is refused with `message`. */
+async function expectImmutable(doc: Doc, path: string, value: unknown, message: string) {
+  const bad = structuredClone(doc) as Record<string, any>;
+  const keys = ['spec', ...path.split('.')];
+  const parent = keys.slice(0, -1).reduce((o, k) => o[k], bad);
+  parent[keys.at(-1)!] = value;
+  const r = await apply(bad);
+  expect(r.code, `${path} change was accepted`).not.toBe(0);
+  expect(r.stderr).toContain(`spec.${path}: Invalid value`);
+  expect(r.stderr).toContain(message);
 }
 
 function filesUnder(dir: string, ext: RegExp): string[] {
@@ -116,47 +137,73 @@ describe('cpi validate agrees with the API server', () => {
     expect(offline).toContainEqual(expect.objectContaining({ path: row.path, message: expect.stringContaining(row.reason) }));
   });
 
-  test('the table covers every invalid case and every valid fixture', () => {
+  test('the table covers every invalid case and every valid fixture, of every kind', () => {
     expect(rows.filter((r) => r.kind === 'invalid').length).toBe(invalidCases.length);
-    expect(rows.length).toBeGreaterThan(invalidCases.length);
+    expect(rows.length).toBe(invalidCases.length + validResources.length);
+    const kinds = new Set(rows.map((r) => (r.doc as { kind?: string }).kind));
+    for (const k of Object.keys(KINDS)) expect(kinds.has(k), k).toBe(true);
   });
 });
 
 // ---- CEL rules, one bad case each, message asserted ----
 
-/** Each CEL rule of the CRD and the fixture case that breaks only it. */
-const ruleCases: Record<string, string> = {
-  domainNameImmutable: 'domainName changed',
-  uriImmutable: 'uri changed',
-  regionImmutable: 'region changed',
-  uriOrFlowDefinition: 'neither uri nor flowDefinition',
-  flowNameImmutable: 'flowName changed',
-  sourceConnectorPropertiesOneKey: 'two source property keys',
-  sourceConnectorPropertiesMatchType: 'source properties of another connector',
-  connectorOperatorOneKey: 'task operator with two keys',
-  connectorOperatorMatchesType: 'task operator key of another connector (tasks[2])',
-  scheduledPropertiesRequired: 'Scheduled trigger without schedule',
-  scheduledPropertiesOnlyWhenScheduled: 'OnDemand trigger with a schedule',
-  scheduleWindow: 'schedule ending before it starts',
-  tagKeysNotReserved: 'tag key starting with aws:',
-  tagKeysShape: 'tag key with a space',
-  objectTypeNamesKeys: 'objectTypeNames with an empty key',
-  taskPropertiesKeys: 'taskProperties key not an operator property',
-  tagKeysNotOperators: 'tag key with the operator prefix',
-  tagsRoomForOwner: "50 tags (one is the operator's)",
-  integrationArnLength: 'integration ARN over 256 characters (long flowName)',
+/** Each CEL rule of each CRD and the fixture case that breaks only it. */
+const ruleCases: Record<ResourceKind, Record<string, string>> = {
+  [DOMAIN_NAMES.kind]: {
+    domainNameImmutable: 'domain: domainName changed',
+    regionImmutable: 'domain: region changed',
+    tagKeysNotReserved: 'domain: tag key starting with aws:',
+    tagKeysNotOperators: 'domain: tag key with the operator prefix',
+    tagsRoomForOwner: "domain: 50 tags (one is the operator's)",
+    tagKeysShape: 'domain: tag key with a space',
+  },
+  [OBJECT_TYPE_NAMES.kind]: {
+    domainNameImmutable: 'object type: domainName changed',
+    objectTypeNameImmutable: 'object type: objectTypeName changed',
+    regionImmutable: 'object type: region removed',
+    tagKeysNotReserved: 'object type: tag key starting with aws:',
+    tagKeysNotOperators: 'object type: tag key with the operator prefix',
+    tagsRoomForOwner: "object type: 50 tags (one is the operator's)",
+    tagKeysShape: 'object type: tag key with a space',
+    fieldsKeys: 'object type: field name with a space',
+    keysKeys: 'object type: key name with a dot',
+  },
+  [INTEGRATION_NAMES.kind]: {
+    domainNameImmutable: 'domainName changed',
+    uriImmutable: 'uri changed',
+    regionImmutable: 'region changed',
+    uriOrFlowDefinition: 'neither uri nor flowDefinition',
+    flowNameImmutable: 'flowName changed',
+    sourceConnectorPropertiesOneKey: 'two source property keys',
+    sourceConnectorPropertiesMatchType: 'source properties of another connector',
+    connectorOperatorOneKey: 'task operator with two keys',
+    connectorOperatorMatchesType: 'task operator key of another connector (tasks[2])',
+    scheduledPropertiesRequired: 'Scheduled trigger without schedule',
+    scheduledPropertiesOnlyWhenScheduled: 'OnDemand trigger with a schedule',
+    scheduleWindow: 'schedule ending before it starts',
+    tagKeysNotReserved: 'tag key starting with aws:',
+    tagKeysShape: 'tag key with a space',
+    objectTypeNamesKeys: 'objectTypeNames with an empty key',
+    taskPropertiesKeys: 'taskProperties key not an operator property',
+    tagKeysNotOperators: 'tag key with the operator prefix',
+    tagsRoomForOwner: "50 tags (one is the operator's)",
+    integrationArnLength: 'integration ARN over 256 characters (long flowName)',
+  },
 };
 
+const kindRules = Object.values(KINDS).flatMap((k) => k.rules.map((r) => [k.names.kind as ResourceKind, r.name] as const));
+
 describe('CEL rules', () => {
-  test('every rule has a bad case here', () => {
-    expect(Object.keys(ruleCases).sort()).toEqual(RULES.map((r) => r.name).sort());
+  test('every rule of every kind has a bad case here', () => {
+    for (const [kind, api] of Object.entries(KINDS)) expect(Object.keys(ruleCases[kind as ResourceKind]).sort(), kind).toEqual(api.rules.map((r) => r.name).sort());
   });
 
-  test.concurrent.for(RULES.map((r) => [r.name] as const))('%s rejects its bad case with its message', async ([ruleName]) => {
-    const rule = RULES.find((r) => r.name === ruleName)!;
-    const c = invalidCases.find((x) => x.name === ruleCases[ruleName]);
-    expect(c, `no fixture named "${ruleCases[ruleName]}"`).toBeDefined();
-    const r = await applyCase(c!, `cel-${ruleName.toLowerCase()}`);
+  test.concurrent.for(kindRules)('%s %s rejects its bad case with its message', async ([resourceKind, ruleName]) => {
+    const rule = KINDS[resourceKind].rules.find((r) => r.name === ruleName)!;
+    const c = invalidCases.find((x) => x.name === ruleCases[resourceKind][ruleName]);
+    expect(c, `no fixture named "${ruleCases[resourceKind][ruleName]}"`).toBeDefined();
+    expect((c!.doc as { kind: string }).kind).toBe(resourceKind);
+    const r = await applyCase(c!, `cel-${resourceKind.slice('CustomerProfiles'.length).toLowerCase()}-${ruleName.toLowerCase()}`);
     expect(r.code).not.toBe(0);
     // A messageExpression names the offending key; otherwise the rule's message verbatim.
     expect(r.stderr).toContain(rule.messageExpression ? c!.reason : rule.message);
@@ -180,17 +227,8 @@ describe('updates', () => {
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stdout).toContain('configured');
 
-    for (const [field, value, message] of [
-      ['domainName', 'wholesale', 'domainName is immutable'],
-      ['uri', 'arn:aws:connect:us-east-1:123456789012:instance/00000000-0000-0000-0000-000000000000', 'uri is immutable once set'],
-    ] as const) {
-      const bad = structuredClone(changed);
-      bad.spec[field] = value;
-      const r = await apply(bad);
-      expect(r.code, `${field} change was accepted`).not.toBe(0);
-      expect(r.stderr).toContain(`spec.${field}: Invalid value`);
-      expect(r.stderr).toContain(message);
-    }
+    await expectImmutable(changed, 'domainName', 'wholesale', 'domainName is immutable');
+    await expectImmutable(changed, 'uri', 'arn:aws:connect:us-east-1:123456789012:instance/00000000-0000-0000-0000-000000000000', 'uri is immutable once set');
 
     // A flow: uri may be set later (AWS generates it), flowName never changes, the rest may.
     const flow = named(s3Flow(), 'upd') as Doc & { spec: Record<string, any> };
@@ -200,12 +238,29 @@ describe('updates', () => {
     flow.spec.flowDefinition.tasks = flow.spec.flowDefinition.tasks.slice(0, 2);
     const flowOk = await apply(flow);
     expect(flowOk.code, flowOk.stderr).toBe(0);
-    const renamed = structuredClone(flow);
-    renamed.spec.flowDefinition.flowName = 'retail-s3-customers-v2';
-    const r = await apply(renamed);
-    expect(r.code).not.toBe(0);
-    expect(r.stderr).toContain('spec.flowDefinition.flowName: Invalid value');
-    expect(r.stderr).toContain('flowName is immutable');
+    await expectImmutable(flow, 'flowDefinition.flowName', 'retail-s3-customers-v2', 'flowName is immutable');
+  });
+
+  test('a domain\'s and an object type\'s names cannot change; their other fields can', async () => {
+    const domain = named(fullDomain(), 'upd') as Doc & { spec: Record<string, any> };
+    expect((await apply(domain)).code).toBe(0);
+    domain.spec.defaultExpirationDays = 30;
+    domain.spec.matching.enabled = false;
+    delete domain.spec.ruleBasedMatching;
+    domain.spec.deletionPolicy = 'Retain';
+    const ok = await apply(domain);
+    expect(ok.code, ok.stderr).toBe(0);
+    await expectImmutable(domain, 'domainName', 'wholesale', 'domainName is immutable: a domain cannot be renamed');
+
+    const objectType = named(salesforceAccount(), 'upd') as Doc & { spec: Record<string, any> };
+    expect((await apply(objectType)).code).toBe(0);
+    objectType.spec.description = 'new words';
+    delete objectType.spec.fields.Phone;
+    objectType.spec.keys = { _salesforceAccountId: objectType.spec.keys._salesforceAccountId };
+    const typeOk = await apply(objectType);
+    expect(typeOk.code, typeOk.stderr).toBe(0);
+    await expectImmutable(objectType, 'objectTypeName', 'SalesforceAccountV2', 'objectTypeName is immutable');
+    await expectImmutable(objectType, 'domainName', 'wholesale', 'domainName is immutable');
   });
 });
 
@@ -273,6 +328,57 @@ describe('kubectl output', () => {
   });
 });
 
+describe('kubectl output of domains and object types', () => {
+  const now = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  const cond = (type: string, status: string, reason: string) => ({ type, status, reason, message: 'm', lastTransitionTime: now(), observedGeneration: 1 });
+  const status = { observedGeneration: 1, region: 'us-east-1', account: '123456789012', ownership: 'Created', conditions: [cond('Ready', 'True', 'Available'), cond('Synced', 'True', 'ReconcileSuccess')] };
+
+  beforeAll(async () => {
+    expect((await apply(minimalDomain('printer-domain', 'printer'))).code).toBe(0);
+    const type = salesforceAccount('printer-type');
+    type.spec.domainName = 'printer';
+    expect((await apply(type)).code).toBe(0);
+    for (const [resource, name] of [['cpd', 'printer-domain'], ['cpot', 'printer-type']]) {
+      await kubectlOk(['patch', resource!, name!, '--subresource=status', '--type=merge', '-p', JSON.stringify({ status })], { namespace: ns });
+    }
+  });
+
+  test('kubectl get cpd and cpot show the printer columns, -o wide the extra ones, defaults applied', async () => {
+    const domain = (await kubectlOk(['get', 'cpd', 'printer-domain', '-o', 'wide'], { namespace: ns })).trim().split('\n');
+    expect(domain[0]!.split(/\s+/)).toEqual(['NAME', 'DOMAIN', 'READY', 'SYNCED', 'AGE', 'REASON', 'REGION', 'ACCOUNT', 'OWNERSHIP', 'POLICY', 'DELETION']);
+    const d = domain[1]!.split(/\s+/);
+    expect([...d.slice(0, 4), ...d.slice(5)]).toEqual(['printer-domain', 'printer', 'True', 'True', 'Available', 'us-east-1', '123456789012', 'Created', 'Manage', 'Retain']);
+    const type = (await kubectlOk(['get', 'cpot', 'printer-type', '-o', 'wide'], { namespace: ns })).trim().split('\n');
+    expect(type[0]!.split(/\s+/)).toEqual(['NAME', 'DOMAIN', 'OBJECTTYPE', 'READY', 'SYNCED', 'AGE', 'REASON', 'REGION', 'ACCOUNT', 'OWNERSHIP', 'POLICY', 'DELETION']);
+    const t = type[1]!.split(/\s+/);
+    expect([...t.slice(0, 5), ...t.slice(-2)]).toEqual(['printer-type', 'printer', 'SalesforceAccount', 'True', 'True', 'Manage', 'Delete']);
+    // Every short name and the category reach them.
+    for (const alias of ['cpdomain', 'customerprofilesdomains', 'aws']) expect(await kubectlOk(['get', alias, '-o', 'name'], { namespace: ns })).toContain('customerprofilesdomain.customerprofiles.gitops.dev/printer-domain');
+    for (const alias of ['customerprofilesobjecttypes', 'aws']) expect(await kubectlOk(['get', alias, '-o', 'name'], { namespace: ns })).toContain('customerprofilesobjecttype.customerprofiles.gitops.dev/printer-type');
+  });
+
+  test('kubectl explain describes every field of a domain\'s matching and an object type\'s keys', async () => {
+    for (const [path, plural, at] of [
+      ['customerprofilesdomain.spec.matching', 'customerprofilesdomains', ['matching']],
+      ['customerprofilesobjecttype.spec.keys', 'customerprofilesobjecttypes', ['keys']],
+      ['customerprofilesdomain.spec', 'customerprofilesdomains', []],
+    ] as const) {
+      const out = squash(await kubectlOk(['explain', path]));
+      let node = parseYaml(readFileSync(join(root(), `crds/${plural}.yaml`), 'utf8')).spec.versions[0].schema.openAPIV3Schema.properties.spec;
+      for (const seg of at) node = node.properties[seg];
+      expect(out).toContain(squash(node.description).slice(0, 60));
+      const fields = node.properties ?? node.additionalProperties?.items?.properties ?? {};
+      expect(Object.keys(fields).length, path).toBeGreaterThan(0);
+      for (const [field, schema] of Object.entries<any>(fields)) {
+        expect(out, `${path}.${field}`).toContain(field);
+        expect(out).toContain(squash(schema.description).slice(0, 60));
+      }
+    }
+    // The Retain default of a domain says why.
+    expect(squash(await kubectlOk(['explain', 'customerprofilesdomain.spec.deletionPolicy']))).toContain('DeleteDomain deletes every profile');
+  });
+});
+
 // ---- deploy/ ----
 
 /** Files in deploy/ that are not Kubernetes manifests for this API server, and why. */
@@ -322,17 +428,21 @@ describe('deploy/', () => {
     const can = async (...args: string[]) => (await kubectl(['auth', 'can-i', ...args], { kubeconfig: controller })).stdout.trim();
     const who = await kubectlOk(['auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username}'], { kubeconfig: controller });
     expect(who).toBe('system:serviceaccount:cpi-system:cpi-controller');
-    const cpi = 'customerprofilesintegrations.customerprofiles.gitops.dev';
+    const kinds = Object.values(KINDS).map((k) => k.names.crdName);
     for (const args of [
-      ['list', cpi, '-A'], ['watch', cpi, '-A'], ['patch', cpi, '-n', ns], ['update', cpi, '-n', ns],
-      ['patch', `${cpi}/status`, '-n', ns], ['update', `${cpi}/finalizers`, '-n', ns],
+      ...kinds.flatMap((cpi) => [
+        ['get', cpi, '-n', ns], ['list', cpi, '-A'], ['watch', cpi, '-A'], ['patch', cpi, '-n', ns], ['update', cpi, '-n', ns],
+        ['get', `${cpi}/status`, '-n', ns], ['patch', `${cpi}/status`, '-n', ns], ['update', `${cpi}/status`, '-n', ns], ['update', `${cpi}/finalizers`, '-n', ns],
+      ]),
       ['create', 'events.events.k8s.io', '-n', ns], ['patch', 'events.events.k8s.io', '-n', ns],
       ['list', 'namespaces'], ['watch', 'namespaces'], ['get', 'namespaces'],
       ['get', 'leases.coordination.k8s.io', '-n', 'cpi-system'], ['create', 'leases.coordination.k8s.io', '-n', 'cpi-system'],
       ['update', 'leases.coordination.k8s.io', '-n', 'cpi-system'],
     ]) expect(await can(...args), `can-i ${args.join(' ')}`).toBe('yes');
     for (const args of [
-      ['create', cpi, '-n', ns], ['delete', cpi, '-n', ns], ['get', 'secrets', '-n', ns], ['list', 'secrets', '-A'],
+      // It never creates nor deletes the resources people declare, of any kind.
+      ...kinds.flatMap((cpi) => [['create', cpi, '-n', ns], ['delete', cpi, '-n', ns], ['deletecollection', cpi, '-n', ns], ['create', `${cpi}/status`, '-n', ns]]),
+      ['get', 'secrets', '-n', ns], ['list', 'secrets', '-A'],
       ['update', 'leases.coordination.k8s.io', '-n', ns], ['create', 'namespaces'], ['delete', 'events.events.k8s.io', '-n', ns],
       ['create', 'pods', '-n', 'cpi-system'],
     ]) expect(await can(...args), `can-i ${args.join(' ')}`).toBe('no');

@@ -1,55 +1,34 @@
 // Credentials per namespace (issue 7 §4): a Namespace annotated with an IAM role makes the
 // controller assume that role (STS AssumeRole against the emulator) for the resources in it, as
 // ACK's cross-account management does. Multi-region works per resource (spec.region).
-import * as k8s from '@kubernetes/client-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshNamespace, privateControlPlane, type PrivateControlPlane } from './support/index.ts';
-import { loadKubeConfig } from '../../src/dev/cluster-setup.ts';
-import { startController, startEmulator, type EmulatorProcess as Emulator, type CpiProcess as Proc } from '../support/cpi.ts';
-import { Resources } from './harness/resources.ts';
+import { describe, expect, it } from 'vitest';
+import { annotateNamespace } from '../support/cluster.ts';
+import type { Resources } from './harness/resources.ts';
+import { controllerStack, ROLE_ARN } from './harness/stack.ts';
 
 const OTHER_ACCOUNT = '210987654321';
 const ROLE = `arn:aws:iam::${OTHER_ACCOUNT}:role/customer-profiles-operator`;
 const URI = 'arn:aws:connect:us-east-1:210987654321:instance/20000000-0000-0000-0000-000000000001';
 
 describe('per-namespace credentials and per-resource regions', () => {
-  let emulator: Emulator;
-  let controller: Proc;
-  let crossAccount: Resources;
   let home: Resources;
-  let cluster: PrivateControlPlane;
-  let core: k8s.CoreV1Api;
-  let nsHome: string;
-
-  beforeAll(async () => {
-    // This controller watches every namespace, so it gets a control plane of its own: in the
-    // shared one it would reconcile other test files' resources against its emulator.
-    cluster = await privateControlPlane();
-    const admin = loadKubeConfig(cluster.adminKubeconfig);
-    core = admin.makeApiClient(k8s.CoreV1Api);
-    const nsCross = await freshNamespace('cred-x', admin);
-    const merge = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
-    await core.patchNamespace({ name: nsCross, body: { metadata: { annotations: { 'customerprofiles.gitops.dev/role-arn': ROLE } } } }, merge);
-    nsHome = await freshNamespace('cred-h', admin);
-    crossAccount = new Resources(nsCross, admin);
-    home = new Resources(nsHome, admin);
-    emulator = await startEmulator();
-    await emulator.admin.createDomain('retail', 'us-east-1', OTHER_ACCOUNT);
-    await emulator.admin.createDomain('retail', 'eu-west-2');
-    await emulator.admin.createDomain('retail');
-    controller = await startController({ kubeconfig: cluster.controllerKubeconfig, emulator });
-  });
-  afterAll(async () => {
-    await controller?.stop();
-    await emulator?.stop();
-    await cluster?.stop();
+  let crossAccount: Resources;
+  // This controller watches every namespace, so it gets a control plane of its own: in the
+  // shared one it would reconcile other test files' resources against its emulator.
+  const stack = controllerStack('cred-h', {
+    allNamespaces: true,
+    domains: [{ name: 'retail', account: OTHER_ACCOUNT }, { name: 'retail', region: 'eu-west-2' }, 'retail'],
+    async beforeController(s) {
+      home = s.res;
+      crossAccount = await s.namespace('cred-x', { roleArn: ROLE });
+    },
   });
 
   it('assumes the role named on the namespace and writes in that account', async () => {
     await crossAccount.create('x', { domainName: 'retail', uri: URI, objectTypeName: 'CTR', tags: { team: 'crm' } });
     const obj = await crossAccount.waitReady('x');
     expect(obj.status!.integrationArn).toBe(`arn:aws:profile:us-east-1:${OTHER_ACCOUNT}:domains/retail/integrations/${URI}`);
-    const log = await emulator.admin.requests();
+    const log = await stack.emulator.admin.requests();
     expect(log.some((r) => r.operation === 'AssumeRole' && r.status === 200)).toBe(true);
     const put = log.find((r) => r.operation === 'PutIntegration');
     expect(put?.account).toBe(OTHER_ACCOUNT);
@@ -61,13 +40,13 @@ describe('per-namespace credentials and per-resource regions', () => {
     const obj = await home.waitReady('eu');
     expect(obj.status!.region).toBe('eu-west-2');
     expect(obj.status!.integrationArn).toMatch(/^arn:aws:profile:eu-west-2:123456789012:domains\/retail\//);
-    const put = (await emulator.admin.requests()).filter((r) => r.operation === 'PutIntegration').at(-1);
+    const put = (await stack.emulator.admin.requests()).filter((r) => r.operation === 'PutIntegration').at(-1);
     expect(put?.region).toBe('eu-west-2');
   });
 
-  const deletesSince = async (seq: number) => (await emulator.admin.requests({ since: seq, operation: 'DeleteIntegration' })).map((r) => `${r.account}/${r.region}`);
-  const putsSince = async (seq: number) => (await emulator.admin.requests({ since: seq, operation: 'PutIntegration' })).map((r) => `${r.account}/${r.region}`);
-  const lastSeq = async () => (await emulator.admin.requestLog({ limit: 1 })).lastSeq;
+  const deletesSince = async (seq: number) => (await stack.emulator.admin.requests({ since: seq, operation: 'DeleteIntegration' })).map((r) => `${r.account}/${r.region}`);
+  const putsSince = async (seq: number) => (await stack.emulator.admin.requests({ since: seq, operation: 'PutIntegration' })).map((r) => `${r.account}/${r.region}`);
+  const lastSeq = async () => (await stack.emulator.admin.requestLog({ limit: 1 })).lastSeq;
 
   it('pins the target: spec.region added after creation creates nothing elsewhere (TargetChanged); delete removes the pinned one', async () => {
     const u = URI.replace('210987654321', '123456789012').replace(/1$/, '3');
@@ -85,14 +64,12 @@ describe('per-namespace credentials and per-resource regions', () => {
   });
 
   it('pins the target: a role-arn annotation added to the namespace later moves nothing; delete still removes the pinned one', async () => {
-    const nsLate = await freshNamespace('cred-late', loadKubeConfig(cluster.adminKubeconfig));
-    const late = new Resources(nsLate, loadKubeConfig(cluster.adminKubeconfig));
+    const late = await stack.namespace('cred-late');
     const u = URI.replace('210987654321', '123456789012').replace(/1$/, '4');
     await late.create('moved', { domainName: 'retail', uri: u, objectTypeName: 'CTR' });
     await late.waitReady('moved');
     const mark = await lastSeq();
-    const merge = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
-    await core.patchNamespace({ name: nsLate, body: { metadata: { annotations: { 'customerprofiles.gitops.dev/role-arn': ROLE } } } }, merge);
+    await annotateNamespace(stack.admin, late.namespace, { [ROLE_ARN]: ROLE });
     const stalled = await late.waitForCondition('moved', 'Stalled', 'True', { reason: 'TargetChanged' });
     expect(stalled.status!.conditions!.find((c) => c.type === 'Stalled')!.message).toContain(`account 123456789012 -> ${OTHER_ACCOUNT}`);
     expect(await putsSince(mark)).toEqual([]);
@@ -124,7 +101,7 @@ describe('per-namespace credentials and per-resource regions', () => {
   });
 
   it('never prints a credential in its logs', () => {
-    const text = controller.output.join('\n');
+    const text = stack.controller.output.join('\n');
     expect(text).not.toContain('controller-secret');
     const sessions = text.match(/ASIA[A-Z0-9]{12,}/g) ?? [];
     expect(sessions).toEqual([]);

@@ -4,61 +4,39 @@
 // account. S creates its resources first, so a queue whose workers sit through S's answers would
 // reach H only after S. Proved from the emulator's request log and the resources' conditions:
 // H's first write reaches AWS before S's first, and H converges while S is still working.
-import * as k8s from '@kubernetes/client-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startAccountFaults, type AccountFaults } from '../support/account-faults.ts';
-import { loadKubeConfig } from '../../src/dev/cluster-setup.ts';
-import { AwsView } from './harness/aws-view.ts';
-import { startController, startEmulator, type EmulatorProcess as Emulator, type CpiProcess as Proc } from '../support/cpi.ts';
+import { connectInstanceArn } from '../support/aws.ts';
+import { controllerStack } from './harness/stack.ts';
 import { Resources, condition } from './harness/resources.ts';
-import { freshNamespace, privateControlPlane, waitFor, type PrivateControlPlane } from './support/index.ts';
+import { waitFor } from './support/index.ts';
 
 const SLOW_ACCOUNT = '333333333333';
 const ROLE = `arn:aws:iam::${SLOW_ACCOUNT}:role/customer-profiles-operator`;
 const N = 8;
-const uri = (account: string, tag: string, i: number) => `arn:aws:connect:us-east-1:${account}:instance/${tag}-0000-4000-8000-${String(i).padStart(12, '0')}`;
 
 describe('fair scheduling: a slow account slows only itself', () => {
-  let cluster: PrivateControlPlane;
-  let emulator: Emulator;
   let proxy: AccountFaults;
-  let controller: Proc;
-  let aws: AwsView;
   let slow: Resources;
-  let healthy: Resources;
-
-  beforeAll(async () => {
-    cluster = await privateControlPlane();
-    const admin = loadKubeConfig(cluster.adminKubeconfig);
-    const nsSlow = await freshNamespace('fair-slow', admin);
-    const merge = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
-    await admin.makeApiClient(k8s.CoreV1Api).patchNamespace({ name: nsSlow, body: { metadata: { annotations: { 'customerprofiles.gitops.dev/role-arn': ROLE } } } }, merge);
-    slow = new Resources(nsSlow, admin);
-    healthy = new Resources(await freshNamespace('fair-healthy', admin), admin);
-    emulator = await startEmulator();
-    aws = new AwsView(emulator.admin);
-    await emulator.admin.createDomain('retail');
-    await emulator.admin.createDomain('retail', 'us-east-1', SLOW_ACCOUNT);
-    proxy = await startAccountFaults(emulator.url);
-    controller = await startController({
-      kubeconfig: cluster.controllerKubeconfig,
-      emulator,
-      args: ['--log-level', 'info'],
-      env: { AWS_ENDPOINT_URL_CUSTOMER_PROFILES: proxy.url, AWS_ENDPOINT_URL_STS: proxy.url },
-    });
-  });
-  afterAll(async () => {
-    await controller?.stop();
-    await proxy?.stop();
-    await emulator?.stop();
-    await cluster?.stop();
+  // The controller watches every namespace: S's role is read from its Namespace.
+  const stack = controllerStack('fair-healthy', {
+    allNamespaces: true,
+    domains: ['retail', { name: 'retail', account: SLOW_ACCOUNT }],
+    controllerArgs: ['--log-level', 'info'],
+    async beforeController(s) {
+      slow = await s.namespace('fair-slow', { roleArn: ROLE });
+      proxy = await startAccountFaults(s.emulator.url);
+      s.defer(() => proxy.stop());
+      return { AWS_ENDPOINT_URL_CUSTOMER_PROFILES: proxy.url, AWS_ENDPOINT_URL_STS: proxy.url };
+    },
   });
 
   it("the healthy account converges at its own pace while the slow one's calls are still out", async () => {
     proxy.slow(SLOW_ACCOUNT, 3_000);
-    const mark = await aws.mark();
-    await Promise.all(Array.from({ length: N }, (_, i) => slow.create(`s-${i}`, { domainName: 'retail', uri: uri(SLOW_ACCOUNT, 'dddddddd', i), objectTypeName: 'CTR' })));
-    await Promise.all(Array.from({ length: N }, (_, i) => healthy.create(`h-${i}`, { domainName: 'retail', uri: uri('123456789012', 'eeeeeeee', i), objectTypeName: 'CTR' })));
+    const healthy = stack.res;
+    const mark = await stack.aws.mark();
+    await Promise.all(Array.from({ length: N }, (_, i) => slow.create(`s-${i}`, { domainName: 'retail', uri: connectInstanceArn('dddddddd', i, SLOW_ACCOUNT), objectTypeName: 'CTR' })));
+    await Promise.all(Array.from({ length: N }, (_, i) => healthy.create(`h-${i}`, { domainName: 'retail', uri: connectInstanceArn('eeeeeeee', i), objectTypeName: 'CTR' })));
 
     await waitFor(async () => {
       const items = await healthy.list();
@@ -66,12 +44,12 @@ describe('fair scheduling: a slow account slows only itself', () => {
     }, { what: `${N} healthy-account resources Ready`, intervalMs: 200, timeoutMs: 60_000 });
     const slowReady = (await slow.list()).filter((o) => condition(o, 'Ready')?.status === 'True').length;
 
-    const puts = (await aws.since(mark, 'PutIntegration')).map((e) => e.account);
+    const puts = (await stack.aws.since(mark, 'PutIntegration')).map((e) => e.account);
     console.log(`[measure] slow account (every call answered after 3 s) beside a healthy one: when all ${N} healthy resources were Ready, ${slowReady} of ${N} slow ones were; Put order by account: ${puts.map((a) => (a === SLOW_ACCOUNT ? 's' : 'h')).join('')}`);
     expect(puts.filter((a) => a === '123456789012')).toHaveLength(N);
     expect(puts[0]).toBe('123456789012'); // created last, written first: nobody sat through the slow answers
     expect(slowReady).toBeLessThan(N); // the slow account is still at work: the healthy one did not wait for it
     await waitFor(async () => (await slow.list()).every((o) => condition(o, 'Ready')?.status === 'True'), { what: 'the slow account converging too', intervalMs: 500, timeoutMs: 120_000 });
-    expect((await aws.since(mark)).filter((e) => e.errorType === 'ThrottlingException')).toEqual([]);
+    expect((await stack.aws.since(mark)).filter((e) => e.errorType === 'ThrottlingException')).toEqual([]);
   }, 180_000);
 });

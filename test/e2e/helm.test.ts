@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
-import { CHART_CRD_PATH, SOURCE_CRD_PATH, renderDeployCrd } from '../../scripts/sync-deploy-crd.ts';
+import { CHART_CRD_PATH, CRD_FILES, SOURCE_CRD_PATH, renderDeployCrd } from '../../scripts/sync-deploy-crd.ts';
 import { HELM_VERSION, ensureGoTool } from '../../src/dev/go-tools.ts';
 import { K8S_VERSION } from '../../src/dev/k8s-binaries.ts';
 import { e2eContext, freshNamespace, kubectl, kubectlOk } from './support/index.ts';
@@ -88,8 +88,9 @@ describe('the chart', () => {
     expect(helm(['template', 'cpi', chart, '--set', 'leaderElection.enabled=false', '--set', 'replicaCount=1']).code).toBe(0);
   });
 
-  it('carries the CRD of crds/ (npm run sync:deploy-crd keeps the copy)', () => {
+  it('carries the CRDs of crds/ (npm run sync:deploy-crd keeps the copies)', () => {
     expect(readFileSync(CHART_CRD_PATH, 'utf8')).toBe(renderDeployCrd(readFileSync(SOURCE_CRD_PATH, 'utf8')));
+    for (const f of CRD_FILES) expect(readFileSync(f.chart, 'utf8'), f.chart).toBe(renderDeployCrd(readFileSync(f.source, 'utf8'), f.plural));
   });
 
   it('has the version of package.json, as the image deploy/base runs', () => {
@@ -110,7 +111,7 @@ describe('helm template | kubectl apply --dry-run=server', () => {
     expect(applied.code, applied.stderr).toBe(0);
     expect(applied.stderr.replace(/^Warning: resource .* is missing the kubectl.kubernetes.io\/last-applied-configuration.*\n/gm, '')).not.toMatch(/violate PodSecurity|error/i);
     for (const line of [
-      'customresourcedefinition.apiextensions.k8s.io/customerprofilesintegrations.customerprofiles.gitops.dev',
+      ...CRD_FILES.map((f) => `customresourcedefinition.apiextensions.k8s.io/${f.plural}.customerprofiles.gitops.dev`),
       'serviceaccount/cpi-customer-profiles-operator',
       'clusterrole.rbac.authorization.k8s.io/cpi-customer-profiles-operator',
       'role.rbac.authorization.k8s.io/cpi-customer-profiles-operator-leader-election',

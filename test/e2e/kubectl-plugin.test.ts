@@ -7,10 +7,9 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { stringify } from 'yaml';
 import type { IntegrationSpec } from '../../src/api/types.ts';
-import { startController, startEmulator, type EmulatorProcess as Emulator, type CpiProcess as Proc } from '../support/cpi.ts';
 import { run } from '../support/run.ts';
-import { Resources } from './harness/resources.ts';
-import { freshNamespace, kubectlOk } from './support/index.ts';
+import { controllerStack } from './harness/stack.ts';
+import { kubectlOk } from './support/index.ts';
 
 const PLUGIN = resolve(import.meta.dirname, '../../bin/kubectl-cpi.js');
 const KMS = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
@@ -31,18 +30,15 @@ const flowSpec: IntegrationSpec = {
 };
 
 describe('kubectl cpi: the plugin', () => {
-  let emulator: Emulator;
-  let controller: Proc;
+  const stack = controllerStack('plugin');
   let dir: string;
   let env: NodeJS.ProcessEnv;
-  let ns: string;
 
   /** Our kubectl with the plugin directory first on PATH; never throws on a non-zero exit. */
   const kubectl = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) =>
     run(inject('e2e').kubectlPath, args, { cwd: inject('e2e').repoRoot, env: { ...process.env, ...env, ...extraEnv } });
 
   beforeAll(async () => {
-    ns = await freshNamespace('plugin');
     dir = mkdtempSync(join(tmpdir(), 'cpi-plugin-e2e-'));
     const bin = join(dir, 'bin');
     mkdirSync(bin);
@@ -53,22 +49,16 @@ describe('kubectl cpi: the plugin', () => {
     // A kubeconfig whose current context points at the test's namespace.
     const kubeconfig = join(dir, 'kubeconfig');
     copyFileSync(inject('e2e').adminKubeconfig, kubeconfig);
-    await kubectlOk(['config', 'set-context', '--current', `--namespace=${ns}`], { kubeconfig });
+    await kubectlOk(['config', 'set-context', '--current', `--namespace=${stack.ns}`], { kubeconfig });
 
-    emulator = await startEmulator();
-    await emulator.admin.createDomain('retail');
-    env = { ...emulator.awsEnv, PATH: `${bin}:${process.env.PATH}`, KUBECONFIG: kubeconfig, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
-
-    controller = await startController({ kubeconfig: inject('e2e').controllerKubeconfig, emulator, namespace: ns });
+    env = { ...stack.emulator.awsEnv, PATH: `${bin}:${process.env.PATH}`, KUBECONFIG: kubeconfig, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
     writeFileSync(join(dir, 'orders.yaml'), manifest('orders', flowSpec));
-    await kubectlOk(['apply', '-n', ns, '-f', join(dir, 'orders.yaml')]);
-    await new Resources(ns).waitReady('orders');
+    await kubectlOk(['apply', '-n', stack.ns, '-f', join(dir, 'orders.yaml')]);
+    await stack.res.waitReady('orders');
   }, 120_000);
-  afterAll(async () => {
-    await controller?.stop();
-    await emulator?.stop();
+  afterAll(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });
-  }, 60_000); // a controller drains in-flight reconciles on SIGTERM
+  });
 
   it('is listed by kubectl plugin list', async () => {
     const r = await kubectl(['plugin', 'list']);
@@ -91,27 +81,27 @@ describe('kubectl cpi: the plugin', () => {
   it('kubectl cpi plan reads status through the current context: the applied flow is up to date (0), a new resource is a change (2)', async () => {
     const same = await kubectl(['cpi', 'plan', join(dir, 'orders.yaml')]);
     expect(same.code, same.stdout + same.stderr).toBe(0);
-    expect(same.stdout).toContain(`# ${ns}/orders is up to date`);
+    expect(same.stdout).toContain(`# ${stack.ns}/orders is up to date`);
 
     const both = join(dir, 'both.yaml');
     writeFileSync(both, `${manifest('orders', flowSpec)}---\n${manifest('connect', { domainName: 'retail', uri: CONNECT, objectTypeName: 'CTR' })}`);
     const changed = await kubectl(['cpi', 'plan', both]);
     expect(changed.code, changed.stdout + changed.stderr).toBe(2);
-    expect(changed.stdout).toContain(`# ${ns}/connect will be created (domain retail, ${CONNECT}): PutIntegration`);
+    expect(changed.stdout).toContain(`# ${stack.ns}/connect will be created (domain retail, ${CONNECT}): PutIntegration`);
     expect(changed.stdout).toContain('Plan: 1 to create, 0 to update, 1 unchanged, 1 not in the cluster yet.');
   });
 
   it('kubectl cpi plan -n: resources without a namespace are planned there; elsewhere it says they are not in the cluster and where they are', async () => {
     const bare = join(dir, 'bare.yaml');
     writeFileSync(bare, manifest('orders', flowSpec).replace(/^ {2}namespace: .*\n/m, ''));
-    const there = await kubectl(['cpi', 'plan', '-n', ns, bare]);
+    const there = await kubectl(['cpi', 'plan', '-n', stack.ns, bare]);
     expect(there.code, there.stdout + there.stderr).toBe(0);
-    expect(there.stdout).toContain(`# ${ns}/orders is up to date`);
+    expect(there.stdout).toContain(`# ${stack.ns}/orders is up to date`);
     const elsewhere = await kubectl(['cpi', 'plan', '--namespace', 'default', bare]);
     expect(elsewhere.stdout).toContain(`! default/orders is not in the cluster: this is what applying the manifest would do`);
     // (other tests' namespaces of the shared cluster may hold an `orders` too)
-    expect(elsewhere.stdout).toMatch(new RegExp(`a resource named orders is in namespace [a-z0-9, -]*\\b${ns}\\b[a-z0-9, -]*: to plan against it, pass -n `));
-    expect(elsewhere.stdout).toContain(`${ns}/orders already manages this integration, so this one would be Stalled with a Conflict`);
+    expect(elsewhere.stdout).toMatch(new RegExp(`a resource named orders is in namespace [a-z0-9, -]*\\b${stack.ns}\\b[a-z0-9, -]*: to plan against it, pass -n `));
+    expect(elsewhere.stdout).toContain(`${stack.ns}/orders already manages this integration, so this one would be Stalled with a Conflict`);
     // -A: every resource names its own namespace; this one does not.
     const all = await kubectl(['cpi', 'plan', '-A', bare]);
     expect(all.code).toBe(1);
@@ -120,15 +110,15 @@ describe('kubectl cpi: the plugin', () => {
   });
 
   it('kubectl cpi import skips what the cluster already manages, and prints it marked on request; hints in the plugin form', async () => {
-    const r = await kubectl(['cpi', 'import', '--domain', 'retail']);
+    const r = await kubectl(['cpi', 'import', '--integrations-only', '--domain', 'retail']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).not.toContain('name: plugin-orders');
-    expect(r.stdout).toContain(`# skipped 1 integration already managed in the cluster: plugin-orders (by ${ns}/orders)`);
-    expect(r.stderr).toContain(`kubectl cpi import: 0 resources for domain retail; skipped 1 already managed in the cluster (${ns}/orders; --include-managed prints them)`);
-    const marked = await kubectl(['cpi', 'import', '--domain', 'retail', '--include-managed']);
+    expect(r.stdout).toContain(`# skipped 1 integration already managed in the cluster: plugin-orders (by ${stack.ns}/orders)`);
+    expect(r.stderr).toContain(`kubectl cpi import: 0 resources for domain retail; skipped 1 already managed in the cluster (${stack.ns}/orders; --include-managed prints them)`);
+    const marked = await kubectl(['cpi', 'import', '--integrations-only', '--domain', 'retail', '--include-managed']);
     expect(marked.stdout).toContain('name: plugin-orders');
     expect(marked.stdout).toContain('managementPolicy: Observe');
-    expect(marked.stdout).toContain(`# already managed by ${ns}/orders in the cluster: applying this copy makes it a Conflict`);
+    expect(marked.stdout).toContain(`# already managed by ${stack.ns}/orders in the cluster: applying this copy makes it a Conflict`);
     const usage = await kubectl(['cpi', 'import']);
     expect(usage.stderr).toContain('e.g. kubectl cpi import --domain retail');
   });

@@ -2,39 +2,25 @@
 // holds against a real controller's /metrics (deploy/monitoring/, docs/deploy.md).
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { freshNamespace, kubectlOk, waitFor } from './support/index.ts';
-import { startController, startEmulator, type EmulatorProcess as Emulator, type CpiProcess as Proc } from '../support/cpi.ts';
-import { Resources } from './harness/resources.ts';
+import { kubectlOk, waitFor } from './support/index.ts';
+import { controllerStack } from './harness/stack.ts';
 import { dashboardQueries, declaredMetrics, documentedQueries, evaluate, isInstant, parseScrape, selectorProblems, selectorsOf, shippedAlerts, type Series } from './harness/promql.ts';
 
 const URI = (n: number) => `arn:aws:connect:us-east-1:123456789012:instance/33333333-0000-0000-0000-${String(n).padStart(12, '0')}`;
 const version = (JSON.parse(readFileSync(resolve(import.meta.dirname, '../../package.json'), 'utf8')) as { version: string }).version;
 
 describe('metrics and the shipped alerts, against a real controller', () => {
-  let emulator: Emulator;
-  let controller: Proc;
-  let res: Resources;
-  let metricsUrl: string;
-  const scrape = async (): Promise<Series[]> => parseScrape(await (await fetch(`${metricsUrl}/metrics`)).text());
+  // No --leader-elect: the default, and what the alert CpiNoLeader used to fire on.
+  const stack = controllerStack('mon');
+  const scrape = async (): Promise<Series[]> => parseScrape(await (await fetch(`${stack.controller.metricsUrl}/metrics`)).text());
   const value = (series: Series[], name: string, labels: Record<string, string> = {}) =>
     series.find((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value;
 
   beforeAll(async () => {
-    const ns = await freshNamespace('mon');
-    res = new Resources(ns);
-    emulator = await startEmulator();
-    await emulator.admin.createDomain('retail');
-    // No --leader-elect: the default, and what the alert CpiNoLeader used to fire on.
-    controller = await startController({ kubeconfig: inject('e2e').controllerKubeconfig, emulator, namespace: ns });
-    metricsUrl = (await controller.waitForOutput(/"metrics":"(http:\/\/[^"]+)"/))[1]!;
-    await res.create('a-owner', { domainName: 'retail', uri: URI(1), objectTypeName: 'CTR' });
-    await res.waitForCondition('a-owner', 'Ready', 'True');
-  });
-  afterAll(async () => {
-    await controller?.stop();
-    await emulator?.stop();
+    await stack.res.create('a-owner', { domainName: 'retail', uri: URI(1), objectTypeName: 'CTR' });
+    await stack.res.waitForCondition('a-owner', 'Ready', 'True');
   });
 
   it('counts a converged reconcile as success, says it leads without election, and carries the version', async () => {
@@ -51,7 +37,7 @@ describe('metrics and the shipped alerts, against a real controller', () => {
   });
 
   it('every query and alert expression in deploy/monitoring and docs/deploy.md names metrics, labels and values /metrics has', async () => {
-    const text = await (await fetch(`${metricsUrl}/metrics`)).text();
+    const text = await (await fetch(`${stack.controller.metricsUrl}/metrics`)).text();
     const s = parseScrape(text);
     const declared = declaredMetrics(text);
     const { queries, alerts } = documentedQueries();
@@ -81,8 +67,8 @@ describe('metrics and the shipped alerts, against a real controller', () => {
     expect(instant.filter((r) => evaluate(healthy, r.expr) !== undefined).map((r) => r.alert)).toEqual([]);
 
     // A second resource for the same integration: the younger one (by name within a second) is a Conflict (Stalled).
-    await res.create('b-copy', { domainName: 'retail', uri: URI(1), objectTypeName: 'CTR' });
-    await res.waitForCondition('b-copy', 'Stalled', 'True', { reason: 'Conflict' });
+    await stack.res.create('b-copy', { domainName: 'retail', uri: URI(1), objectTypeName: 'CTR' });
+    await stack.res.waitForCondition('b-copy', 'Stalled', 'True', { reason: 'Conflict' });
     const stalledRule = instant.find((r) => r.alert === 'CpiResourcesStalled')!;
     // cpi_resources is refreshed every 15 s.
     const s = await waitFor(async () => {

@@ -1,9 +1,8 @@
 // Issue 7: what a platform team checks before trusting the operator: metrics that Prometheus can
 // scrape, probes that tell the truth, and a SIGTERM that finishes work instead of dropping it.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { freshNamespace, waitFor } from './support/index.ts';
-import { startController, startEmulator, type EmulatorProcess as Emulator, type CpiProcess as Proc } from '../support/cpi.ts';
-import { Resources } from './harness/resources.ts';
+import { describe, expect, it } from 'vitest';
+import { waitFor } from './support/index.ts';
+import { controllerStack } from './harness/stack.ts';
 
 const URI = (n: number) => `arn:aws:connect:us-east-1:123456789012:instance/00000000-0000-0000-0000-${String(n).padStart(12, '0')}`;
 
@@ -19,41 +18,20 @@ export function parseExposition(text: string): Map<string, number> {
   return samples;
 }
 
-async function endpoints(p: Proc) {
-  const m = await p.waitForOutput(/"metrics":"(http:\/\/[^"]+)","health":"(http:\/\/[^"]+)"/);
-  return { metrics: m[1]!, health: m[2]! };
-}
-
 describe('metrics and probes', () => {
-  let emulator: Emulator;
-  let controller: Proc;
-  let res: Resources;
-  let urls: { metrics: string; health: string };
-
-  beforeAll(async () => {
-    const ns = await freshNamespace('ops');
-    res = new Resources(ns);
-    emulator = await startEmulator();
-    await emulator.admin.createDomain('retail');
-    controller = await startController({ kubeconfig: inject('e2e').controllerKubeconfig, emulator, namespace: ns });
-    urls = await endpoints(controller);
-  });
-  afterAll(async () => {
-    await controller?.stop();
-    await emulator?.stop();
-  });
+  const stack = controllerStack('ops');
 
   it('is live and ready once the informer synced and AWS credentials resolve', async () => {
-    const live = await fetch(`${urls.health}/healthz`);
+    const live = await fetch(`${stack.controller.healthUrl}/healthz`);
     expect(live.status).toBe(200);
-    await waitFor(async () => (await fetch(`${urls.health}/readyz`)).status === 200, { what: '/readyz 200', timeoutMs: 15_000 });
+    await waitFor(async () => (await fetch(`${stack.controller.healthUrl}/readyz`)).status === 200, { what: '/readyz 200', timeoutMs: 15_000 });
   });
 
   it('exposes Prometheus metrics with the cpi_ prefix that count reconciles and AWS calls', async () => {
-    await res.create('m1', { domainName: 'retail', uri: URI(1), objectTypeName: 'CTR' });
-    await res.waitReady('m1');
+    await stack.res.create('m1', { domainName: 'retail', uri: URI(1), objectTypeName: 'CTR' });
+    await stack.res.waitReady('m1');
     const samples = await waitFor(async () => {
-      const text = await (await fetch(`${urls.metrics}/metrics`)).text();
+      const text = await (await fetch(`${stack.controller.metricsUrl}/metrics`)).text();
       const s = parseExposition(text);
       return (s.get('cpi_aws_requests_total{operation="PutIntegration",outcome="ok"}') ?? 0) >= 1 ? s : undefined;
     }, { what: 'a PutIntegration counted in /metrics', timeoutMs: 15_000 });
@@ -72,50 +50,41 @@ describe('metrics and probes', () => {
 });
 
 describe('readiness without AWS credentials', () => {
+  const stack = controllerStack('ops-cred', {
+    domains: [],
+    emulatorArgs: ['--require-auth'],
+    controllerOptions: { env: { AWS_ACCESS_KEY_ID: 'AKIDUNKNOWN000000000', AWS_SECRET_ACCESS_KEY: 'nope' } },
+  });
+
   it('reports not ready with the reason when credentials do not resolve', async () => {
-    const ns = await freshNamespace('ops-cred');
-    const emulator = await startEmulator(['--require-auth']);
-    const controller = await startController({
-      kubeconfig: inject('e2e').controllerKubeconfig, emulator, namespace: ns,
-      env: { AWS_ACCESS_KEY_ID: 'AKIDUNKNOWN000000000', AWS_SECRET_ACCESS_KEY: 'nope' },
-    });
-    try {
-      const urls = await endpoints(controller);
-      const body = await waitFor(async () => {
-        const r = await fetch(`${urls.health}/readyz`);
-        const text = await r.text();
-        return r.status === 500 && /credentials/.test(text) ? text : undefined;
-      }, { what: '/readyz 500 naming the credentials', timeoutMs: 30_000 });
-      expect(body).toMatch(/AWS credentials do not resolve/);
-      expect((await fetch(`${urls.health}/healthz`)).status).toBe(200);
-      expect(await controller.stop('SIGTERM', 10_000)).toBe(0);
-    } finally {
-      await controller.stop();
-      await emulator.stop();
-    }
+    const health = stack.controller.healthUrl;
+    const body = await waitFor(async () => {
+      const r = await fetch(`${health}/readyz`);
+      const text = await r.text();
+      return r.status === 500 && /credentials/.test(text) ? text : undefined;
+    }, { what: '/readyz 500 naming the credentials', timeoutMs: 30_000 });
+    expect(body).toMatch(/AWS credentials do not resolve/);
+    expect((await fetch(`${health}/healthz`)).status).toBe(200);
+    expect(await stack.controller.stop('SIGTERM', 10_000)).toBe(0);
   });
 });
 
 describe('graceful shutdown', () => {
+  const stack = controllerStack('ops-term', {
+    async beforeController(s) {
+      // Slow AWS down so SIGTERM arrives while PutIntegration is in flight.
+      await s.emulator.admin.setFaults({ latencyMs: { PutIntegration: 2_000 } });
+    },
+  });
+
   it('finishes the in-flight reconcile on SIGTERM, writes its status and exits 0', async () => {
-    const ns = await freshNamespace('ops-term');
-    const res = new Resources(ns);
-    const emulator = await startEmulator();
-    await emulator.admin.createDomain('retail');
-    // Slow AWS down so SIGTERM arrives while PutIntegration is in flight.
-    await emulator.admin.setFaults({ latencyMs: { PutIntegration: 2_000 } });
-    const controller = await startController({ kubeconfig: inject('e2e').controllerKubeconfig, emulator, namespace: ns });
-    try {
-      await res.create('slow', { domainName: 'retail', uri: URI(2), objectTypeName: 'CTR' });
-      await waitFor(async () => (await emulator.admin.requests()).length > 0 && (await res.get('slow'))?.status?.conditions?.some((c) => c.type === 'Reconciling'), { what: 'the reconcile to be in flight', timeoutMs: 15_000 });
-      const code = await controller.stop('SIGTERM');
-      expect(code).toBe(0);
-      const obj = await res.get('slow');
-      expect(obj?.status?.conditions?.find((c) => c.type === 'Ready')).toMatchObject({ status: 'True', observedGeneration: 1 });
-      expect(controller.output.some((l) => l.includes('"msg":"stopped"'))).toBe(true);
-    } finally {
-      await controller.stop();
-      await emulator.stop();
-    }
+    const { res, emulator, controller } = stack;
+    await res.create('slow', { domainName: 'retail', uri: URI(2), objectTypeName: 'CTR' });
+    await waitFor(async () => (await emulator.admin.requests()).length > 0 && (await res.get('slow'))?.status?.conditions?.some((c) => c.type === 'Reconciling'), { what: 'the reconcile to be in flight', timeoutMs: 15_000 });
+    const code = await controller.stop('SIGTERM');
+    expect(code).toBe(0);
+    const obj = await res.get('slow');
+    expect(obj?.status?.conditions?.find((c) => c.type === 'Ready')).toMatchObject({ status: 'True', observedGeneration: 1 });
+    expect(controller.output.some((l) => l.includes('"msg":"stopped"'))).toBe(true);
   });
 });

@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { stringify } from 'yaml';
 import type { CustomerProfilesIntegration, FlowDefinition, IntegrationSpec } from '../../src/api/types.ts';
-import { startController, startEmulator, type EmulatorProcess as Emulator, runCpi as cpi } from '../support/cpi.ts';
-import { Resources } from './harness/resources.ts';
-import { freshNamespace, kubectlOk } from './support/index.ts';
+import { runCpi as cpi } from '../support/cpi.ts';
+import { controllerStack } from './harness/stack.ts';
+import { kubectlOk } from './support/index.ts';
 
 const READS = new Set(['GetCallerIdentity', 'GetIntegration', 'ListIntegrations']);
 const instance = (n: number) => `arn:aws:connect:us-east-1:123456789012:instance/11111111-2222-3333-4444-${String(n).padStart(12, '0')}`;
@@ -29,16 +29,14 @@ function flow(dataType: string): FlowDefinition {
 }
 
 describe('cpi plan: what a merge would do to AWS, read-only', () => {
-  let emulator: Emulator;
-  let ns: string;
-  let res: Resources;
+  const stack = controllerStack('plan');
   let dir: string;
   let env: NodeJS.ProcessEnv;
 
   const resource = (name: string, spec: IntegrationSpec): CustomerProfilesIntegration => ({
     apiVersion: 'customerprofiles.gitops.dev/v1alpha1',
     kind: 'CustomerProfilesIntegration',
-    metadata: { name, namespace: ns },
+    metadata: { name, namespace: stack.ns },
     spec,
   });
   const applied = () => [
@@ -51,37 +49,28 @@ describe('cpi plan: what a merge would do to AWS, read-only', () => {
     writeFileSync(path, objects.map((o) => stringify(o)).join('---\n'));
     return path;
   };
-  const lastSeq = async () => (await emulator.admin.requestLog()).lastSeq;
-  const versions = async () => Object.fromEntries((await res.list()).map((o) => [o.metadata.name, o.metadata.resourceVersion]));
+  const lastSeq = async () => (await stack.emulator.admin.requestLog()).lastSeq;
+  const versions = async () => Object.fromEntries((await stack.res.list()).map((o) => [o.metadata.name, o.metadata.resourceVersion]));
 
   beforeAll(async () => {
-    ns = await freshNamespace('plan');
-    res = new Resources(ns);
     dir = mkdtempSync(join(tmpdir(), 'cpi-plan-e2e-'));
-    emulator = await startEmulator();
-    await emulator.admin.createDomain('retail');
-    env = { ...emulator.awsEnv, KUBECONFIG: inject('e2e').adminKubeconfig };
+    env = { ...stack.emulator.awsEnv, KUBECONFIG: inject('e2e').adminKubeconfig };
     // The controller brings the applied manifests to Ready (status remembers the applied flow),
     // then stops: every AWS request after that is the plan's.
-    const controller = await startController({ kubeconfig: inject('e2e').controllerKubeconfig, emulator, namespace: ns });
-    try {
-      await kubectlOk(['apply', '-f', write('applied.yaml', applied())]);
-      for (const r of applied()) await res.waitReady(r.metadata.name);
-    } finally {
-      await controller.stop();
-    }
+    await kubectlOk(['apply', '-f', write('applied.yaml', applied())]);
+    for (const r of applied()) await stack.res.waitReady(r.metadata.name);
+    await stack.controller.stop();
   }, 120_000);
-  afterAll(async () => {
-    await emulator?.stop();
+  afterAll(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });
-  }, 60_000); // processes stop slowly on a busy machine
+  });
 
   it('exits 0 and says so when AWS matches the manifests', async () => {
     const r = await cpi(['plan', write('same.yaml', applied())], env);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`# ${ns}/same is up to date (domain retail, ${instance(1)})`);
-    expect(r.stdout).toMatch(new RegExp(`# ${ns}/orders is up to date \\(domain retail, arn:aws:appflow:us-east-1:123456789012:flow/plan-e2e-orders\\)`));
+    expect(r.stdout).toContain(`# ${stack.ns}/same is up to date (domain retail, ${instance(1)})`);
+    expect(r.stdout).toMatch(new RegExp(`# ${stack.ns}/orders is up to date \\(domain retail, arn:aws:appflow:us-east-1:123456789012:flow/plan-e2e-orders\\)`));
     expect(r.stdout.trim().split('\n').at(-1)).toBe('No changes. AWS matches the manifests (3 up to date).');
   });
 
@@ -98,20 +87,20 @@ describe('cpi plan: what a merge would do to AWS, read-only', () => {
     const r = await cpi(['plan', file], env);
     expect(r.code, r.stderr).toBe(2);
     const lines = r.stdout.split('\n');
-    expect(lines).toContain(`# ${ns}/changed will be updated (domain retail, ${instance(2)}): PutIntegration, TagResource, UntagResource`);
+    expect(lines).toContain(`# ${stack.ns}/changed will be updated (domain retail, ${instance(2)}): PutIntegration, TagResource, UntagResource`);
     expect(lines).toContain('  ~ objectTypeName: "CTR" -> "CTR2"');
     expect(lines).toContain('  + tags.team: "crm"');
     expect(lines).toContain('  - tags.old: "x"');
     // The applied definition is in status: the diff names the field, not a hash.
     expect(lines).toContain('  ~ flowDefinition.tasks[1].taskProperties.DATA_TYPE: "string" -> "double"');
-    expect(lines).toContain(`# ${ns}/created will be created (domain retail, ${instance(3)}): PutIntegration`);
+    expect(lines).toContain(`# ${stack.ns}/created will be created (domain retail, ${instance(3)}): PutIntegration`);
     expect(lines).toContain('  + create integration');
-    expect(lines).toContain(`# ${ns}/same is up to date (domain retail, ${instance(1)})`);
+    expect(lines).toContain(`# ${stack.ns}/same is up to date (domain retail, ${instance(1)})`);
     expect(lines.filter(Boolean).at(-1)).toBe('Plan: 1 to create, 2 to update, 1 unchanged, 1 not in the cluster yet.');
-    expect(lines).toContain(`  ! ${ns}/created is not in the cluster: this is what applying the manifest would do, judged from AWS and the manifest alone`);
+    expect(lines).toContain(`  ! ${stack.ns}/created is not in the cluster: this is what applying the manifest would do, judged from AWS and the manifest alone`);
 
     // Read-only: AWS saw only reads, the cluster saw no write.
-    const ops = (await emulator.admin.requests({ since: before })).map((e) => e.operation);
+    const ops = (await stack.emulator.admin.requests({ since: before })).map((e) => e.operation);
     expect(ops.length).toBeGreaterThan(0);
     expect(ops.filter((o) => !READS.has(o))).toEqual([]);
     // Four resources of one domain: one ListIntegrations page serves them, as drift checks do.
@@ -119,7 +108,7 @@ describe('cpi plan: what a merge would do to AWS, read-only', () => {
     // ... and the one the list misses (`created`) is confirmed with one Get (a hidden integration is not listed).
     expect(ops.filter((o) => o === 'GetIntegration')).toHaveLength(1);
     expect(await versions()).toEqual(rv);
-    expect(JSON.stringify(await emulator.admin.state())).not.toContain(instance(3));
+    expect(JSON.stringify(await stack.emulator.admin.state())).not.toContain(instance(3));
   });
 
   it('prints the same plan as JSON for machines', async () => {
@@ -144,22 +133,22 @@ describe('cpi plan: what a merge would do to AWS, read-only', () => {
   it('-n plans manifests without a namespace in that namespace (as kubectl apply -n); one that names another is refused', async () => {
     const bare = applied().map((o) => ({ ...o, metadata: { name: o.metadata.name } }));
     const file = write('bare.yaml', bare);
-    const r = await cpi(['plan', '-n', ns, file], env);
+    const r = await cpi(['plan', '-n', stack.ns, file], env);
     expect(r.code, r.stdout + r.stderr).toBe(0);
-    expect(r.stdout).toContain(`# ${ns}/same is up to date`);
+    expect(r.stdout).toContain(`# ${stack.ns}/same is up to date`);
     expect(r.stdout).not.toContain('not in the cluster');
     // Without -n: the context's namespace (default), where they are not; the plan says so and where they are.
     const d = await cpi(['plan', file], env);
     const note = d.stdout.split('\n').find((l) => l.startsWith('  ! default/same '))!;
     expect(note).toContain('! default/same is not in the cluster: this is what applying the manifest would do, judged from AWS and the manifest alone');
     // (other tests' namespaces of the shared cluster may hold a `same` too)
-    expect(note).toMatch(new RegExp(`a resource named same is in namespace [a-z0-9, -]*\\b${ns}\\b`));
-    expect(note).toContain(`${ns}/same already manages this integration, so this one would be Stalled with a Conflict and write nothing`);
+    expect(note).toMatch(new RegExp(`a resource named same is in namespace [a-z0-9, -]*\\b${stack.ns}\\b`));
+    expect(note).toContain(`${stack.ns}/same already manages this integration, so this one would be Stalled with a Conflict and write nothing`);
     expect(d.stdout.trim().split('\n').at(-1)).toMatch(/3 not in the cluster yet\)?\.$/);
     const wrong = await cpi(['plan', '-n', 'default', write('named.yaml', applied())], env);
     expect(wrong.code).toBe(1);
-    expect(wrong.stderr).toContain(`same names namespace ${ns}, not default (-n)`);
-    const both = await cpi(['plan', '-n', ns, '-A', file], env);
+    expect(wrong.stderr).toContain(`same names namespace ${stack.ns}, not default (-n)`);
+    const both = await cpi(['plan', '-n', stack.ns, '-A', file], env);
     expect(both.code).toBe(1);
     expect(both.stderr).toContain('-n/--namespace and -A/--all-namespaces exclude each other');
   });
@@ -181,6 +170,6 @@ describe('cpi plan: what a merge would do to AWS, read-only', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(new RegExp(`${file.replace(/[/.]/g, '\\$&')}:\\d+:\\d+: spec: set uri`));
     expect(r.stderr).toContain('nothing was planned');
-    expect(await emulator.admin.requests({ since: before })).toEqual([]);
+    expect(await stack.emulator.admin.requests({ since: before })).toEqual([]);
   });
 });

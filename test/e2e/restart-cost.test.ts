@@ -1,75 +1,61 @@
 // A restart re-verifies every converged resource at the price of a drift check: one paged
 // ListIntegrations per domain, no GetIntegration per resource, and no write to AWS or to the API
 // server (issue J). A resource whose status does not answer its spec still gets a fresh look.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startController, startEmulator, type EmulatorProcess as Emulator, type CpiProcess as Proc } from '../support/cpi.ts';
-import { Resources, condition } from './harness/resources.ts';
-import { freshNamespace, waitFor } from './support/index.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { condition } from './harness/resources.ts';
+import { controllerStack } from './harness/stack.ts';
+import { waitFor } from './support/index.ts';
+import { WRITE_OPERATIONS as WRITES } from '../support/aws.ts';
 
 const PER_DOMAIN = 20;
 const DOMAINS = ['restart-a', 'restart-b'];
 const N = PER_DOMAIN * DOMAINS.length;
-const WRITES = new Set(['PutIntegration', 'DeleteIntegration', 'TagResource', 'UntagResource']);
 const uri = (i: number) => `arn:aws:connect:us-east-1:123456789012:instance/44444444-2222-3333-4444-${String(i).padStart(12, '0')}`;
 
 describe('a restarted controller with converged resources', () => {
-  let emulator: Emulator;
-  let controller: Proc | undefined;
-  let res: Resources;
-  let ns: string;
+  // The creation is not what is measured: no quotas, an unpaced controller.
+  const stack = controllerStack('restart', { domains: DOMAINS, emulatorArgs: ['--no-quotas'], controllerArgs: ['--put-tps', '100', '--read-tps', '100', '--tag-tps', '100'] });
 
   beforeAll(async () => {
-    ns = await freshNamespace('restart');
-    res = new Resources(ns);
-    emulator = await startEmulator(['--no-quotas']); // the creation is not what is measured
-    for (const d of DOMAINS) await emulator.admin.createDomain(d);
-    controller = await startController({ kubeconfig: inject('e2e').controllerKubeconfig, emulator, namespace: ns, args: ['--put-tps', '100', '--read-tps', '100', '--tag-tps', '100'] });
-    for (let i = 0; i < N; i++) await res.create(`r${i}`, { domainName: DOMAINS[i % DOMAINS.length]!, uri: uri(i), objectTypeName: 'CTR' });
+    for (let i = 0; i < N; i++) await stack.res.create(`r${i}`, { domainName: DOMAINS[i % DOMAINS.length]!, uri: uri(i), objectTypeName: 'CTR' });
     await waitFor(
       async () => {
-        const all = await res.list();
+        const all = await stack.res.list();
         return all.length === N && all.every((o) => condition(o, 'Ready')?.status === 'True' && o.status?.observedGeneration === o.metadata.generation);
       },
       { what: `${N} resources Ready`, timeoutMs: 90_000, intervalMs: 500 },
     );
-    await controller.stop();
-    controller = undefined;
+    await stack.controller.stop();
   }, 150_000);
-  afterAll(async () => {
-    await controller?.stop();
-    await emulator?.stop();
-  }, 60_000);
 
   it('reads one ListIntegrations per domain, no GetIntegration, and writes nothing', async () => {
-    const before = (await emulator.admin.requestLog()).lastSeq;
-    const versions = Object.fromEntries((await res.list()).map((o) => [o.metadata.name, o.metadata.resourceVersion]));
-    controller = await startController({ kubeconfig: inject('e2e').controllerKubeconfig, emulator, namespace: ns });
-    const c = controller;
+    const before = (await stack.emulator.admin.requestLog()).lastSeq;
+    const versions = Object.fromEntries((await stack.res.list()).map((o) => [o.metadata.name, o.metadata.resourceVersion]));
+    const c = await stack.restartController([]); // the defaults, paced as in production
     const reconciled = () => c.output.filter((l) => l.includes('"msg":"reconciled"')).length;
     await waitFor(() => reconciled() >= N, { what: `the restarted controller to re-verify ${N} resources`, timeoutMs: 60_000, intervalMs: 200 });
 
-    const entries = await emulator.admin.requests({ since: before });
+    const entries = await stack.emulator.admin.requests({ since: before });
     const count = (op: string) => entries.filter((e) => e.operation === op).length;
     expect(count('GetIntegration')).toBe(0);
     expect(count('ListIntegrations')).toBe(DOMAINS.length); // PER_DOMAIN < 100: one page each
     expect(entries.filter((e) => WRITES.has(e.operation))).toEqual([]);
-    expect(Object.fromEntries((await res.list()).map((o) => [o.metadata.name, o.metadata.resourceVersion]))).toEqual(versions);
+    expect(Object.fromEntries((await stack.res.list()).map((o) => [o.metadata.name, o.metadata.resourceVersion]))).toEqual(versions);
   });
 
   it('still looks afresh at a resource whose spec changed while it was down', async () => {
-    await controller?.stop();
-    controller = undefined;
-    await res.patchSpec('r0', { objectTypeName: 'CTR2' });
-    const before = (await emulator.admin.requestLog()).lastSeq;
-    controller = await startController({ kubeconfig: inject('e2e').controllerKubeconfig, emulator, namespace: ns });
+    await stack.controller.stop();
+    await stack.res.patchSpec('r0', { objectTypeName: 'CTR2' });
+    const before = (await stack.emulator.admin.requestLog()).lastSeq;
+    await stack.restartController([]);
     await waitFor(
       async () => {
-        const o = await res.get('r0');
+        const o = await stack.res.get('r0');
         return condition(o, 'Ready')?.status === 'True' && o?.status?.observedGeneration === o?.metadata.generation;
       },
       { what: 'r0 Ready at its new generation', timeoutMs: 60_000, intervalMs: 200 },
     );
-    const entries = await emulator.admin.requests({ since: before });
+    const entries = await stack.emulator.admin.requests({ since: before });
     expect(entries.filter((e) => e.operation === 'PutIntegration').map((e) => (e.body as { Uri?: string }).Uri)).toEqual([uri(0)]);
   });
 });

@@ -7,13 +7,11 @@
 // 2. The emulator's --require-auth rejects a request without a signature or with a malformed one.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import * as k8s from '@kubernetes/client-node';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startController, startEmulator, type ControllerProcess, type EmulatorProcess } from '../support/cpi.ts';
-import { loadKubeConfig } from '../../src/dev/cluster-setup.ts';
-import { freshNamespace, privateControlPlane, type PrivateControlPlane } from './support/index.ts';
-import { Resources } from './harness/resources.ts';
+import { startEmulator, type EmulatorProcess } from '../support/cpi.ts';
+import type { Resources } from './harness/resources.ts';
+import { controllerStack } from './harness/stack.ts';
 
 const ACCESS_KEY = `AKIDSEC${randomBytes(6).toString('hex').toUpperCase()}`;
 const SECRET_KEY = `secret/${randomBytes(18).toString('base64')}`;
@@ -28,63 +26,49 @@ function needles(secret: string): string[] {
 }
 
 describe('no credential in any log', () => {
-  let emulator: EmulatorProcess;
-  let controller: ControllerProcess;
-  let res: Resources;
   let tenant: Resources;
   let saToken: string;
-  let cluster: PrivateControlPlane;
   const controllerLines: string[] = [];
   const emulatorLines: string[] = [];
-
-  beforeAll(async () => {
-    // Two namespaces, one controller for both: a control plane of its own, so the controller sees
-    // no other test file's resources.
-    cluster = await privateControlPlane();
-    const admin = loadKubeConfig(cluster.adminKubeconfig);
-    const kubeconfig = cluster.controllerKubeconfig;
-    const kc = parse(readFileSync(kubeconfig, 'utf8')) as { users: Array<{ user: { token?: string } }> };
-    saToken = kc.users[0]!.user.token!;
-    expect(saToken.length).toBeGreaterThan(100);
-    const ns = await freshNamespace('sec', admin);
-    res = new Resources(ns, admin);
-    // Resources in a second namespace are written with a role assumed through STS.
-    const nsTenant = await freshNamespace('sec-tenant', admin);
-    const merge = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
-    await admin.makeApiClient(k8s.CoreV1Api).patchNamespace({ name: nsTenant, body: { metadata: { annotations: { 'customerprofiles.gitops.dev/role-arn': ROLE } } } }, merge);
-    tenant = new Resources(nsTenant, admin);
-    emulator = await startEmulator(['--verbose', '--access-key', `${ACCESS_KEY}:${SECRET_KEY}`], { keepLines: 1_000_000, onLine: (l) => emulatorLines.push(l) });
-    await emulator.admin.createDomain('retail');
-    await emulator.admin.createDomain('retail', 'us-east-1', '210987654321');
-    controller = await startController({
-      kubeconfig, emulator, logLevel: 'trace', keepLines: 1_000_000, onLine: (l) => controllerLines.push(l),
-      args: ['--poll-interval', '2s'],
+  // Two namespaces, one controller for both (the tenant's resources are written with a role
+  // assumed through STS): a control plane of its own, so the controller sees no other file's resources.
+  const stack = controllerStack('sec', {
+    allNamespaces: true,
+    domains: ['retail', { name: 'retail', account: '210987654321' }],
+    emulatorArgs: ['--verbose', '--access-key', `${ACCESS_KEY}:${SECRET_KEY}`],
+    emulatorOptions: { keepLines: 1_000_000, onLine: (l) => emulatorLines.push(l) },
+    controllerArgs: ['--poll-interval', '2s'],
+    controllerOptions: {
+      logLevel: 'trace',
+      keepLines: 1_000_000,
+      onLine: (l) => controllerLines.push(l),
       env: { AWS_ACCESS_KEY_ID: ACCESS_KEY, AWS_SECRET_ACCESS_KEY: SECRET_KEY, AWS_SESSION_TOKEN: SESSION_TOKEN },
-    });
-  });
-  afterAll(async () => {
-    await controller?.stop();
-    await emulator?.stop();
-    await cluster?.stop();
+    },
+    async beforeController(s) {
+      const kc = parse(readFileSync(s.controllerKubeconfig, 'utf8')) as { users: Array<{ user: { token?: string } }> };
+      saToken = kc.users[0]!.user.token!;
+      expect(saToken.length).toBeGreaterThan(100);
+      tenant = await s.namespace('sec-tenant', { roleArn: ROLE });
+    },
   });
 
   it('logs no secret through a resource life, AWS errors and an assumed role', async () => {
     // Create, update, tags, an AWS 500 and a throttle on the way, a missing domain, a delete.
-    await emulator.admin.failNext('PutIntegration', 1, 'InternalServerException');
-    await emulator.admin.failNext('GetIntegration', 1, 'ThrottlingException');
-    await res.create('a', { domainName: 'retail', uri: URI(1), objectTypeName: 'CTR', tags: { team: 'crm' } });
-    await res.waitReady('a', 60_000);
-    await res.patchSpec('a', { objectTypeName: 'CTR2', tags: { team: null, env: 'prod' } });
-    await res.waitReady('a', 60_000);
-    await res.create('nodomain', { domainName: 'missing', uri: URI(2), objectTypeName: 'CTR' });
-    await res.waitForCondition('nodomain', 'Synced', 'False', { reason: 'DomainNotFound', timeoutMs: 60_000 });
+    await stack.emulator.admin.failNext('PutIntegration', 1, 'InternalServerException');
+    await stack.emulator.admin.failNext('GetIntegration', 1, 'ThrottlingException');
+    await stack.res.create('a', { domainName: 'retail', uri: URI(1), objectTypeName: 'CTR', tags: { team: 'crm' } });
+    await stack.res.waitReady('a', 60_000);
+    await stack.res.patchSpec('a', { objectTypeName: 'CTR2', tags: { team: null, env: 'prod' } });
+    await stack.res.waitReady('a', 60_000);
+    await stack.res.create('nodomain', { domainName: 'missing', uri: URI(2), objectTypeName: 'CTR' });
+    await stack.res.waitForCondition('nodomain', 'Synced', 'False', { reason: 'DomainNotFound', timeoutMs: 60_000 });
     await tenant.create('t', { domainName: 'retail', uri: URI(3), objectTypeName: 'CTR' });
     await tenant.waitReady('t', 60_000);
-    await res.delete('a');
-    await res.waitGone('a', 60_000);
+    await stack.res.delete('a');
+    await stack.res.waitGone('a', 60_000);
 
     // The secrets STS issued for the assumed role are secrets too.
-    const sessions = Object.values((await emulator.admin.state()).sessions);
+    const sessions = Object.values((await stack.emulator.admin.state()).sessions);
     expect(sessions.length).toBeGreaterThan(0);
     const secrets: Record<string, string> = {
       'AWS secret key': SECRET_KEY,
@@ -109,7 +93,7 @@ describe('no credential in any log', () => {
     }
     expect(leaks).toEqual([]);
     // The controller really called AWS with the credentials whose secrets we searched for.
-    expect((await emulator.admin.requests()).some((r) => r.accessKeyId === ACCESS_KEY && r.status === 200)).toBe(true);
+    expect((await stack.emulator.admin.requests()).some((r) => r.accessKeyId === ACCESS_KEY && r.status === 200)).toBe(true);
   });
 });
 

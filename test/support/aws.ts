@@ -13,3 +13,8 @@ export const WRITE_OPERATIONS: ReadonlySet<string> = new Set([
   'TagResource',
   'UntagResource',
 ]);
+
+/** A distinct Amazon Connect instance ARN (valid against the schema's pattern): `tag` (8 hex digits)
+ * starts the instance id and `n` ends it. */
+export const connectInstanceArn = (tag: string, n: number, account = ACCOUNT): string =>
+  `arn:aws:connect:${REGION}:${account}:instance/${tag}-0000-4000-8000-${String(n).padStart(12, '0')}`;

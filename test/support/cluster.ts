@@ -45,3 +45,9 @@ export async function createNamespace(kc: k8s.KubeConfig, name: string, labels?:
   const core = kc.makeApiClient(k8s.CoreV1Api);
   await retryTransient(`create namespace ${name}`, () => core.createNamespace({ body: { metadata: { name, ...(labels ? { labels } : {}) } } }));
 }
+
+/** Merge-patches a Namespace's annotations (a role ARN, as a platform team sets it; null removes one). */
+export async function annotateNamespace(kc: k8s.KubeConfig, name: string, annotations: Record<string, string | null>): Promise<void> {
+  const merge = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
+  await kc.makeApiClient(k8s.CoreV1Api).patchNamespace({ name, body: { metadata: { annotations } } }, merge);
+}

@@ -163,6 +163,8 @@ export async function startEmulator(args: string[] = [], o: SpawnOptions = {}): 
 export interface ControllerProcess extends CpiProcess {
   identity: string;
   metricsUrl: string;
+  /** Base URL of /healthz and /readyz. */
+  healthUrl: string;
 }
 
 export interface ControllerOptions extends SpawnOptions {
@@ -175,13 +177,13 @@ export interface ControllerOptions extends SpawnOptions {
   logLevel?: string;
 }
 
-/** `cpi run` under the given kubeconfig; resolves once it logged its metrics URL and its identity. */
+/** `cpi run` under the given kubeconfig; resolves once it logged its metrics and probe URLs and its identity. */
 export async function startController(o: ControllerOptions): Promise<ControllerProcess> {
   const args = ['run', '--kubeconfig', o.kubeconfig, '--metrics-addr', '127.0.0.1:0', '--health-addr', '127.0.0.1:0', '--log-level', o.logLevel ?? 'debug'];
   if (o.namespace) args.push('--namespace', o.namespace);
   const p = spawnCpi([...args, ...(o.args ?? [])], { ...o, env: { ...o.emulator.awsEnv, ...o.env } });
   const metrics = await p.waitForOutput(/"msg":"serving metrics and probes"/, 60_000);
   const started = await p.waitForOutput(/"identity":"([^"]+)".*"msg":"starting"/, 60_000);
-  const metricsUrl = (JSON.parse(metrics.input!) as { metrics: string }).metrics;
-  return Object.assign(p, { identity: started[1]!, metricsUrl });
+  const urls = JSON.parse(metrics.input!) as { metrics: string; health: string };
+  return Object.assign(p, { identity: started[1]!, metricsUrl: urls.metrics, healthUrl: urls.health });
 }

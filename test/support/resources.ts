@@ -1,13 +1,13 @@
 // CustomerProfilesIntegration objects as the user makes them (create, patch, delete through an
 // admin client), and waits on their conditions: what e2e tests and benchmarks act and read with.
 import * as k8s from '@kubernetes/client-node';
-import { API_VERSION, GROUP, KIND, PLURAL, VERSION } from '../../src/api/group.ts';
+import { API_VERSION, GROUP, INTEGRATION_NAMES, VERSION, type KindNames } from '../../src/api/group.ts';
 import type { Condition, CustomerProfilesIntegration, IntegrationSpec } from '../../src/api/types.ts';
 import { waitFor } from './wait.ts';
 
 const merge = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
 
-type Spec = Partial<IntegrationSpec> & { domainName: string };
+type Spec = Partial<IntegrationSpec> & { domainName: string } & Record<string, unknown>;
 
 export interface NewResource {
   name: string;
@@ -18,13 +18,16 @@ export interface NewResource {
 export class Resources {
   readonly api: k8s.CustomObjectsApi;
   readonly namespace: string;
-  constructor(namespace: string, kc: k8s.KubeConfig) {
+  /** The kind these are (default: CustomerProfilesIntegration); its objects are typed as integrations. */
+  readonly names: KindNames;
+  constructor(namespace: string, kc: k8s.KubeConfig, names: KindNames = INTEGRATION_NAMES) {
     this.api = kc.makeApiClient(k8s.CustomObjectsApi);
     this.namespace = namespace;
+    this.names = names;
   }
 
   private ref(name: string) {
-    return { group: GROUP, version: VERSION, plural: PLURAL, namespace: this.namespace, name };
+    return { group: GROUP, version: VERSION, plural: this.names.plural, namespace: this.namespace, name };
   }
 
   create(r: NewResource): Promise<CustomerProfilesIntegration>;
@@ -33,8 +36,8 @@ export class Resources {
     const r: NewResource = typeof nameOr === 'string' ? { name: nameOr, spec: spec!, ...(annotations ? { annotations } : {}) } : nameOr;
     const metadata = { name: r.name, namespace: this.namespace, ...(r.annotations ? { annotations: r.annotations } : {}) };
     return (await this.api.createNamespacedCustomObject({
-      group: GROUP, version: VERSION, plural: PLURAL, namespace: this.namespace,
-      body: { apiVersion: API_VERSION, kind: KIND, metadata, spec: r.spec },
+      group: GROUP, version: VERSION, plural: this.names.plural, namespace: this.namespace,
+      body: { apiVersion: API_VERSION, kind: this.names.kind, metadata, spec: r.spec },
     })) as CustomerProfilesIntegration;
   }
 
@@ -48,7 +51,7 @@ export class Resources {
   }
 
   async list(): Promise<CustomerProfilesIntegration[]> {
-    const out = (await this.api.listNamespacedCustomObject({ group: GROUP, version: VERSION, plural: PLURAL, namespace: this.namespace })) as { items: CustomerProfilesIntegration[] };
+    const out = (await this.api.listNamespacedCustomObject({ group: GROUP, version: VERSION, plural: this.names.plural, namespace: this.namespace })) as { items: CustomerProfilesIntegration[] };
     return out.items;
   }
 

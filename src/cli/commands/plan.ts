@@ -1,14 +1,17 @@
 // `cpi plan PATH...`: the AWS calls a reconcile of each resource would make, with a field-level
 // diff, like `terraform plan -detailed-exitcode`. Read-only: it reads AWS (GetCallerIdentity,
-// GetIntegration, ListIntegrations) and the cluster (GET), and writes nothing anywhere.
+// GetDomain, GetProfileObjectType, GetIntegration, ListIntegrations) and the cluster (GET), and
+// writes nothing anywhere.
 import { AwsGateway } from '../../aws/gateway.ts';
 import { Pacer } from '../../aws/pacer.ts';
 import { findKubeConfig, liveStatusSource, type LiveStatusSource } from '../../gitops/live-status.ts';
 import { readResources } from '../../gitops/manifests.ts';
 import { renderJson, renderText } from '../../gitops/plan-render.ts';
-import type { CustomerProfilesIntegration } from '../../api/types.ts';
-import { claimOf } from '../../controller/claims.ts';
-import { hasChanges, planResource, type PlanDeps, type ResourcePlan } from '../../gitops/resource-plan.ts';
+import { ALL_KIND_NAMES, INTEGRATION_NAMES, type KindNames } from '../../api/group.ts';
+import type { CustomerProfilesResource } from '../../api/types.ts';
+import { domainClaim, integrationClaim, objectTypeClaim, placeOf, type ClaimOf } from '../../controller/claims.ts';
+import { planManifests } from '../../gitops/plan-set.ts';
+import { hasChanges, type PlanDeps, type ResourcePlan } from '../../gitops/resource-plan.ts';
 import { DomainSnapshots } from '../../reconcile/snapshots.ts';
 import { parseFlags } from '../flags.ts';
 import { CliError, inProgForm, progOf, type CommandIO } from '../io.ts';
@@ -16,10 +19,17 @@ import { formatProblem } from '../../gitops/validate-paths.ts';
 
 const HELP = `Usage: cpi plan [flags] PATH...
 
-Shows what the operator would do to AWS for the CustomerProfilesIntegration resources in
-PATH (files or directories, as for 'cpi validate'): the calls a reconcile would make
-(PutIntegration, TagResource, UntagResource) and a field-level diff against AWS. It uses
-the controller's own observe and plan code, and never writes anything.
+Shows what the operator would do to AWS for the CustomerProfilesDomain,
+CustomerProfilesObjectType and CustomerProfilesIntegration resources in PATH (files or
+directories, as for 'cpi validate'; one file may mix the kinds): the calls a reconcile would
+make (CreateDomain, UpdateDomain, PutProfileObjectType, PutIntegration, TagResource,
+UntagResource) and a field-level diff against AWS. It uses the controller's own observe and
+plan code, and never writes anything.
+
+Resources are planned in the order the controller converges them: domains, then object
+types, then integrations. One whose domain (or object type) in the same namespace does not
+exist in AWS yet is planned as a create without reading AWS, and the plan names what it
+waits for.
 
 flowDefinition is write-only in AWS: it is compared with the definition the operator last
 applied, read from the resource's status in the cluster (current kubeconfig context), field
@@ -51,8 +61,9 @@ Exit status (as terraform plan -detailed-exitcode):
 
 AWS credentials and endpoints come from the standard SDK environment (AWS_PROFILE,
 AWS_ACCESS_KEY_ID, AWS_ENDPOINT_URL_CUSTOMER_PROFILES, ...). Read permissions suffice:
-profile:GetIntegration, profile:ListIntegrations, sts:GetCallerIdentity, and sts:AssumeRole
-for the roles namespaces name (plan assumes them, as the controller does).`;
+profile:GetDomain, profile:GetProfileObjectType, profile:GetIntegration,
+profile:ListIntegrations, sts:GetCallerIdentity, and sts:AssumeRole for the roles namespaces
+name (plan assumes them, as the controller does).`;
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
@@ -90,7 +101,7 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     return 1;
   }
   if (read.resources.length === 0) {
-    io.err(`${cpi}: no CustomerProfilesIntegration resources found`);
+    io.err(`${cpi}: no Customer Profiles resources found`);
     if (output === 'json') io.out(renderJson([]));
     return 0;
   }
@@ -118,10 +129,11 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
 
   const gateway = new AwsGateway({ pacer: new Pacer(), userAgent: 'cpi-plan' });
   try {
-    // A domain with several resources costs one paged ListIntegrations, not one Get each.
+    // A domain with several integrations costs one paged ListIntegrations, not one Get each.
     const perDomain = new Map<string, number>();
     const domainKey = (region: string, domain: string) => `${region}|${domain}`;
     for (const r of read.resources) {
+      if (r.object.kind !== INTEGRATION_NAMES.kind) continue;
       const key = domainKey(r.object.spec.region || defaultRegion, r.object.spec.domainName);
       perDomain.set(key, (perDomain.get(key) ?? 0) + 1);
     }
@@ -130,13 +142,14 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
       gateway,
       defaultRegion,
       defaultNamespace: namespaceFlag ?? cluster?.namespace ?? 'default',
-      liveStatus: cluster ? (ns: string, name: string) => cluster.status(ns, name) : async () => null,
-      ...(cluster ? { liveUid: (ns: string, name: string) => cluster.uid(ns, name), roleFor: async (ns: string) => (await (roles ??= cluster.namespaceRoles())).get(ns) } : {}),
+      liveStatus: cluster ? (ns: string, name: string, names?: KindNames) => cluster.statusOf(names ?? INTEGRATION_NAMES, ns, name) : async () => null,
+      ...(cluster ? { liveUid: (ns: string, name: string, names?: KindNames) => cluster.uid(ns, name, names), roleFor: async (ns: string) => (await (roles ??= cluster.namespaceRoles())).get(ns) } : {}),
       snapshots: new DomainSnapshots(gateway, Number.MAX_SAFE_INTEGER), // one point in time for the whole plan
       batched: (region, domain) => (perDomain.get(domainKey(region, domain)) ?? 0) > 1,
     };
     // At most 8 resources in flight (cluster GETs); the pacer keeps AWS reads under the quota.
-    const plans = await mapInOrder(read.resources, 8, (r) => planResource(r.object, deps, { file: r.file, doc: r.doc }));
+    // Domains first, then object types, then integrations: what the controller converges first.
+    const plans = await planManifests(read.resources, deps, 8);
     if (cluster) await noteElsewhere(plans, read.resources.map((r) => r.object), cluster, defaultRegion);
     if (output === 'json') io.out(renderJson(plans));
     else for (const line of renderText(plans)) io.out(line);
@@ -148,44 +161,45 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
   }
 }
 
+/** What a resource of each kind claims (the controller's own rule: the same claim twice is a Conflict). */
+const CLAIMS: Record<string, ClaimOf<CustomerProfilesResource>> = {
+  [ALL_KIND_NAMES[0].kind]: domainClaim as ClaimOf<CustomerProfilesResource>,
+  [ALL_KIND_NAMES[1].kind]: objectTypeClaim as ClaimOf<CustomerProfilesResource>,
+  [ALL_KIND_NAMES[2].kind]: integrationClaim as ClaimOf<CustomerProfilesResource>,
+};
+
 /**
- * For resources not in the cluster: the namespaces where one of the same name is (planned in
- * `default`, they were probably applied with -n elsewhere), and the resource that already claims
- * the same integration (applying a second one makes it a Conflict). Best effort: a context that
- * may not list cluster-wide just gets no hint.
+ * For resources not in the cluster: the namespaces where one of the same kind and name is
+ * (planned in `default`, they were probably applied with -n elsewhere), and the resource that
+ * already claims the same AWS object (applying a second one makes it a Conflict). Best effort: a
+ * context that may not list cluster-wide just gets no hint.
  */
-async function noteElsewhere(plans: ResourcePlan[], objects: CustomerProfilesIntegration[], cluster: LiveStatusSource, defaultRegion: string): Promise<void> {
+async function noteElsewhere(plans: ResourcePlan[], objects: CustomerProfilesResource[], cluster: LiveStatusSource, defaultRegion: string): Promise<void> {
   if (!plans.some((p) => p.statusSource === 'not-in-cluster')) return;
-  let items: CustomerProfilesIntegration[];
-  try {
-    items = (await cluster.list()).items;
-  } catch {
-    return;
-  }
   const roles = await cluster.namespaceRoles();
   const roleOf = (ns: string) => roles.get(ns);
-  const owners = new Map<string, string>();
-  for (const o of [...items].sort((a, b) => (Date.parse(a.metadata.creationTimestamp ?? '') || 0) - (Date.parse(b.metadata.creationTimestamp ?? '') || 0))) {
-    const claim = claimOf(o, defaultRegion, roleOf);
-    if (claim && !owners.has(claim)) owners.set(claim, `${o.metadata.namespace}/${o.metadata.name}`);
+  for (const names of ALL_KIND_NAMES) {
+    const missing = plans.filter((p) => p.kind === names.kind && p.statusSource === 'not-in-cluster');
+    if (!missing.length) continue;
+    let items: CustomerProfilesResource[];
+    try {
+      items = (await cluster.listOf(names)).items;
+    } catch {
+      continue;
+    }
+    const claimOf = (o: CustomerProfilesResource) => (o.spec?.domainName ? CLAIMS[names.kind]!(o, placeOf(o, defaultRegion, roleOf)) : undefined);
+    const owners = new Map<string, string>();
+    for (const o of [...items].sort((a, b) => (Date.parse(a.metadata.creationTimestamp ?? '') || 0) - (Date.parse(b.metadata.creationTimestamp ?? '') || 0))) {
+      const claim = claimOf(o);
+      if (claim && !owners.has(claim)) owners.set(claim, `${o.metadata.namespace}/${o.metadata.name}`);
+    }
+    for (const p of missing) {
+      const found = items.filter((o) => o.metadata.name === p.name && o.metadata.namespace !== p.namespace).map((o) => o.metadata.namespace!);
+      if (found.length) p.inOtherNamespaces = found.sort();
+      const object = objects.find((o) => o.kind === p.kind && o.metadata.name === p.name && (o.metadata.namespace || p.namespace) === p.namespace);
+      const claim = object ? claimOf({ ...object, metadata: { ...object.metadata, namespace: p.namespace } } as CustomerProfilesResource) : undefined;
+      const owner = claim ? owners.get(claim) : undefined;
+      if (owner) p.claimedBy = owner;
+    }
   }
-  plans.forEach((p, i) => {
-    if (p.statusSource !== 'not-in-cluster') return;
-    const found = items.filter((o) => o.metadata.name === p.name && o.metadata.namespace !== p.namespace).map((o) => o.metadata.namespace!);
-    if (found.length) p.inOtherNamespaces = found.sort();
-    const claim = claimOf({ ...objects[i]!, metadata: { ...objects[i]!.metadata, namespace: p.namespace } }, defaultRegion, roleOf);
-    const owner = claim ? owners.get(claim) : undefined;
-    if (owner) p.claimedBy = owner;
-  });
-}
-
-/** `fn` over `items` with at most `limit` in flight; results in the order of `items`. */
-async function mapInOrder<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }

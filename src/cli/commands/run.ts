@@ -17,26 +17,32 @@ interface FlagDoc {
   help: string;
 }
 
+/** A flag; its environment variable is CPI_ and the name in capitals, unless `env` says otherwise. */
+function flag(name: string, help: string, o: { default?: string; type?: 'boolean'; env?: string } = {}): FlagDoc {
+  const env = o.env ?? `CPI_${name.toUpperCase().replaceAll('-', '_')}`;
+  return { name, env, type: o.type ?? 'string', ...(o.default !== undefined ? { default: o.default } : {}), help };
+}
+
 const flags: FlagDoc[] = [
-  { name: 'kubeconfig', env: 'KUBECONFIG', type: 'string', help: 'kubeconfig file; else $KUBECONFIG, else the in-cluster ServiceAccount' },
-  { name: 'namespace', env: 'CPI_NAMESPACE', type: 'string', help: 'watch only this namespace (default: all namespaces)' },
-  { name: 'region', env: 'CPI_REGION', type: 'string', help: 'AWS region for resources without spec.region (default: $AWS_REGION, then $AWS_DEFAULT_REGION)' },
-  { name: 'concurrency', env: 'CPI_CONCURRENCY', type: 'string', default: '4', help: 'reconcile workers' },
-  { name: 'poll-interval', env: 'CPI_POLL_INTERVAL', type: 'string', default: '10m', help: 'drift-check period (e.g. 30s, 10m); per resource: annotation customerprofiles.gitops.dev/poll-interval' },
-  { name: 'put-tps', env: 'CPI_PUT_TPS', type: 'string', default: '1', help: 'PutIntegration/DeleteIntegration calls per second per account and region (AWS default quota: 1)' },
-  { name: 'read-tps', env: 'CPI_READ_TPS', type: 'string', default: '5', help: 'GetIntegration/ListIntegrations calls per second per account and region (AWS default quota: 5)' },
-  { name: 'tag-tps', env: 'CPI_TAG_TPS', type: 'string', default: '5', help: 'TagResource/UntagResource calls per second per account and region (AWS default quota: 5)' },
-  { name: 'log-level', env: 'CPI_LOG_LEVEL', type: 'string', default: 'info', help: 'trace, debug, info, warn, error or silent' },
-  { name: 'leader-elect', env: 'CPI_LEADER_ELECT', type: 'boolean', default: 'false', help: 'elect a leader with a coordination.k8s.io Lease, so only one replica reconciles' },
-  { name: 'leader-election-namespace', env: 'CPI_LEADER_ELECTION_NAMESPACE', type: 'string', help: 'namespace of the Lease (default: the pod\'s namespace, else cpi-system)' },
-  { name: 'leader-election-id', env: 'CPI_LEADER_ELECTION_ID', type: 'string', default: 'cpi-controller', help: 'name of the Lease' },
-  { name: 'lease-duration', env: 'CPI_LEASE_DURATION', type: 'string', default: '15s', help: 'how long a standby waits before taking over an unrenewed lease' },
-  { name: 'renew-deadline', env: 'CPI_RENEW_DEADLINE', type: 'string', default: '10s', help: 'how long the leader keeps trying to renew before it gives up' },
-  { name: 'retry-period', env: 'CPI_RETRY_PERIOD', type: 'string', default: '2s', help: 'how often to try to acquire or renew the lease' },
-  { name: 'metrics-addr', env: 'CPI_METRICS_ADDR', type: 'string', default: ':8080', help: 'Prometheus /metrics listen address ("0" disables)' },
-  { name: 'health-addr', env: 'CPI_HEALTH_ADDR', type: 'string', default: ':8081', help: '/healthz and /readyz listen address ("0" disables)' },
-  { name: 'watch-unhealthy-after', env: 'CPI_WATCH_UNHEALTHY_AFTER', type: 'string', default: '60s', help: 'how long the watch may keep failing before /healthz fails (the kubelet then restarts the pod)' },
-  { name: 'shutdown-timeout', env: 'CPI_SHUTDOWN_TIMEOUT', type: 'string', default: '20s', help: 'how long in-flight reconciles may finish after SIGTERM' },
+  flag('kubeconfig', 'kubeconfig file; else $KUBECONFIG, else the in-cluster ServiceAccount', { env: 'KUBECONFIG' }),
+  flag('namespace', 'watch only this namespace (default: all namespaces)'),
+  flag('region', 'AWS region for resources without spec.region (default: $AWS_REGION, then $AWS_DEFAULT_REGION)'),
+  flag('concurrency', 'reconcile workers', { default: '4' }),
+  flag('poll-interval', 'drift-check period (e.g. 30s, 10m); per resource: annotation customerprofiles.gitops.dev/poll-interval', { default: '10m' }),
+  flag('put-tps', 'PutIntegration/DeleteIntegration calls per second per account and region (AWS default quota: 1)', { default: '1' }),
+  flag('read-tps', 'GetIntegration/ListIntegrations calls per second per account and region (AWS default quota: 5)', { default: '5' }),
+  flag('tag-tps', 'TagResource/UntagResource calls per second per account and region (AWS default quota: 5)', { default: '5' }),
+  flag('log-level', 'trace, debug, info, warn, error or silent', { default: 'info' }),
+  flag('leader-elect', 'elect a leader with a coordination.k8s.io Lease, so only one replica reconciles', { default: 'false', type: 'boolean' }),
+  flag('leader-election-namespace', 'namespace of the Lease (default: the pod\'s namespace, else cpi-system)'),
+  flag('leader-election-id', 'name of the Lease', { default: 'cpi-controller' }),
+  flag('lease-duration', 'how long a standby waits before taking over an unrenewed lease', { default: '15s' }),
+  flag('renew-deadline', 'how long the leader keeps trying to renew before it gives up', { default: '10s' }),
+  flag('retry-period', 'how often to try to acquire or renew the lease', { default: '2s' }),
+  flag('metrics-addr', 'Prometheus /metrics listen address ("0" disables)', { default: ':8080' }),
+  flag('health-addr', '/healthz and /readyz listen address ("0" disables)', { default: ':8081' }),
+  flag('watch-unhealthy-after', 'how long the watch may keep failing before /healthz fails (the kubelet then restarts the pod)', { default: '60s' }),
+  flag('shutdown-timeout', 'how long in-flight reconciles may finish after SIGTERM', { default: '20s' }),
 ];
 
 export function help(): string {

@@ -7,10 +7,22 @@ import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { RE2JS } from '@bufbuild/re2';
 import { describe, expect, it } from 'vitest';
 import { buildCrd } from '../../../src/api/crd.ts';
-import { RULES, type Rule } from '../../../src/api/rules.ts';
-import { ResourceSchema } from '../../../src/api/schema.ts';
-import { invalidCases } from '../../fixtures/invalid-specs.ts';
-import { validResources } from '../../fixtures/valid-specs.ts';
+import { DOMAIN_NAMES, INTEGRATION_NAMES, OBJECT_TYPE_NAMES, type ResourceKind } from '../../../src/api/group.ts';
+import { KINDS } from '../../../src/api/kinds.ts';
+import type { Rule } from '../../../src/api/rules.ts';
+import { invalidDomainCases } from '../../fixtures/invalid-domains.ts';
+import { invalidObjectTypeCases } from '../../fixtures/invalid-object-types.ts';
+import { invalidCases as invalidIntegrationCases, type InvalidCase } from '../../fixtures/invalid-specs.ts';
+import { validDomains } from '../../fixtures/valid-domains.ts';
+import { validObjectTypes } from '../../fixtures/valid-object-types.ts';
+import { validResources as validIntegrations } from '../../fixtures/valid-specs.ts';
+
+/** Each kind with its fixtures: the rules of a kind are checked against that kind's documents. */
+const fixtures: Array<[ResourceKind, { valid: ReadonlyArray<{ name: string; doc: () => unknown }>; invalid: readonly InvalidCase[] }]> = [
+  [INTEGRATION_NAMES.kind, { valid: validIntegrations, invalid: invalidIntegrationCases }],
+  [DOMAIN_NAMES.kind, { valid: validDomains, invalid: invalidDomainCases }],
+  [OBJECT_TYPE_NAMES.kind, { valid: validObjectTypes, invalid: invalidObjectTypeCases }],
+];
 
 interface Node {
   type?: string;
@@ -45,8 +57,8 @@ function toCel(value: unknown, node: Node | undefined): unknown {
   return value;
 }
 
-function schemaAt(at: readonly string[]): Node {
-  let node = ResourceSchema as unknown as Node;
+function schemaAt(root: Node, at: readonly string[]): Node {
+  let node = root;
   for (const seg of at) node = (seg === '*' ? node.items : node.properties?.[seg])!;
   return node;
 }
@@ -89,8 +101,8 @@ function evaluateTyped(expr: string, self: unknown, oldSelf?: unknown): unknown 
 }
 
 /** Runs one rule with CEL and with its twin on one document; checks that both agree. Returns whether it failed. */
-function agree(rule: Rule, doc: unknown, old: unknown): number {
-  const node = schemaAt(rule.at);
+function agree(root: Node, rule: Rule, doc: unknown, old: unknown): number {
+  const node = schemaAt(root, rule.at);
   let failures = 0;
   for (const inst of instances(doc, rule.at)) {
     const before = rule.transition ? valueAt(old, inst.segments) : undefined;
@@ -117,8 +129,13 @@ function agree(rule: Rule, doc: unknown, old: unknown): number {
   return failures;
 }
 
-describe('CEL rules', () => {
-  it('parse, and use oldSelf exactly when they are transition rules', () => {
+describe.each(fixtures)('CEL rules of %s', (kind, { valid: validResources, invalid: invalidCases }) => {
+  const { rules: RULES, resourceSchema } = KINDS[kind];
+  const root = resourceSchema as unknown as Node;
+  const expectedFromRule = (c: InvalidCase) => expectedFromRuleOf(RULES, c);
+
+  it('parse, and use oldSelf exactly when they are transition rules; names are unique', () => {
+    expect(new Set(RULES.map((r) => r.name)).size).toBe(RULES.length);
     for (const r of RULES) {
       expect(() => parse(r.rule), r.name).not.toThrow();
       if (r.messageExpression) expect(() => parse(r.messageExpression!), r.name).not.toThrow();
@@ -129,7 +146,7 @@ describe('CEL rules', () => {
   });
 
   it('sit in the CRD at the locations rules.ts names, and nowhere in status', () => {
-    const crdRoot = (buildCrd() as { spec: { versions: Array<{ schema: { openAPIV3Schema: Node } }> } }).spec.versions[0]!.schema.openAPIV3Schema;
+    const crdRoot = (buildCrd(kind) as { spec: { versions: Array<{ schema: { openAPIV3Schema: Node } }> } }).spec.versions[0]!.schema.openAPIV3Schema;
     const found: string[] = [];
     const walk = (n: Node, path: string[]) => {
       for (const v of n['x-kubernetes-validations'] ?? []) found.push(`${path.join('.')} ${v.rule}`);
@@ -144,7 +161,7 @@ describe('CEL rules', () => {
 
   it('accept every valid fixture, as their twins do', () => {
     for (const { name, doc } of validResources) {
-      for (const rule of RULES) expect(agree(rule, doc(), doc()), `${name}: ${rule.name}`).toBe(0);
+      for (const rule of RULES) expect(agree(root, rule, doc(), doc()), `${name}: ${rule.name}`).toBe(0);
     }
   });
 
@@ -153,7 +170,7 @@ describe('CEL rules', () => {
     for (const c of invalidCases) {
       let failed = 0;
       for (const rule of RULES) {
-        const n = agree(rule, c.doc, c.old);
+        const n = agree(root, rule, c.doc, c.old);
         if (n) failedRules.add(rule.name);
         failed += n;
       }
@@ -170,7 +187,7 @@ describe('CEL rules', () => {
         for (const inst of instances(c.doc, rule.at)) {
           const before = rule.transition ? valueAt(c.old, inst.segments) : undefined;
           if (rule.transition && (before === undefined || before === null)) continue;
-          const node = schemaAt(rule.at);
+          const node = schemaAt(root, rule.at);
           if (evaluateTyped(rule.rule, toCel(inst.value, node), before === undefined ? undefined : toCel(before, node)) !== false) continue;
           const serverPath = formatSegments(inst.segments) + (rule.fieldPath ?? '');
           const message = String(rule.messageExpression ? evaluate(rule.messageExpression, toCel(inst.value, node)) : rule.message);
@@ -194,8 +211,9 @@ describe('patterns', () => {
       if (n.items) walk(n.items);
       if (typeof n.additionalProperties === 'object') walk(n.additionalProperties);
     };
-    walk(ResourceSchema as unknown as Node);
-    expect(patterns.length).toBeGreaterThan(15);
+    for (const { resourceSchema } of Object.values(KINDS)) walk(resourceSchema as unknown as Node);
+    for (const r of Object.values(KINDS).flatMap((k) => k.rules)) for (const m of r.rule.matchAll(/matches\('([^']*)'\)/g)) patterns.push(m[1]!);
+    expect(patterns.length).toBeGreaterThan(30);
     for (const p of patterns) expect(() => RE2JS.compile(p), p).not.toThrow();
     // The model's tag key pattern is not RE2: that is why it is a CEL rule here.
     expect(() => RE2JS.compile('^(?!aws:)[a-zA-Z+-=._:/]+$')).toThrow();
@@ -203,8 +221,8 @@ describe('patterns', () => {
 });
 
 /** Whether the case's expected problem is one that a rule reports (rather than the schema). */
-function expectedFromRule(c: (typeof invalidCases)[number]): boolean {
-  return RULES.some((r) =>
+function expectedFromRuleOf(rules: readonly Rule[], c: InvalidCase): boolean {
+  return rules.some((r) =>
     instances(c.doc, r.at).some((inst) => {
       const before = r.transition ? valueAt(c.old, inst.segments) : undefined;
       if (r.transition && (before === undefined || before === null)) return false;

@@ -5,41 +5,10 @@ import { canonicalFlowDefinition, flowDefinitionHash } from '../../../src/api/ha
 import type { FlowDefinition, IntegrationSpec } from '../../../src/api/types.ts';
 import { shapes } from '../../fixtures/put-integration-model.generated.ts';
 import { KMS_ARN, s3Flow, salesforceFlow } from '../../fixtures/valid-specs.ts';
+import { leaves, sampleOf } from './model-sample.ts';
 
-/**
- * The documented request syntax of PutIntegration, built from the model: every member of every
- * structure (all five connectors at once), one item per list, one entry per map.
- */
-function sample(shapeName: string, memberName: string): unknown {
-  const s = shapes[shapeName]!;
-  switch (s.type) {
-    case 'structure':
-      return Object.fromEntries(Object.entries(s.members!).map(([m, ref]) => [m, sample(ref.shape, m)]));
-    case 'string':
-      return s.enum ? s.enum[s.enum.length - 1] : `${memberName}-1`;
-    case 'timestamp':
-      return new Date(Date.UTC(2026, 11, 1, 12, 30, memberName.length % 60));
-    case 'long':
-    case 'integer':
-      return 300;
-    case 'boolean':
-      return true;
-    case 'list':
-      return [sample(s.member!.shape, memberName)];
-    case 'map': {
-      const key = shapes[s.key!.shape]!.enum ? shapes[s.key!.shape]!.enum![2] : `${memberName}:key/1`;
-      return { [key!]: sample(s.value!.shape, memberName) };
-    }
-    default:
-      throw new Error(`no sample for ${s.type}`);
-  }
-}
-
-function leaves(v: unknown, path = ''): string[] {
-  if (v instanceof Date || typeof v !== 'object' || v === null) return [path];
-  if (Array.isArray(v)) return v.flatMap((x, i) => leaves(x, `${path}[${i}]`));
-  return Object.entries(v).flatMap(([k, x]) => leaves(x, `${path}.${k}`));
-}
+// The documented request syntax of PutIntegration, from the model: all five connectors at once.
+const { sample, scalarMembers } = sampleOf(shapes);
 
 describe('conversion between the resource and PutIntegration', () => {
   it('round-trips the full documented request: every member goes in and the same request comes out', () => {
@@ -49,13 +18,6 @@ describe('conversion between the resource and PutIntegration', () => {
     // Nothing was dropped on the way in: the spec has as many leaves as the request.
     expect(leaves(spec).length).toBe(leaves(request).length);
     // ... and as many as the model has scalar members (lists and maps hold one item each).
-    const scalarMembers = (name: string): number => {
-      const sh = shapes[name]!;
-      if (sh.type === 'structure') return Object.values(sh.members!).reduce((n, m) => n + scalarMembers(m.shape), 0);
-      if (sh.type === 'list') return scalarMembers(sh.member!.shape);
-      if (sh.type === 'map') return scalarMembers(sh.value!.shape);
-      return 1;
-    };
     expect(leaves(request).length).toBe(scalarMembers('PutIntegrationRequest'));
     // Names are the camelCase of the AWS names; connector keys too; map keys and enums are kept.
     expect(spec.flowDefinition!.sourceFlowConfig.sourceConnectorProperties.serviceNow!.object).toBe('Object-1');

@@ -1,12 +1,21 @@
-// At least 40 distinct invalid resources are rejected offline, each with the field path and the
-// reason the fixture names. The same table is applied to a real API server by the e2e tests.
+// At least 40 distinct invalid integrations, and the invalid domains and object types, are rejected
+// offline, each with the field path and the reason the fixture names. The same tables are applied
+// to a real API server by the e2e tests.
 import { describe, expect, it } from 'vitest';
 import { validateResource } from '../../../src/api/validate.ts';
-import { invalidCases } from '../../fixtures/invalid-specs.ts';
+import { invalidDomainCases } from '../../fixtures/invalid-domains.ts';
+import { invalidObjectTypeCases } from '../../fixtures/invalid-object-types.ts';
+import { invalidCases as invalidIntegrationCases } from '../../fixtures/invalid-specs.ts';
+
+const invalidCases = [...invalidIntegrationCases, ...invalidDomainCases, ...invalidObjectTypeCases];
 
 describe('invalid resources', () => {
-  it('are at least 40 distinct cases', () => {
-    expect(invalidCases.length).toBeGreaterThanOrEqual(40);
+  it('are at least 40 distinct integration cases, 20 of each other kind', () => {
+    expect(invalidIntegrationCases.length).toBeGreaterThanOrEqual(40);
+    expect(invalidDomainCases.length).toBeGreaterThanOrEqual(20);
+    expect(invalidObjectTypeCases.length).toBeGreaterThanOrEqual(20);
+    expect(invalidDomainCases.every((c) => (c.doc as { kind: string }).kind.includes('Domain'))).toBe(true);
+    expect(invalidObjectTypeCases.every((c) => (c.doc as { kind: string }).kind === 'CustomerProfilesObjectType')).toBe(true);
     expect(new Set(invalidCases.map((c) => c.name)).size).toBe(invalidCases.length);
     expect(new Set(invalidCases.map((c) => JSON.stringify([c.doc, c.old]))).size).toBe(invalidCases.length);
   });

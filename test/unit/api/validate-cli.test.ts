@@ -8,6 +8,8 @@ import { stringify } from 'yaml';
 import { run } from '../../../src/cli/commands/validate.ts';
 import { validatePaths } from '../../../src/gitops/validate-paths.ts';
 import { CliError } from '../../../src/cli/io.ts';
+import { minimalDomain } from '../../fixtures/valid-domains.ts';
+import { salesforceAccount } from '../../fixtures/valid-object-types.ts';
 import { connectInstance, s3Flow } from '../../fixtures/valid-specs.ts';
 
 const repo = join(import.meta.dirname, '..', '..', '..');
@@ -44,8 +46,40 @@ describe('cpi validate', () => {
   it('accepts every sample in examples/ (each file and each document)', async () => {
     const report = await validatePaths([join(repo, 'examples')]);
     expect(report.problems).toEqual([]);
-    expect(report.files).toBe(readdirSync(join(repo, 'examples')).filter((f) => f.endsWith('.yaml')).length);
-    expect(report.resources).toBeGreaterThanOrEqual(9);
+    expect(report.files).toBe(readdirSync(join(repo, 'examples'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.yaml')).length);
+    expect(report.resources).toBeGreaterThanOrEqual(12);
+  });
+
+  it('accepts the whole setup of examples/whole-setup/: a domain, an object type and the integration that uses them', async () => {
+    const r = await cli(join(repo, 'examples', 'whole-setup'));
+    expect(r.code).toBe(0);
+    expect(r.err).toBe('cpi validate: 3 resources (1 CustomerProfilesDomain, 1 CustomerProfilesObjectType, 1 CustomerProfilesIntegration) in 3 files: all valid');
+    const report = await validatePaths([join(repo, 'examples', 'whole-setup')]);
+    const byKind = Object.fromEntries(report.objects.map(({ object }) => [(object as { kind: string }).kind, (object as { spec: Record<string, unknown> }).spec]));
+    // The integration uses the domain and the object type of the folder.
+    expect(byKind.CustomerProfilesIntegration!.domainName).toBe(byKind.CustomerProfilesDomain!.domainName);
+    expect(byKind.CustomerProfilesObjectType!.domainName).toBe(byKind.CustomerProfilesDomain!.domainName);
+    expect(byKind.CustomerProfilesIntegration!.objectTypeName).toBe(byKind.CustomerProfilesObjectType!.objectTypeName);
+    expect(byKind.CustomerProfilesDomain!.deletionPolicy).toBeUndefined(); // the Retain default, explained in the file
+  });
+
+  it('checks each document by its kind in a file that mixes them, and names the kinds of the group for an unknown one', async () => {
+    const domain = minimalDomain();
+    const badDomain = minimalDomain('bad-domain');
+    (badDomain.spec as Record<string, unknown>).defaultExpirationDays = 5000;
+    const badType = salesforceAccount('bad-type');
+    badType.spec.fields!['first name'] = { source: '_source.FirstName' };
+    const unknown = { ...minimalDomain('segment'), kind: 'CustomerProfilesSegment' };
+    const file = join(dir, 'mixed.yaml');
+    writeFileSync(file, [domain, salesforceAccount(), connectInstance(), badDomain, badType, unknown].map((d) => stringify(d)).join('---\n'));
+    const r = await cli(file);
+    expect(r.code).toBe(1);
+    const lines = r.out.split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/mixed\.yaml:\d+:\d+: spec\.defaultExpirationDays: must be at most 1098 \(got 5000\) \(document 4 of 6\)$/);
+    expect(lines[1]).toMatch(/mixed\.yaml:\d+:\d+: spec\.fields\[first name\]: key first name is not allowed: field names must be .* \(document 5 of 6\)$/);
+    expect(lines[2]).toMatch(/mixed\.yaml:\d+:\d+: kind: must be one of the kinds of customerprofiles\.gitops\.dev: CustomerProfilesDomain, CustomerProfilesObjectType, CustomerProfilesIntegration \(got "CustomerProfilesSegment"\) \(document 6 of 6\)$/);
+    expect(r.err).toBe('cpi validate: 6 resources (2 CustomerProfilesDomain, 2 CustomerProfilesObjectType, 1 CustomerProfilesIntegration, 1 of kind CustomerProfilesSegment) in 1 file: 3 problems');
   });
 
   it('exits 0 on a valid directory, skipping other kinds and non-manifest files', async () => {

@@ -6,6 +6,7 @@ import { parse } from 'yaml';
 import {
   ARGOCD_CM_PATCH_PATH,
   HEALTH_KEY,
+  HEALTH_KEYS,
   HEALTH_LUA_PATH,
   renderArgoCdConfigMapPatch,
 } from '../../../scripts/gen-argocd-cm.ts';
@@ -18,12 +19,17 @@ describe('deploy/argocd/argocd-cm-patch.yaml', () => {
     expect(committed).toBe(renderArgoCdConfigMapPatch(lua));
   });
 
-  it('carries health.lua byte for byte under the key Argo CD reads (<group>_<Kind>)', () => {
+  it('carries health.lua byte for byte under the key Argo CD reads (<group>_<Kind>), for every kind', () => {
     expect(HEALTH_KEY).toBe('resource.customizations.health.customerprofiles.gitops.dev_CustomerProfilesIntegration');
+    expect(HEALTH_KEYS).toEqual([
+      'resource.customizations.health.customerprofiles.gitops.dev_CustomerProfilesDomain',
+      'resource.customizations.health.customerprofiles.gitops.dev_CustomerProfilesObjectType',
+      HEALTH_KEY,
+    ]);
     const cm = parse(committed);
     expect(cm).toMatchObject({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'argocd-cm', namespace: 'argocd' } });
-    expect(Object.keys(cm.data)).toEqual([HEALTH_KEY]);
-    expect(cm.data[HEALTH_KEY]).toBe(lua);
+    expect(Object.keys(cm.data)).toEqual(HEALTH_KEYS);
+    for (const key of HEALTH_KEYS) expect(cm.data[key], key).toBe(lua);
   });
 
   it('changes when the script changes', () => {

@@ -4,26 +4,21 @@
 // the resource in `obj`, a 1 s deadline, the result decoded into {status, message}. The harness is
 // built from the Go module proxy on first use and cached (src/dev/go-tools.ts).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ensureGoTool } from '../../../src/dev/go-tools.ts';
+import { ALL_KIND_NAMES } from '../../../src/api/group.ts';
 import * as statuses from '../../../src/reconcile/status.ts';
+import { goToolFixture } from '../go-tool.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const argocdDir = join(root, 'deploy/argocd');
 const healthScript = join(argocdDir, 'health.lua');
-const work = mkdtempSync(join(tmpdir(), 'cpi-argocd-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-let harness = '';
 // A cold build of the harness is a few seconds of Go; the first on a machine also downloads gopher-lua.
-beforeAll(async () => {
-  harness = await ensureGoTool('argocd-lua');
-}, 300_000);
+const harness = goToolFixture('argocd-lua', 300_000);
+const work = harness.work;
 
 type Outcome = { ok: true; status: string; message: string } | { ok: false; error: string };
 
@@ -32,7 +27,7 @@ function runHealth(scriptPath: string, object: unknown, opts: { openLibs?: boole
   const objectPath = join(work, `object-${++counter}.json`);
   writeFileSync(objectPath, JSON.stringify(object));
   const args = [...(opts.openLibs ? ['-open-libs'] : []), scriptPath, objectPath];
-  const res = spawnSync(harness, args, { encoding: 'utf8', timeout: 10_000 });
+  const res = spawnSync(harness.path, args, { encoding: 'utf8', timeout: 10_000 });
   if (res.error) throw res.error;
   if (res.status !== 0) throw new Error(`argocd-lua crashed (exit ${res.status}): ${res.stdout}${res.stderr}`);
   const out = JSON.parse(res.stdout) as { status?: string; message?: string; error?: string };
@@ -58,6 +53,11 @@ describe('deploy/argocd/health.lua in the Argo CD sandbox', () => {
     expect(runHealth(healthScript, object)).toEqual({ ok: true, ...c.healthStatus });
     // Users who set useOpenLibs for the key get the same answer.
     expect(runHealth(healthScript, object, { openLibs: true })).toEqual({ ok: true, ...c.healthStatus });
+  });
+
+  it('covers every kind of the group (one script serves them all)', () => {
+    const kinds = new Set(cases.map((c) => (parse(readFileSync(join(argocdDir, c.inputPath), 'utf8')) as { kind: string }).kind));
+    expect([...kinds].sort()).toEqual(ALL_KIND_NAMES.map((n) => n.kind).sort());
   });
 
   it('covers every status the operator can be in', () => {

@@ -34,6 +34,13 @@ describe('claimOf', () => {
 });
 
 describe('ClaimIndex', () => {
+  /** An index and two resources that claim one integration, created a month apart. */
+  const oldAndYoung = () => ({
+    idx: new ClaimIndex('r'),
+    old: cpi('old', '2026-01-01T00:00:00Z', { uri: 'u' }),
+    young: cpi('young', '2026-02-01T00:00:00Z', { uri: 'u' }),
+  });
+
   it('keeps the same manifest in two namespaces mapped to two accounts apart, and sees a conflict within one account', () => {
     const roles: Record<string, string> = { a: 'arn:aws:iam::111111111111:role/cpi', b: 'arn:aws:iam::222222222222:role/cpi', c: 'arn:aws:iam::111111111111:role/other' };
     const idx = new ClaimIndex('r', (ns) => roles[ns]);
@@ -50,9 +57,7 @@ describe('ClaimIndex', () => {
   });
 
   it('gives the integration to the older resource and Conflict to the younger', () => {
-    const idx = new ClaimIndex('r');
-    const old = cpi('old', '2026-01-01T00:00:00Z', { uri: 'u' });
-    const young = cpi('young', '2026-02-01T00:00:00Z', { uri: 'u' });
+    const { idx, old, young } = oldAndYoung();
     expect(idx.upsert(young)).toEqual([]);
     expect(idx.upsert(old)).toEqual(['ns/young']);
     expect(idx.olderClaimant(old)).toBeUndefined();
@@ -70,9 +75,7 @@ describe('ClaimIndex', () => {
   });
 
   it('hands the claim to the younger one when the older is removed, and names it', () => {
-    const idx = new ClaimIndex('r');
-    const old = cpi('old', '2026-01-01T00:00:00Z', { uri: 'u' });
-    const young = cpi('young', '2026-02-01T00:00:00Z', { uri: 'u' });
+    const { idx, old, young } = oldAndYoung();
     idx.upsert(old);
     idx.upsert(young);
     expect(idx.remove(old)).toEqual(['ns/young']);

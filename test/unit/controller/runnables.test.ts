@@ -14,9 +14,13 @@ describe('roleWatcher', () => {
     const byNamespace: Record<string, CustomerProfilesIntegration[]> = { team: [resource('team', 'a'), resource('team', 'b')] };
     const watcher = roleWatcher({
       namespaces: { on: (verb, fn) => void (handlers[verb] = fn) },
-      cache: { list: (namespace) => byNamespace[namespace!] ?? [] },
-      claims: { upsert: (o) => [`peer-of/${o.metadata.name}`] },
-      queue: () => ({ add: (key) => void added.push(key) }),
+      kinds: [
+        {
+          cache: { list: (namespace?: string) => byNamespace[namespace!] ?? [] },
+          claims: { upsert: (o: CustomerProfilesIntegration) => [`peer-of/${o.metadata.name}`] },
+          queue: () => ({ add: (key: string) => void added.push(key) }),
+        },
+      ],
     });
     return { handlers, added, watcher };
   }

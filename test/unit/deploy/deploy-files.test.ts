@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { CRD_NAME } from '../../../src/api/group.ts';
-import { DEPLOY_CRD_PATH, SOURCE_CRD_PATH, renderDeployCrd } from '../../../scripts/sync-deploy-crd.ts';
+import { ALL_KIND_NAMES, CRD_NAME } from '../../../src/api/group.ts';
+import { CRD_FILES, DEPLOY_CRD_PATH, SOURCE_CRD_PATH, renderDeployCrd } from '../../../scripts/sync-deploy-crd.ts';
 import { readResources, seedRequests } from '../../../scripts/emulator-seed.ts';
 import { startEmulator } from '../../../src/emulator/server.ts';
 
@@ -16,14 +16,32 @@ const root = fileURLToPath(new URL('../../../', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'cpi-deploy-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-describe('deploy/base/crd.yaml', () => {
-  it('is crds/ copied by npm run sync:deploy-crd (run it after regenerating the CRD)', () => {
+describe('the CRD copies in deploy/base/ and the Helm chart', () => {
+  it('are crds/ copied by npm run sync:deploy-crd (run it after regenerating the CRDs)', () => {
+    expect(CRD_FILES.map((f) => f.kind)).toEqual(ALL_KIND_NAMES.map((n) => n.kind));
+    for (const f of CRD_FILES) {
+      const expected = renderDeployCrd(readFileSync(f.source, 'utf8'), f.plural);
+      expect(readFileSync(f.deploy, 'utf8'), f.deploy).toBe(expected);
+      expect(readFileSync(f.chart, 'utf8'), f.chart).toBe(expected);
+    }
+    // The integration's copy keeps the name scripts and docs use.
+    expect(DEPLOY_CRD_PATH).toMatch(/deploy\/base\/crd\.yaml$/);
     expect(readFileSync(DEPLOY_CRD_PATH, 'utf8')).toBe(renderDeployCrd(readFileSync(SOURCE_CRD_PATH, 'utf8')));
   });
 
-  it('holds the one CRD the operator serves', () => {
-    const docs = parseAllDocuments(readFileSync(DEPLOY_CRD_PATH, 'utf8')).map((d) => d.toJS());
-    expect(docs.map((d) => [d.kind, d.metadata.name])).toEqual([['CustomResourceDefinition', CRD_NAME]]);
+  it('each hold one CRD of the operator, and deploy/base/kustomization.yaml installs them all in sync wave -1', () => {
+    for (const [f, names] of CRD_FILES.map((f, i) => [f, ALL_KIND_NAMES[i]!] as const)) {
+      const docs = parseAllDocuments(readFileSync(f.deploy, 'utf8')).map((d) => d.toJS());
+      expect(docs.map((d) => [d.kind, d.metadata.name])).toEqual([['CustomResourceDefinition', names.crdName]]);
+    }
+    expect(ALL_KIND_NAMES.map((n) => n.crdName)).toContain(CRD_NAME);
+    const kustomization = parseAllDocuments(readFileSync(join(root, 'deploy/base/kustomization.yaml'), 'utf8'))[0]!.toJS();
+    const deployNames = CRD_FILES.map((f) => f.deploy.slice(f.deploy.lastIndexOf('/') + 1));
+    expect(kustomization.resources).toEqual(expect.arrayContaining(deployNames));
+    const waved = (kustomization.patches as Array<{ patch: string }>).flatMap((p) => parseAllDocuments(p.patch).map((d) => d.toJS()))
+      .filter((p) => p.kind === 'CustomResourceDefinition' && p.metadata.annotations?.['argocd.argoproj.io/sync-wave'] === '-1')
+      .map((p) => p.metadata.name);
+    expect(waved.sort()).toEqual(ALL_KIND_NAMES.map((n) => n.crdName).sort());
   });
 });
 

@@ -44,6 +44,6 @@ describe('flowDefinition recovered from AppFlow DescribeFlow', () => {
 
   it('keeps task property keys as written', () => {
     const { flowDefinition } = recoverFlowDefinition(described(salesforceFlow()));
-    expect(flowDefinition.tasks[1]!.taskProperties).toEqual({ DATA_TYPE: 'string' });
+    expect(flowDefinition.tasks[2]!.taskProperties).toEqual({ DATA_TYPE: 'string' });
   });
 });

@@ -4,11 +4,13 @@ import { nameForUri, uniqueNames } from '../../../src/gitops/import-names.ts';
 const DNS_LABEL = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 describe('names of imported resources', () => {
-  it('reads the meaningful part of the Uri', () => {
-    expect(nameForUri('arn:aws:appflow:us-east-1:123456789012:flow/Retail_S3.Orders')).toBe('retail-s3-orders');
-    expect(nameForUri('arn:aws:connect:us-east-1:123456789012:instance/11111111-2222-3333-4444-555555555555')).toBe('connect-11111111-2222-3333-4444-555555555555');
-    expect(nameForUri('s3://bucket/path/to')).toBe('s3-bucket-path-to');
-    expect(nameForUri('arn:aws:appflow:us-east-1:1:flow/9lives')).toBe('i-9lives');
+  it.each([
+    ['arn:aws:appflow:us-east-1:123456789012:flow/Retail_S3.Orders', 'retail-s3-orders'],
+    ['arn:aws:connect:us-east-1:123456789012:instance/11111111-2222-3333-4444-555555555555', 'connect-11111111-2222-3333-4444-555555555555'],
+    ['s3://bucket/path/to', 's3-bucket-path-to'],
+    ['arn:aws:appflow:us-east-1:1:flow/9lives', 'i-9lives'],
+  ])('reads the meaningful part of the Uri: %s is %s', (uri, name) => {
+    expect(nameForUri(uri)).toBe(name);
   });
 
   it('keeps every name a DNS-1123 label, also for long and odd Uris', () => {

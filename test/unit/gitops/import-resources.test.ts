@@ -49,7 +49,7 @@ describe('cpi import: resources from existing integrations', () => {
     expect(connect!.object.metadata.annotations).toEqual({ [ANNOTATIONS.adopt]: 'true' });
     expect(connect!.notes).toEqual([]);
 
-    expect(sf!.object.metadata.name).toBe('retail-sf-accounts');
+    expect(sf!.object.metadata.name).toBe('retail-salesforce-account');
     expect(sf!.object.spec.uri).toBeUndefined(); // AWS names a flow's integration; the flow name finds it
     expect(sf!.object.spec.flowDefinition).toEqual(fd);
     expect(sf!.object.spec.managementPolicy).toBe('Manage');

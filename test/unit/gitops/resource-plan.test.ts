@@ -9,7 +9,7 @@ import { DomainSnapshots } from '../../../src/reconcile/snapshots.ts';
 import { salesforceFlow } from './flows.ts';
 
 const CONNECT = 'arn:aws:connect:us-east-1:123456789012:instance/11111111-2222-3333-4444-555555555555';
-const FLOW_URI = 'arn:aws:appflow:us-east-1:123456789012:flow/retail-sf-accounts';
+const FLOW_URI = 'arn:aws:appflow:us-east-1:123456789012:flow/retail-salesforce-account';
 const T0 = new Date('2026-11-30T07:00:00Z');
 
 /** An in-memory AWS that fails the test on any write: plan must only read. */
@@ -89,13 +89,13 @@ describe('planResource: what a reconcile would do, read-only', () => {
   it('flowDefinition: field by field when status has the applied definition, else by hash', async () => {
     const applied = salesforceFlow();
     const wanted = salesforceFlow();
-    wanted.tasks[1]!.taskProperties = { DATA_TYPE: 'text' };
+    wanted.tasks[2]!.taskProperties = { DATA_TYPE: 'text' };
     const gw = readOnlyGateway([observed({ uri: FLOW_URI })]);
     const spec = { domainName: 'retail', flowDefinition: wanted };
     const status = claimed(FLOW_URI, { appliedFlowDefinitionHash: flowDefinitionHash(applied)!, appliedFlowDefinition: applied });
     const byField = await planResource(resource('flow', spec), deps(gw, { flow: status }));
     expect(byField).toMatchObject({ action: 'update', calls: ['PutIntegration'], flowCompared: 'fields' });
-    expect(byField.changes.map((c) => changeLine(c, byField.flowCompared))).toEqual(['~ flowDefinition.tasks[1].taskProperties.DATA_TYPE: "string" -> "text"']);
+    expect(byField.changes.map((c) => changeLine(c, byField.flowCompared))).toEqual(['~ flowDefinition.tasks[2].taskProperties.DATA_TYPE: "string" -> "text"']);
 
     const { appliedFlowDefinition: _, ...hashOnly } = status;
     const byHash = await planResource(resource('flow', spec), deps(gw, { flow: hashOnly }));

@@ -15,7 +15,7 @@ describe('pinnedTarget', () => {
     expect(pinnedTarget({ uri: URI })).toBeUndefined();
     // An Observe resource that never found its integration shows where it looked, but pins nothing.
     expect(pinnedTarget({ uri: URI, region: 'us-east-1' })).toBeUndefined();
-    expect(pinnedTarget({ ...status, assumedRoleArn: 'arn:aws:iam::111111111111:role/r' })).toEqual({ uri: URI, region: 'us-east-1', account: '111111111111', roleArn: 'arn:aws:iam::111111111111:role/r' });
+    expect(pinnedTarget({ ...status, assumedRoleArn: 'arn:aws:iam::111111111111:role/r' })).toEqual({ id: URI, region: 'us-east-1', account: '111111111111', roleArn: 'arn:aws:iam::111111111111:role/r' });
   });
 });
 

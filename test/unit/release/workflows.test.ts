@@ -3,13 +3,12 @@
 // the chart and deploy/base carry one version, and deploy/base runs the image release.yaml publishes.
 // The release job's own shell steps (version check, release notes) run here on the real files.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ensureGoTool } from '../../../src/dev/go-tools.ts';
+import { goToolFixture } from '../go-tool.ts';
 
 type Obj = Record<string, any>;
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -17,17 +16,12 @@ const read = (path: string) => readFileSync(join(root, path), 'utf8');
 const ci = parse(read('.github/workflows/ci.yaml')) as Obj;
 const release = parse(read('.github/workflows/release.yaml')) as Obj;
 const version = JSON.parse(read('package.json')).version as string;
-const work = mkdtempSync(join(tmpdir(), 'cpi-workflows-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-let actionlint = '';
 // A cold build is about a minute of Go on 2 cores; cached afterwards.
-beforeAll(async () => {
-  actionlint = await ensureGoTool('actionlint');
-}, 600_000);
+const actionlint = goToolFixture('actionlint', 600_000);
+const work = actionlint.work;
 
 function lint(cwd: string, files: string[]) {
-  const res = spawnSync(actionlint, ['-oneline', ...files], { cwd, encoding: 'utf8', timeout: 60_000 });
+  const res = spawnSync(actionlint.path, ['-oneline', ...files], { cwd, encoding: 'utf8', timeout: 60_000 });
   if (res.error) throw res.error;
   return { code: res.status, out: res.stdout + res.stderr };
 }

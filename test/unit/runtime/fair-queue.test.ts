@@ -7,46 +7,38 @@ const drain = <T>(q: FairQueue<T>) => {
   return out;
 };
 
+/** Pushes items named after their flow (the first letter) and priority (low when named so, else high). */
+const push = (q: FairQueue<string>, ...items: string[]) => {
+  for (const x of items) q.push(x, x[0]!, x.includes('low') ? 'low' : 'high');
+  return q;
+};
+
 describe('FairQueue', () => {
   it('is first in, first out within one flow', () => {
-    const q = new FairQueue<string>();
-    for (const x of ['a1', 'a2', 'a3']) q.push(x, 'a', 'high');
+    const q = push(new FairQueue<string>(), 'a1', 'a2', 'a3');
     expect(drain(q)).toEqual(['a1', 'a2', 'a3']);
   });
 
   it('takes turns between flows: a late flow with one item waits behind one item of the burst, not all of it', () => {
-    const q = new FairQueue<string>();
-    for (let i = 1; i <= 6; i++) q.push(`a${i}`, 'a', 'high');
+    const q = push(new FairQueue<string>(), 'a1', 'a2', 'a3', 'a4', 'a5', 'a6');
     expect(q.shift()).toBe('a1');
-    q.push('b1', 'b', 'high');
-    q.push('c1', 'c', 'high');
+    push(q, 'b1', 'c1');
     expect(drain(q)).toEqual(['a2', 'b1', 'c1', 'a3', 'a4', 'a5', 'a6']);
   });
 
   it('gives every flow with items one turn per round, however many each queued', () => {
-    const q = new FairQueue<string>();
-    for (let i = 1; i <= 3; i++) q.push(`a${i}`, 'a', 'high');
-    for (let i = 1; i <= 2; i++) q.push(`b${i}`, 'b', 'high');
-    q.push('c1', 'c', 'high');
+    const q = push(new FairQueue<string>(), 'a1', 'a2', 'a3', 'b1', 'b2', 'c1');
     expect(drain(q)).toEqual(['a1', 'b1', 'c1', 'a2', 'b2', 'a3']);
   });
 
   it('serves every high item before any low one, and takes turns within each', () => {
-    const q = new FairQueue<string>();
-    q.push('a-low1', 'a', 'low');
-    q.push('a-low2', 'a', 'low');
-    q.push('b-low1', 'b', 'low');
-    q.push('a-high1', 'a', 'high');
-    q.push('a-high2', 'a', 'high');
-    q.push('b-high1', 'b', 'high');
+    const q = push(new FairQueue<string>(), 'a-low1', 'a-low2', 'b-low1', 'a-high1', 'a-high2', 'b-high1');
+    expect(q.flows('low')).toEqual(new Map([['a', 2], ['b', 1]]));
     expect(drain(q)).toEqual(['a-high1', 'b-high1', 'a-high2', 'a-low1', 'b-low1', 'a-low2']);
   });
 
   it('removes an item that gave up, and forgets a flow left empty', () => {
-    const q = new FairQueue<string>();
-    q.push('a1', 'a', 'high');
-    q.push('b1', 'b', 'high');
-    q.push('a2', 'a', 'high');
+    const q = push(new FairQueue<string>(), 'a1', 'b1', 'a2');
     expect(q.remove('b1', 'b', 'high')).toBe(true);
     expect(q.remove('b1', 'b', 'high')).toBe(false);
     expect(q.remove('a1', 'a', 'low')).toBe(false); // wrong priority: not there
@@ -58,12 +50,9 @@ describe('FairQueue', () => {
   });
 
   it('a flow that emptied and comes back joins the end of the round', () => {
-    const q = new FairQueue<string>();
-    q.push('a1', 'a', 'high');
-    q.push('b1', 'b', 'high');
-    q.push('b2', 'b', 'high');
+    const q = push(new FairQueue<string>(), 'a1', 'b1', 'b2');
     expect(q.shift()).toBe('a1'); // a is empty now
-    q.push('a2', 'a', 'high');
+    push(q, 'a2');
     expect(drain(q)).toEqual(['b1', 'a2', 'b2']);
   });
 });

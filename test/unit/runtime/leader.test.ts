@@ -109,6 +109,21 @@ function candidate(id: string, lease: MemoryLease, clock: FakeClock, rand = () =
 
 const T0 = 1_800_000_000_000;
 
+/** A fake clock at T0 and one Lease; `join` starts a candidate on them. */
+function arena() {
+  const clock = new FakeClock(T0);
+  const lease = new MemoryLease(clock);
+  return { clock, lease, join: (id: string) => candidate(id, lease, clock) };
+}
+
+/** An arena whose candidate a has taken the Lease (its first timers ran at T0). */
+async function aLeads() {
+  const world = arena();
+  const a = world.join('a');
+  await world.clock.tick(0);
+  return { ...world, a };
+}
+
 describe('LeaderElector', () => {
   it('validates its timings', () => {
     const store = storeFor(new MemoryLease(new FakeClock()), { value: 'ok' });
@@ -120,10 +135,7 @@ describe('LeaderElector', () => {
   });
 
   it('a lone candidate creates the Lease, leads and renews every retry period', async () => {
-    const clock = new FakeClock(T0);
-    const lease = new MemoryLease(clock);
-    const a = candidate('a', lease, clock);
-    await clock.tick(0);
+    const { clock, lease, a } = await aLeads();
     expect(a.elector.isLeader()).toBe(true);
     expect(a.log).toEqual(['leader:a', `start@${T0}`]);
     expect(lease.snapshot?.record).toMatchObject({ holderIdentity: 'a', leaseDurationSeconds: 15, leaseTransitions: 0 });
@@ -156,10 +168,9 @@ describe('LeaderElector', () => {
   });
 
   it('of two candidates exactly one leads, and it stays that way', async () => {
-    const clock = new FakeClock(T0);
-    const lease = new MemoryLease(clock);
-    const a = candidate('a', lease, clock);
-    const b = candidate('b', lease, clock);
+    const { clock, lease, join } = arena();
+    const a = join('a');
+    const b = join('b');
     for (let t = 0; t < 60; t++) {
       await clock.tick(1_000);
       expect([a.elector.isLeader(), b.elector.isLeader()].filter(Boolean)).toHaveLength(1);
@@ -169,11 +180,8 @@ describe('LeaderElector', () => {
   });
 
   it('a leader that cannot renew stops at the renew deadline, before the standby takes over', async () => {
-    const clock = new FakeClock(T0);
-    const lease = new MemoryLease(clock);
-    const a = candidate('a', lease, clock);
-    await clock.tick(0);
-    const b = candidate('b', lease, clock);
+    const { clock, lease, a, join } = await aLeads();
+    const b = join('b');
     await clock.tick(5_000);
     expect(a.elector.isLeader()).toBe(true);
     const lastRenew = lease.writes.at(-1)!.at; // a renewed at T0+4 s
@@ -197,10 +205,7 @@ describe('LeaderElector', () => {
   });
 
   it('a hung renewal cannot keep leadership past the deadline', async () => {
-    const clock = new FakeClock(T0);
-    const lease = new MemoryLease(clock);
-    const a = candidate('a', lease, clock);
-    await clock.tick(0);
+    const { clock, a } = await aLeads();
     a.mode.value = 'hang';
     await clock.tick(9_999);
     expect(a.elector.isLeader()).toBe(true);
@@ -212,10 +217,7 @@ describe('LeaderElector', () => {
   });
 
   it('isLeader() turns false at the deadline even if the timer has not run yet', async () => {
-    const clock = new FakeClock(T0);
-    const lease = new MemoryLease(clock);
-    const a = candidate('a', lease, clock);
-    await clock.tick(0);
+    const { clock, a } = await aLeads();
     a.mode.value = 'hang';
     // Move time without running timers (as when the event loop is blocked).
     const frozen = clock.now();
@@ -224,9 +226,8 @@ describe('LeaderElector', () => {
   });
 
   it('a leader whose Lease is taken by someone else aborts at its next renewal', async () => {
-    const clock = new FakeClock(T0);
-    const lease = new MemoryLease(clock);
-    const a = candidate('a', lease, clock);
+    const { clock, lease, join } = arena();
+    const a = join('a');
     await clock.tick(3_000); // renewed at 2 s
     lease.write(rec('intruder', { leaseTransitions: 7 }));
     await clock.tick(1_000); // a's renewal at 4 s meets the intruder
@@ -238,11 +239,8 @@ describe('LeaderElector', () => {
   });
 
   it('release() aborts the signal, frees the Lease, and a standby takes over at once', async () => {
-    const clock = new FakeClock(T0);
-    const lease = new MemoryLease(clock);
-    const a = candidate('a', lease, clock);
-    await clock.tick(0);
-    const b = candidate('b', lease, clock);
+    const { clock, lease, a, join } = await aLeads();
+    const b = join('b');
     await clock.tick(3_000);
     const releasedAt = clock.now();
     await a.elector.release();
@@ -259,11 +257,8 @@ describe('LeaderElector', () => {
   });
 
   it('release() while standing by ends run() without touching the Lease', async () => {
-    const clock = new FakeClock(T0);
-    const lease = new MemoryLease(clock);
-    const a = candidate('a', lease, clock);
-    await clock.tick(0);
-    const b = candidate('b', lease, clock);
+    const { clock, lease, a, join } = await aLeads();
+    const b = join('b');
     await clock.tick(1_000);
     const writes = lease.writes.length;
     await b.elector.release();

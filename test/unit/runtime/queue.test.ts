@@ -4,9 +4,11 @@ import { FakeClock, flush } from '../../../src/runtime/clock.ts';
 import { FixedRateLimiter, ItemExponentialRateLimiter } from '../../../src/runtime/backoff.ts';
 import { WorkQueue, type QueueMetrics } from '../../../src/runtime/queue.ts';
 
-function setup(opts: { delayMs?: number } = {}) {
+/** A queue on a fake clock (failures back off `delayMs`), holding `keys` added in that order. */
+function setup(opts: { delayMs?: number; keys?: string[] } = {}) {
   const clock = new FakeClock();
   const queue = new WorkQueue({ clock, rateLimiter: new FixedRateLimiter(opts.delayMs ?? 1_000) });
+  for (const k of opts.keys ?? []) queue.add(k);
   return { clock, queue };
 }
 
@@ -86,9 +88,7 @@ describe('WorkQueue: processing and dirty keys', () => {
   });
 
   it('other keys keep flowing while one is processing', async () => {
-    const { queue } = setup();
-    queue.add('a');
-    queue.add('b');
+    const { queue } = setup({ keys: ['a', 'b'] });
     expect(await queue.get()).toBe('a');
     queue.add('a');
     expect(await queue.get()).toBe('b');
@@ -192,29 +192,20 @@ describe('WorkQueue: delays', () => {
     expect([await queue.get(), await queue.get(), await queue.get()]).toEqual(['a', 'b', 'c']);
   });
 
-  it('a later addAfter never postpones an earlier one', async () => {
+  // Of two addAfter calls for one key, the earlier due time wins, whichever came first.
+  it.each([
+    ['a later addAfter never postpones an earlier one', 1_000, 10_000],
+    ['an earlier addAfter replaces a later one', 10_000, 1_000],
+  ])('%s', async (_, first, second) => {
     const { queue, clock } = setup();
-    queue.addAfter('a', 1_000);
-    queue.addAfter('a', 10_000);
+    queue.addAfter('a', first);
+    queue.addAfter('a', second);
     clock.advance(1_000);
     expect(queue.len()).toBe(1);
     expect(await queue.get()).toBe('a');
     queue.done('a');
     clock.advance(20_000);
     expect(queue.len()).toBe(0); // the 10 s request did not fire a second time
-    expect(clock.pendingTimers()).toBe(0);
-  });
-
-  it('an earlier addAfter replaces a later one', async () => {
-    const { queue, clock } = setup();
-    queue.addAfter('a', 10_000);
-    queue.addAfter('a', 1_000);
-    clock.advance(1_000);
-    expect(queue.len()).toBe(1);
-    await queue.get();
-    queue.done('a');
-    clock.advance(20_000);
-    expect(queue.len()).toBe(0);
     expect(clock.pendingTimers()).toBe(0);
   });
 
@@ -328,9 +319,7 @@ describe('WorkQueue: shutdown', () => {
   });
 
   it('shutDownWithDrain waits for processing keys to be done', async () => {
-    const { queue } = setup();
-    queue.add('a');
-    queue.add('b');
+    const { queue } = setup({ keys: ['a', 'b'] });
     await queue.get();
     await queue.get();
     const drained = queue.shutDownWithDrain(60_000);

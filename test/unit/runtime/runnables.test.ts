@@ -74,17 +74,35 @@ class FakeLeadership implements Leadership {
 /** Lets every pending promise callback run. */
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+type Outcome = Awaited<ReturnType<RunnableGroup['run']>>;
+
+/** One test's world: a journal the fakes write to, and a stop signal for the group. */
+function stage() {
+  const journal: string[] = [];
+  const stop = new AbortController();
+  return {
+    journal,
+    stop,
+    runnable: (name: string, opts?: ConstructorParameters<typeof FakeRunnable>[2]) => new FakeRunnable(journal, name, opts),
+    leadership: new FakeLeadership(journal),
+    /** Runs a group of `parts` and lets it start what it can; `done` settles with its outcome. */
+    async run(parts: Runnable[], leadership?: Leadership): Promise<{ done: Promise<Outcome> }> {
+      const done = new RunnableGroup().add(...parts).run(stop.signal, leadership);
+      await settle();
+      return { done };
+    },
+  };
+}
+
 describe('RunnableGroup', () => {
   it('starts the others in order, each once the previous one runs, then the leader-only ones (no election)', async () => {
-    const journal: string[] = [];
-    const servers = new FakeRunnable(journal, 'servers');
-    const cache = new FakeRunnable(journal, 'cache', { manualStart: true });
-    const timer = new FakeRunnable(journal, 'timer');
-    const controller = new FakeRunnable(journal, 'controller', { needsLeader: true });
-    const stop = new AbortController();
+    const { journal, stop, runnable, run } = stage();
+    const servers = runnable('servers');
+    const cache = runnable('cache', { manualStart: true });
+    const timer = runnable('timer');
+    const controller = runnable('controller', { needsLeader: true });
     // The leader-only one is added first: it still starts last.
-    const done = new RunnableGroup().add(controller, servers, cache, timer).run(stop.signal);
-    await settle();
+    const { done } = await run([controller, servers, cache, timer]);
     expect(journal).toEqual(['start servers', 'start cache']);
     cache.ready();
     await settle();
@@ -95,13 +113,10 @@ describe('RunnableGroup', () => {
   });
 
   it('starts the leader-only ones only once elected, and campaigns only once the others run', async () => {
-    const journal: string[] = [];
-    const cache = new FakeRunnable(journal, 'cache', { manualStart: true });
-    const controller = new FakeRunnable(journal, 'controller', { needsLeader: true });
-    const leadership = new FakeLeadership(journal);
-    const stop = new AbortController();
-    const done = new RunnableGroup().add(cache, controller).run(stop.signal, leadership);
-    await settle();
+    const { journal, stop, runnable, leadership, run } = stage();
+    const cache = runnable('cache', { manualStart: true });
+    const controller = runnable('controller', { needsLeader: true });
+    const { done } = await run([cache, controller], leadership);
     expect(journal).toEqual(['start cache']);
     cache.ready();
     await settle();
@@ -116,14 +131,11 @@ describe('RunnableGroup', () => {
   });
 
   it('one shutdown stops everything newest first, the lease given up between the leader-only ones and the rest', async () => {
-    const journal: string[] = [];
-    const leadership = new FakeLeadership(journal);
-    const parts = ['servers', 'watcher', 'cache', 'timer'].map((n) => new FakeRunnable(journal, n));
-    const workers = new FakeRunnable(journal, 'workers', { needsLeader: true });
-    const controller = new FakeRunnable(journal, 'controller', { needsLeader: true });
-    const stop = new AbortController();
-    const done = new RunnableGroup().add(...parts, workers, controller).run(stop.signal, leadership);
-    await settle();
+    const { journal, stop, runnable, leadership, run } = stage();
+    const parts = ['servers', 'watcher', 'cache', 'timer'].map((n) => runnable(n));
+    const workers = runnable('workers', { needsLeader: true });
+    const controller = runnable('controller', { needsLeader: true });
+    const { done } = await run([...parts, workers, controller], leadership);
     leadership.elect();
     await settle();
     journal.length = 0;
@@ -135,13 +147,10 @@ describe('RunnableGroup', () => {
   });
 
   it('a standby that is stopped gives up campaigning and never starts the leader-only ones', async () => {
-    const journal: string[] = [];
-    const leadership = new FakeLeadership(journal);
-    const cache = new FakeRunnable(journal, 'cache');
-    const controller = new FakeRunnable(journal, 'controller', { needsLeader: true });
-    const stop = new AbortController();
-    const done = new RunnableGroup().add(cache, controller).run(stop.signal, leadership);
-    await settle();
+    const { journal, stop, runnable, leadership, run } = stage();
+    const cache = runnable('cache');
+    const controller = runnable('controller', { needsLeader: true });
+    const { done } = await run([cache, controller], leadership);
     stop.abort();
     await done;
     // Elected just as it stops: too late, nothing starts.
@@ -151,13 +160,11 @@ describe('RunnableGroup', () => {
   });
 
   it('a stop during start-up stops what is starting, starts nothing more, and says it had not started', async () => {
-    const journal: string[] = [];
-    const servers = new FakeRunnable(journal, 'servers');
-    const cache = new FakeRunnable(journal, 'cache', { manualStart: true }); // an API server that never answers
-    const timer = new FakeRunnable(journal, 'timer');
-    const stop = new AbortController();
-    const done = new RunnableGroup().add(servers, cache, timer).run(stop.signal, new FakeLeadership(journal));
-    await settle();
+    const { journal, stop, runnable, leadership, run } = stage();
+    const servers = runnable('servers');
+    const cache = runnable('cache', { manualStart: true }); // an API server that never answers
+    const timer = runnable('timer');
+    const { done } = await run([servers, cache, timer], leadership);
     stop.abort();
     const outcome = await done;
     expect(cache.startSignal?.aborted).toBe(true);
@@ -167,13 +174,11 @@ describe('RunnableGroup', () => {
   });
 
   it('a runnable that fails to start stops the group; what started is stopped, the rest never starts', async () => {
-    const journal: string[] = [];
-    const servers = new FakeRunnable(journal, 'servers');
-    const cache = new FakeRunnable(journal, 'cache', { manualStart: true });
-    const controller = new FakeRunnable(journal, 'controller', { needsLeader: true });
-    const stop = new AbortController();
-    const done = new RunnableGroup().add(servers, cache, controller).run(stop.signal);
-    await settle();
+    const { journal, stop, runnable, run } = stage();
+    const servers = runnable('servers');
+    const cache = runnable('cache', { manualStart: true });
+    const controller = runnable('controller', { needsLeader: true });
+    const { done } = await run([servers, cache, controller]);
     const boom = new Error('EADDRINUSE');
     cache.rejectStart(boom);
     const outcome = await done;
@@ -184,11 +189,10 @@ describe('RunnableGroup', () => {
   });
 
   it('a runnable that fails while running stops the manager along the same path', async () => {
-    const journal: string[] = [];
-    const cache = new FakeRunnable(journal, 'cache');
-    const controller = new FakeRunnable(journal, 'controller', { needsLeader: true });
-    const done = new RunnableGroup().add(cache, controller).run(new AbortController().signal);
-    await settle();
+    const { journal, runnable, run } = stage();
+    const cache = runnable('cache');
+    const controller = runnable('controller', { needsLeader: true });
+    const { done } = await run([cache, controller]);
     const crash = new Error('workers crashed');
     controller.fail!(crash);
     controller.fail!(new Error('a second report does not change the outcome'));
@@ -198,12 +202,10 @@ describe('RunnableGroup', () => {
   });
 
   it('lost leadership stops everything with that reason and does not give the lease up', async () => {
-    const journal: string[] = [];
-    const leadership = new FakeLeadership(journal);
-    const cache = new FakeRunnable(journal, 'cache');
-    const controller = new FakeRunnable(journal, 'controller', { needsLeader: true });
-    const done = new RunnableGroup().add(cache, controller).run(new AbortController().signal, leadership);
-    await settle();
+    const { journal, runnable, leadership, run } = stage();
+    const cache = runnable('cache');
+    const controller = runnable('controller', { needsLeader: true });
+    const { done } = await run([cache, controller], leadership);
     leadership.elect();
     await settle();
     leadership.lease.abort();
@@ -216,11 +218,10 @@ describe('RunnableGroup', () => {
   });
 
   it('a stop that throws does not keep the others from stopping', async () => {
-    const journal: string[] = [];
-    const servers = new FakeRunnable(journal, 'servers');
+    const { journal, stop, runnable } = stage();
+    const servers = runnable('servers');
     const broken = new Error('close failed');
-    const cache = new FakeRunnable(journal, 'cache', { stopError: broken });
-    const stop = new AbortController();
+    const cache = runnable('cache', { stopError: broken });
     stop.abort(); // stopped before run(): nothing starts
     expect(await new RunnableGroup().add(servers).run(stop.signal)).toEqual({ reason: 'shutdown', started: false, stopErrors: [] });
     expect(journal).toEqual([]);

@@ -2,25 +2,10 @@
 // slot (awayFromSlot: an AWS token or answer) lets the next key start, and carries on ahead of
 // new keys when its wait ends. The flow of each key reaches code deep inside the handler.
 import { describe, expect, it } from 'vitest';
-import { FakeClock, flush } from '../../../src/runtime/clock.ts';
-import { FixedRateLimiter } from '../../../src/runtime/backoff.ts';
-import { WorkQueue } from '../../../src/runtime/queue.ts';
+import { flush } from '../../../src/runtime/clock.ts';
 import { awayFromSlot, currentFlow } from '../../../src/runtime/work-context.ts';
 import { runWorkers } from '../../../src/runtime/workers.ts';
-
-function setup() {
-  const clock = new FakeClock();
-  const queue = new WorkQueue({ clock, rateLimiter: new FixedRateLimiter(7_000) });
-  return { clock, queue };
-}
-
-async function until(cond: () => boolean, what: string) {
-  const deadline = Date.now() + 2_000;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await flush();
-  }
-}
+import { queueOnFakeClock, until } from './harness.ts';
 
 /** A gate per key that a test opens by hand. */
 function gates() {
@@ -37,7 +22,7 @@ function gates() {
 
 describe('runWorkers: waiting away from the slot', () => {
   it('a key that waits away from its slot lets the next key start, with n = 1', async () => {
-    const { clock, queue } = setup();
+    const { clock, queue } = queueOnFakeClock();
     const waits = gates();
     const started: string[] = [];
     const finished: string[] = [];
@@ -61,7 +46,7 @@ describe('runWorkers: waiting away from the slot', () => {
   });
 
   it('new keys wait while n handlers work; a handler back from its wait goes on at once', async () => {
-    const { clock, queue } = setup();
+    const { clock, queue } = queueOnFakeClock();
     const waits = gates();
     const work = gates();
     const events: string[] = [];
@@ -93,7 +78,7 @@ describe('runWorkers: waiting away from the slot', () => {
   });
 
   it('tells code inside the handler which flow the key belongs to', async () => {
-    const { clock, queue } = setup();
+    const { clock, queue } = queueOnFakeClock();
     const seen: Record<string, string[]> = {};
     const done = runWorkers(queue, 2, async (key) => {
       (seen[key] ??= []).push(currentFlow());
@@ -114,7 +99,7 @@ describe('runWorkers: waiting away from the slot', () => {
   });
 
   it('nested waits give the slot back once and take it once', async () => {
-    const { clock, queue } = setup();
+    const { clock, queue } = queueOnFakeClock();
     const waits = gates();
     const started: string[] = [];
     const done = runWorkers(queue, 1, async (key) => {
@@ -136,7 +121,7 @@ describe('runWorkers: waiting away from the slot', () => {
   });
 
   it('after shutdown, resolves once handlers that were waiting away finish', async () => {
-    const { clock, queue } = setup();
+    const { clock, queue } = queueOnFakeClock();
     const waits = gates();
     const done = runWorkers(queue, 1, async (key) => (await awayFromSlot(() => waits.wait(key)), {}), { clock, drainTimeoutMs: 10_000 });
     queue.add('a');

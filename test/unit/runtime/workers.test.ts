@@ -1,26 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { FakeClock, flush } from '../../../src/runtime/clock.ts';
-import { FixedRateLimiter } from '../../../src/runtime/backoff.ts';
-import { WorkQueue } from '../../../src/runtime/queue.ts';
+import { flush } from '../../../src/runtime/clock.ts';
 import { runWorkers, type Result } from '../../../src/runtime/workers.ts';
-
-function setup() {
-  const clock = new FakeClock();
-  const queue = new WorkQueue({ clock, rateLimiter: new FixedRateLimiter(7_000) });
-  return { clock, queue };
-}
-
-async function until(cond: () => boolean, what: string) {
-  const deadline = Date.now() + 2_000;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await flush();
-  }
-}
+import { queueOnFakeClock, until } from './harness.ts';
 
 describe('runWorkers', () => {
   it('success forgets the backoff and does not requeue', async () => {
-    const { clock, queue } = setup();
+    const { clock, queue } = queueOnFakeClock();
     queue.addRateLimited('a'); // one earlier failure on record
     clock.advance(7_000);
     const runs: string[] = [];
@@ -34,7 +19,7 @@ describe('runWorkers', () => {
   });
 
   it('an error (returned or thrown) requeues with backoff and keeps counting', async () => {
-    const { clock, queue } = setup();
+    const { clock, queue } = queueOnFakeClock();
     const errors: unknown[] = [];
     let runs = 0;
     const done = runWorkers(
@@ -59,7 +44,7 @@ describe('runWorkers', () => {
   });
 
   it('requeueAfterMs schedules the next run (a poll) and forgets the backoff', async () => {
-    const { clock, queue } = setup();
+    const { clock, queue } = queueOnFakeClock();
     queue.addRateLimited('a');
     clock.advance(7_000);
     const starts: number[] = [];
@@ -74,7 +59,7 @@ describe('runWorkers', () => {
   });
 
   it('error with requeueAfterMs waits that long and keeps the failure count', async () => {
-    const { clock, queue } = setup();
+    const { clock, queue } = queueOnFakeClock();
     const done = runWorkers(queue, 1, async () => ({ error: new Error('stalled'), requeueAfterMs: 1_800_000 }), { clock });
     queue.add('a');
     await until(() => queue.delayedLen() === 1, 'requeue');
@@ -86,7 +71,7 @@ describe('runWorkers', () => {
   });
 
   it('resolves after shutdown once in-flight handlers finish', async () => {
-    const { clock, queue } = setup();
+    const { clock, queue } = queueOnFakeClock();
     let release!: () => void;
     const finished: string[] = [];
     const done = runWorkers(
@@ -112,7 +97,7 @@ describe('runWorkers', () => {
   });
 
   it('gives up on a stuck handler at the drain timeout and aborts its signal', async () => {
-    const { clock, queue } = setup();
+    const { clock, queue } = queueOnFakeClock();
     let signal: AbortSignal | undefined;
     const done = runWorkers(queue, 1, (_key, s) => ((signal = s), new Promise<Result>(() => {})), { clock, drainTimeoutMs: 5_000 });
     queue.add('a');
@@ -127,7 +112,7 @@ describe('runWorkers', () => {
   });
 
   it('runs up to n keys at once', async () => {
-    const { clock, queue } = setup();
+    const { clock, queue } = queueOnFakeClock();
     let active = 0;
     let peak = 0;
     const gates: Array<() => void> = [];
