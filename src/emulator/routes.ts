@@ -44,9 +44,15 @@ export class Router {
   /** The operation for a method and raw path, or undefined when no route matches. */
   match(method: string, rawPath: string): RouteMatch | undefined {
     // Keep empty segments: `/domains//integrations` is an empty DomainName (a validation
-    // error, as AWS reports it), not a different route.
+    // error, as AWS reports it), not a different route. A trailing slash is first read as no
+    // segment (`GET /domains/` lists), then as an empty last label (`POST /domains/` is a
+    // CreateDomain with an empty DomainName).
     const parts = rawPath.split('/').slice(1);
-    if (parts.length > 1 && parts.at(-1) === '') parts.pop();
+    const trailing = parts.length > 1 && parts.at(-1) === '';
+    return (trailing ? this.matchParts(method, parts.slice(0, -1)) : undefined) ?? this.matchParts(method, parts);
+  }
+
+  private matchParts(method: string, parts: string[]): RouteMatch | undefined {
     for (const route of this.routes) {
       if (route.method !== method || route.segments.length !== parts.length) continue;
       const labels: Record<string, string> = {};

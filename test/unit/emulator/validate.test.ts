@@ -66,12 +66,22 @@ describe('Validator.checkResponse', () => {
 
 describe('Router', () => {
   const r = new Router();
-  it('routes /domains/{DomainName}/integrations by method', () => {
+  it('routes /domains/{DomainName}/integrations and object types by method', () => {
     expect(r.match('PUT', '/domains/d/integrations')?.operation).toBe('PutIntegration');
     expect(r.match('POST', '/domains/d/integrations')?.operation).toBe('GetIntegration');
     expect(r.match('GET', '/domains/d/integrations')?.operation).toBe('ListIntegrations');
     expect(r.match('POST', '/domains/d/integrations/delete')?.operation).toBe('DeleteIntegration');
     expect(r.match('DELETE', '/domains/d/integrations')).toBeUndefined();
+    expect(r.match('PUT', '/domains/d/object-types/T')?.operation).toBe('PutProfileObjectType');
+    expect(r.match('DELETE', '/domains/d/object-types/T')?.operation).toBe('DeleteProfileObjectType');
+    expect(r.match('GET', '/templates/Salesforce-Account')?.operation).toBe('GetProfileObjectTypeTemplate');
+  });
+
+  it('reads a trailing slash as no segment first, then as an empty last label', () => {
+    expect(r.match('GET', '/domains/')?.operation).toBe('ListDomains');
+    expect(r.match('POST', '/domains/')).toMatchObject({ operation: 'CreateDomain', labels: { DomainName: '' } });
+    expect(r.match('DELETE', '/domains/d/object-types/')).toMatchObject({ operation: 'DeleteProfileObjectType', labels: { DomainName: 'd', ObjectTypeName: '' } });
+    expect(r.match('PATCH', '/domains/')).toBeUndefined();
   });
 
   it('an encoded ARN is one segment, decoded once', () => {
