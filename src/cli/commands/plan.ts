@@ -55,8 +55,8 @@ Flags:
 Exit status (as terraform plan -detailed-exitcode):
   0  no changes: AWS matches every resource
   1  error (invalid manifests, AWS or cluster unreachable, ...), or a resource the
-     controller would refuse: an existing integration it does not own (AlreadyExists:
-     add the adopt annotation) or a moved target (TargetChanged)
+     controller would refuse: an existing domain, object type or integration it does not
+     own (AlreadyExists: add the adopt annotation) or a moved target (TargetChanged)
   2  changes: a reconcile would write to AWS
 
 AWS credentials and endpoints come from the standard SDK environment (AWS_PROFILE,
