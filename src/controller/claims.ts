@@ -53,6 +53,19 @@ function older(a: ManagedObject, b: ManagedObject): number {
   return ta - tb || keyOf(a).localeCompare(keyOf(b));
 }
 
+/**
+ * Who holds each claim among `objects` (cpi plan and cpi import reading the cluster): the oldest
+ * resource of a claim, as ClaimIndex decides. Claim -> namespace/name.
+ */
+export function claimHolders<R extends ManagedObject>(objects: readonly R[], claimOf: (o: R) => string | undefined): Map<string, string> {
+  const holders = new Map<string, string>();
+  for (const o of [...objects].sort(older)) {
+    const claim = claimOf(o);
+    if (claim && !holders.has(claim)) holders.set(claim, keyOf(o));
+  }
+  return holders;
+}
+
 export class ClaimIndex<R extends ManagedObject = CustomerProfilesIntegration> {
   private readonly byClaim = new Map<string, Map<string, R>>();
   private readonly claimByKey = new Map<string, string>();

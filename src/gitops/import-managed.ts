@@ -4,7 +4,7 @@
 // skipped, or, when asked for, kept with a comment that names the owner.
 import type { ManagedObject } from '../api/managed-object.ts';
 import type { CustomerProfilesIntegration } from '../api/types.ts';
-import { claimOf, placeOf, type ClaimOf, type RoleOf } from '../controller/claims.ts';
+import { claimHolders, claimOf, placeOf, type ClaimOf, type RoleOf } from '../controller/claims.ts';
 import type { ImportedResource } from './import-resources.ts';
 
 export interface ManagedResource<T> {
@@ -34,13 +34,8 @@ export function splitManagedOf<R extends ManagedObject, T extends { object: R }>
 }
 
 function splitBy<R extends ManagedObject, T extends { object: R }>(imported: T[], inCluster: readonly R[], claimOf: (o: R) => string | undefined): { free: T[]; managed: Array<ManagedResource<T>> } {
-  const owners = new Map<string, string>();
-  // Oldest first, as the controller decides who owns a claim.
-  const byAge = [...inCluster].sort((a, b) => (Date.parse(a.metadata.creationTimestamp ?? '') || 0) - (Date.parse(b.metadata.creationTimestamp ?? '') || 0));
-  for (const o of byAge) {
-    const claim = claimOf(o);
-    if (claim && !owners.has(claim)) owners.set(claim, `${o.metadata.namespace}/${o.metadata.name}`);
-  }
+  // The oldest resource of a claim holds it, as the controller decides.
+  const owners = claimHolders(inCluster, claimOf);
   const free: T[] = [];
   const managed: Array<ManagedResource<T>> = [];
   for (const r of imported) {

@@ -9,7 +9,7 @@ import { readResources } from '../../gitops/manifests.ts';
 import { renderJson, renderText } from '../../gitops/plan-render.ts';
 import { ALL_KIND_NAMES, INTEGRATION_NAMES, type KindNames } from '../../api/group.ts';
 import type { CustomerProfilesResource } from '../../api/types.ts';
-import { domainClaim, integrationClaim, objectTypeClaim, placeOf, type ClaimOf } from '../../controller/claims.ts';
+import { claimHolders, domainClaim, integrationClaim, objectTypeClaim, placeOf, type ClaimOf } from '../../controller/claims.ts';
 import { planManifests } from '../../gitops/plan-set.ts';
 import { hasChanges, type PlanDeps, type ResourcePlan } from '../../gitops/resource-plan.ts';
 import { DomainSnapshots } from '../../reconcile/snapshots.ts';
@@ -55,8 +55,8 @@ Flags:
 Exit status (as terraform plan -detailed-exitcode):
   0  no changes: AWS matches every resource
   1  error (invalid manifests, AWS or cluster unreachable, ...), or a resource the
-     controller would refuse: an existing integration it does not own (AlreadyExists:
-     add the adopt annotation) or a moved target (TargetChanged)
+     controller would refuse: an existing domain, object type or integration it does not
+     own (AlreadyExists: add the adopt annotation) or a moved target (TargetChanged)
   2  changes: a reconcile would write to AWS
 
 AWS credentials and endpoints come from the standard SDK environment (AWS_PROFILE,
@@ -188,11 +188,7 @@ async function noteElsewhere(plans: ResourcePlan[], objects: CustomerProfilesRes
       continue;
     }
     const claimOf = (o: CustomerProfilesResource) => (o.spec?.domainName ? CLAIMS[names.kind]!(o, placeOf(o, defaultRegion, roleOf)) : undefined);
-    const owners = new Map<string, string>();
-    for (const o of [...items].sort((a, b) => (Date.parse(a.metadata.creationTimestamp ?? '') || 0) - (Date.parse(b.metadata.creationTimestamp ?? '') || 0))) {
-      const claim = claimOf(o);
-      if (claim && !owners.has(claim)) owners.set(claim, `${o.metadata.namespace}/${o.metadata.name}`);
-    }
+    const owners = claimHolders(items, claimOf);
     for (const p of missing) {
       const found = items.filter((o) => o.metadata.name === p.name && o.metadata.namespace !== p.namespace).map((o) => o.metadata.namespace!);
       if (found.length) p.inOtherNamespaces = found.sort();
