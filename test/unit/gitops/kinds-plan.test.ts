@@ -5,50 +5,17 @@ import { describe, expect, it } from 'vitest';
 import { ANNOTATIONS, OWNER_TAG } from '../../../src/api/group.ts';
 import type { ManagedStatus } from '../../../src/api/managed-object.ts';
 import type { CustomerProfilesDomain, CustomerProfilesIntegration, CustomerProfilesObjectType, DomainSpec, ObjectTypeSpec } from '../../../src/api/types.ts';
-import type { DomainDescription, DomainGateway, IntegrationGateway, ObjectTypeDescription, ObjectTypeGateway, ObservedIntegration } from '../../../src/aws/types.ts';
+import type { DomainDescription, ObjectTypeDescription } from '../../../src/aws/types.ts';
 import { changeLine, renderJson, renderText } from '../../../src/gitops/plan-render.ts';
 import { planManifests } from '../../../src/gitops/plan-set.ts';
 import { hasChanges, planResource, type PlanDeps } from '../../../src/gitops/resource-plan.ts';
+import { ACCOUNT } from '../../support/aws.ts';
+import { readOnlyAws, type Gateway } from './read-only-aws.ts';
 
 const T0 = new Date('2026-11-30T07:00:00Z');
-const ACCOUNT = '123456789012';
 const CONNECT = 'arn:aws:connect:us-east-1:123456789012:instance/11111111-2222-3333-4444-555555555555';
 const DOMAIN_ARN = 'arn:aws:profile:us-east-1:123456789012:domains/shop';
 const TYPE_ARN = `${DOMAIN_ARN}/object-types/CTR`;
-
-type Gateway = IntegrationGateway & DomainGateway & ObjectTypeGateway & { reads: string[] };
-
-/** AWS in memory: domains by name, object types by domain/name, integrations. Any write fails the test. */
-function readOnlyAws(o: { domains?: DomainDescription[]; objectTypes?: Record<string, ObjectTypeDescription[]>; integrations?: ObservedIntegration[] } = {}): Gateway {
-  const reads: string[] = [];
-  const write = async (): Promise<never> => {
-    throw new Error('plan wrote to AWS');
-  };
-  const domain = (name: string) => o.domains?.find((d) => d.DomainName === name);
-  return {
-    reads,
-    account: async () => ACCOUNT,
-    checkCredentials: async () => {},
-    getIntegration: async (_t, d, uri) => (reads.push('GetIntegration'), o.integrations?.find((i) => i.domainName === d && i.uri === uri)),
-    listIntegrations: async (_t, d) => (reads.push('ListIntegrations'), (o.integrations ?? []).filter((i) => i.domainName === d)),
-    getDomain: async (_t, name) => (reads.push('GetDomain'), domain(name)),
-    listDomains: async () => (reads.push('ListDomains'), []),
-    // As AWS: an object type of a missing domain is NotFound, which the gateway answers as undefined.
-    getObjectType: async (_t, d, name) => (reads.push('GetProfileObjectType'), o.objectTypes?.[d]?.find((t) => t.ObjectTypeName === name)),
-    listObjectTypes: async () => (reads.push('ListProfileObjectTypes'), []),
-    putIntegration: write,
-    deleteIntegration: write,
-    tagResource: write,
-    untagResource: write,
-    flowExists: write,
-    deleteFlow: write,
-    createDomain: write,
-    updateDomain: write,
-    deleteDomain: write,
-    putObjectType: write,
-    deleteObjectType: write,
-  };
-}
 
 const awsDomain = (extra: Partial<DomainDescription> = {}): DomainDescription => ({ DomainName: 'shop', DefaultExpirationDays: 365, CreatedAt: T0, LastUpdatedAt: T0, Tags: { team: 'crm' }, ...extra });
 const awsType = (extra: Partial<ObjectTypeDescription> = {}): ObjectTypeDescription => ({

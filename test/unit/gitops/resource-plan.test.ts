@@ -7,31 +7,14 @@ import { changeLine, renderJson, renderText, summarize, summaryLine } from '../.
 import { hasChanges, planResource, type PlanDeps } from '../../../src/gitops/resource-plan.ts';
 import { DomainSnapshots } from '../../../src/reconcile/snapshots.ts';
 import { salesforceFlow } from './flows.ts';
+import { readOnlyAws } from './read-only-aws.ts';
 
 const CONNECT = 'arn:aws:connect:us-east-1:123456789012:instance/11111111-2222-3333-4444-555555555555';
 const FLOW_URI = 'arn:aws:appflow:us-east-1:123456789012:flow/retail-salesforce-account';
 const T0 = new Date('2026-11-30T07:00:00Z');
 
-/** An in-memory AWS that fails the test on any write: plan must only read. */
-function readOnlyGateway(items: ObservedIntegration[]): IntegrationGateway & { reads: string[] } {
-  const reads: string[] = [];
-  const write = async (): Promise<never> => {
-    throw new Error('plan wrote to AWS');
-  };
-  return {
-    reads,
-    account: async () => '123456789012',
-    checkCredentials: async () => {},
-    getIntegration: async (_t, domain, uri) => (reads.push('GetIntegration'), items.find((i) => i.domainName === domain && i.uri === uri)),
-    listIntegrations: async (_t, domain) => (reads.push('ListIntegrations'), items.filter((i) => i.domainName === domain)),
-    putIntegration: write,
-    deleteIntegration: write,
-    tagResource: write,
-    untagResource: write,
-    flowExists: write,
-    deleteFlow: write,
-  };
-}
+/** The in-memory AWS of read-only-aws.ts, holding only these integrations. */
+const readOnlyGateway = (items: ObservedIntegration[]) => readOnlyAws({ integrations: items });
 
 const observed = (o: Partial<ObservedIntegration> & { uri: string }): ObservedIntegration => ({ domainName: 'retail', createdAt: T0, lastUpdatedAt: T0, ...o });
 const resource = (name: string, spec: IntegrationSpec, annotations?: Record<string, string>): CustomerProfilesIntegration => ({
