@@ -35,3 +35,6 @@ export interface ManagedObject<S extends ManagedSpec = ManagedSpec, St extends M
   status?: St | undefined;
 }
 
+
+/** A resource's key in caches, queues and messages: namespace/name. */
+export const keyOf = (o: { metadata: { namespace?: string | undefined; name: string } }) => `${o.metadata.namespace}/${o.metadata.name}`;

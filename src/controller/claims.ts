@@ -4,7 +4,7 @@
 // namespaces mapped to two accounts names two integrations. A role ARN without an account, or no
 // role (the controller's own identity), is its own identity: claims can only under-detect then,
 // and the owner tag still keeps a second resource from writing.
-import type { ManagedObject } from '../api/managed-object.ts';
+import { keyOf, type ManagedObject } from '../api/managed-object.ts';
 import type { CustomerProfilesDomain, CustomerProfilesIntegration, CustomerProfilesObjectType } from '../api/types.ts';
 import { accountOfArn, flowNameOfUri } from '../aws/arn.ts';
 
@@ -44,7 +44,6 @@ export const domainClaim: ClaimOf<CustomerProfilesDomain> = (o, place) => `${pla
 /** An object type is its name in its domain. */
 export const objectTypeClaim: ClaimOf<CustomerProfilesObjectType> = (o, place) => `${place}|${o.spec.domainName}|object-type:${o.spec.objectTypeName}`;
 
-const keyOf = (o: ManagedObject) => `${o.metadata.namespace}/${o.metadata.name}`;
 
 /** Older first: creation time, then namespace/name so the order is total and stable. */
 function older(a: ManagedObject, b: ManagedObject): number {

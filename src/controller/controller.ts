@@ -2,7 +2,7 @@
 // leader election, metrics servers or signals: `cpi run` composes those around it.
 import type { Logger } from 'pino';
 import { ANNOTATIONS } from '../api/group.ts';
-import type { ManagedObject } from '../api/managed-object.ts';
+import { keyOf, type ManagedObject } from '../api/managed-object.ts';
 import type { CustomerProfilesIntegration } from '../api/types.ts';
 import { pollIntervalAnnotation } from '../api/annotations.ts';
 import type { ReconcileResult, Trigger } from '../reconcile/managed.ts';
@@ -45,7 +45,7 @@ interface OwnWrite {
   status: unknown;
 }
 
-export const keyOf = (o: { metadata: { namespace?: string; name: string } }) => `${o.metadata.namespace}/${o.metadata.name}`;
+export { keyOf };
 const namespaceOf = (key: string) => key.slice(0, key.indexOf('/'));
 
 function annotationsChanged(a: ManagedObject, b: ManagedObject): boolean {

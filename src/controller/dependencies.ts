@@ -3,7 +3,7 @@
 // object types; a domain goes after everything in it, an object type after the integrations that
 // use it. Only what is managed in the same namespace is waited for (a domain made elsewhere is
 // AWS's to answer for). Pure functions over the caches; the manager wires them in.
-import type { ManagedObject } from '../api/managed-object.ts';
+import { keyOf, type ManagedObject } from '../api/managed-object.ts';
 import type { CustomerProfilesDomain, CustomerProfilesIntegration, CustomerProfilesObjectType } from '../api/types.ts';
 import type { ObjectCache } from './controller.ts';
 
@@ -13,7 +13,6 @@ export interface KindCaches {
   integrations: Pick<ObjectCache<CustomerProfilesIntegration>, 'list'>;
 }
 
-const keyOf = (o: ManagedObject) => `${o.metadata.namespace}/${o.metadata.name}`;
 
 /** A dependency is there once AWS reported it exists (status.createdAt) and it is not being deleted. */
 export const exists = (o: ManagedObject) => !!o.status?.createdAt && !o.metadata.deletionTimestamp;

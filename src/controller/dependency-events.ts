@@ -1,6 +1,6 @@
 // Dependencies as events: a domain or object type that comes to exist in AWS requeues, at once,
 // the resources waiting for it; a resource that goes requeues the deletes it was holding up.
-import type { ManagedObject } from '../api/managed-object.ts';
+import { keyOf, type ManagedObject } from '../api/managed-object.ts';
 import type { CustomerProfilesDomain, CustomerProfilesIntegration, CustomerProfilesObjectType } from '../api/types.ts';
 import { domainDependents, exists, heldUp, objectTypeDependents, objectTypesOf, type KindCaches } from './dependencies.ts';
 import type { KindParts } from './kind-controller.ts';
@@ -11,7 +11,6 @@ interface Parts {
   objectTypes?: KindParts<CustomerProfilesObjectType> | undefined;
 }
 
-const keyOf = (o: ManagedObject) => `${o.metadata.namespace}/${o.metadata.name}`;
 
 /** Calls `fn` once each time an object of the cache comes to exist in AWS (status.createdAt set). */
 function onceExisting<R extends ManagedObject>(parts: KindParts<R>, fn: (obj: R) => void): void {

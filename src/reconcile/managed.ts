@@ -6,6 +6,7 @@
 // managed.Reconciler is the model).
 import deepEqual from 'fast-deep-equal';
 import { ANNOTATIONS, FINALIZER } from '../api/group.ts';
+import { keyOf } from '../api/managed-object.ts';
 import { pausedAnnotationProblem, pollIntervalAnnotation } from '../api/annotations.ts';
 import { AwsFailure, classifyAwsError } from '../aws/errors.ts';
 import type { AwsTarget, CallPriority } from '../aws/types.ts';
@@ -383,7 +384,6 @@ export class ManagedReconciler<R extends ManagedObject, O, P> {
   }
 }
 
-const keyOf = (o: ManagedObject) => `${o.metadata.namespace}/${o.metadata.name}`;
 const gen = (obj: ManagedObject) => obj.metadata.generation ?? 0;
 
 /** The status stored now, with this reconcile's lastHandledReconcileAt (base's). */
