@@ -151,8 +151,7 @@ export class ManagedReconciler<R extends ManagedObject, O, P> {
       for (const w of this.kind.specWarnings?.(obj, this.deps.defaultRegion) ?? []) this.deps.events.emit(obj, 'Warning', w.reason, 'Reconcile', w.message);
     }
 
-    const base = { ...(obj.status ?? {}), lastHandledReconcileAt: annotations[ANNOTATIONS.reconcileRequestedAt] ?? obj.status?.lastHandledReconcileAt } as StatusOf<R>;
-    if (base.lastHandledReconcileAt === undefined) delete base.lastHandledReconcileAt;
+    const base = withHandled((obj.status ?? {}) as StatusOf<R>, annotations[ANNOTATIONS.reconcileRequestedAt] ?? obj.status?.lastHandledReconcileAt);
 
     if (isPaused) {
       await this.writeStatus(obj, paused(base, gen(obj), this.deps.now()));
@@ -255,8 +254,7 @@ export class ManagedReconciler<R extends ManagedObject, O, P> {
     if (left.length) return this.notConverged(ctx, { ...stored(obj, base), ...withoutEmpty(applied) }, left, kind.describe(obj, result));
     const now = this.deps.now();
     // From the status just written (Ready=False), so Ready's transition time moves forward, never back.
-    const current = { ...obj.status, lastHandledReconcileAt: base.lastHandledReconcileAt } as StatusOf<R>;
-    if (current.lastHandledReconcileAt === undefined) delete current.lastHandledReconcileAt;
+    const current = stored(obj, base);
     const fields = { ...applied, ...kind.statusFields(obj, result, place), lastSyncTime: now.toISOString() };
     await this.writeStatus(obj, readyStatus(current, gen(obj), now, `${kind.describe(obj, result)} matches the spec`, fields));
     return { requeueAfterMs: this.deps.pollIntervalMs(obj) };
@@ -388,9 +386,7 @@ const gen = (obj: ManagedObject) => obj.metadata.generation ?? 0;
 
 /** The status stored now, with this reconcile's lastHandledReconcileAt (base's). */
 function stored<R extends ManagedObject>(obj: R, base: StatusOf<R>): StatusOf<R> {
-  const out = { ...(obj.status ?? {}), lastHandledReconcileAt: base.lastHandledReconcileAt } as StatusOf<R>;
-  if (out.lastHandledReconcileAt === undefined) delete out.lastHandledReconcileAt;
-  return out;
+  return withHandled((obj.status ?? {}) as StatusOf<R>, base.lastHandledReconcileAt);
 }
 
 /** The members that have a value (a status never stores undefined). */
