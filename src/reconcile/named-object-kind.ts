@@ -2,6 +2,7 @@
 // created with one call that carries the tags (the owner tag atomic with the create), changed
 // with one update call, tags through TagResource / UntagResource. Domain and ObjectType are this
 // with their own calls and words (domain-kind.ts, object-type-kind.ts).
+import { toRfc3339 } from '../api/convert.ts';
 import type { ManagedObject, ManagedStatus } from '../api/managed-object.ts';
 import type { AwsTarget, CallPriority } from '../aws/types.ts';
 import type { ActIo, ManagedKind, ObserveContext, Placement, PlanSummary } from './kind.ts';
@@ -134,9 +135,14 @@ export class NamedObjectKind<R extends ManagedObject, D extends Described> imple
     return this.c.specProblem(obj);
   }
 
-  pinned(status: ManagedStatus | undefined): PinnedTarget | undefined {
+  /** The ARN status recorded (the object's identity once it was seen). */
+  private statusArn(status: ManagedStatus | undefined): string | undefined {
     const arn = (status as Record<string, unknown> | undefined)?.[this.c.arnField];
-    return pinnedAt(status, typeof arn === 'string' ? arn : undefined);
+    return typeof arn === 'string' ? arn : undefined;
+  }
+
+  pinned(status: ManagedStatus | undefined): PinnedTarget | undefined {
+    return pinnedAt(status, this.statusArn(status));
   }
 
   targetChange(pinned: PinnedTarget | undefined, now: EffectiveTarget): string | undefined {
@@ -149,8 +155,7 @@ export class NamedObjectKind<R extends ManagedObject, D extends Described> imple
   }
 
   ownership(obj: R, observed: Observed<D>) {
-    const statusArn = (obj.status as Record<string, unknown> | undefined)?.[this.c.arnField];
-    return decideOwnershipOf(obj, { id: observed.arn, tags: observed.aws.Tags, exists: `${this.c.describe(obj)} already exists` }, typeof statusArn === 'string' ? statusArn : undefined);
+    return decideOwnershipOf(obj, { id: observed.arn, tags: observed.aws.Tags, exists: `${this.c.describe(obj)} already exists` }, this.statusArn(obj.status));
   }
 
   plan(obj: R, observed: Observed<D> | undefined, ownerTags: Record<string, string>): NamedPlan {
@@ -220,8 +225,8 @@ export class NamedObjectKind<R extends ManagedObject, D extends Described> imple
     return {
       [this.c.arnField]: observed.arn,
       ...placementFields(place),
-      ...(created ? { createdAt: iso(created) } : {}),
-      ...(updated ? { lastUpdatedAt: iso(updated) } : {}),
+      ...(created ? { createdAt: toRfc3339(created) } : {}),
+      ...(updated ? { lastUpdatedAt: toRfc3339(updated) } : {}),
       ...this.c.extraStatus?.(observed.aws),
     };
   }
@@ -231,4 +236,3 @@ export class NamedObjectKind<R extends ManagedObject, D extends Described> imple
   }
 }
 
-const iso = (d: Date) => d.toISOString().replace('.000Z', 'Z');
