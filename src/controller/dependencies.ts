@@ -54,31 +54,36 @@ function usersWaiting(users: ManagedObject[], noun: string, name: string): strin
   return `the ${noun} ${name} is deleted after the resources that use it: ${shown} (delete them, or set deletionPolicy: Retain on this one)`;
 }
 
-/** A domain with deletionPolicy Delete goes last: after the object types and integrations in it. */
-export function domainDeleteWaitsFor(c: KindCaches, d: CustomerProfilesDomain): string | undefined {
+/** The object types and integrations in a domain's namespace that name it. */
+function domainUsers(c: KindCaches, d: CustomerProfilesDomain): ManagedObject[] {
   const ns = d.metadata.namespace ?? '';
   const inIt = (o: ManagedObject) => o.spec.domainName === d.spec.domainName;
-  const users = [...(c.objectTypes?.list(ns) ?? []).filter(inIt), ...c.integrations.list(ns).filter(inIt)];
-  return usersWaiting(users, 'domain', d.spec.domainName);
+  return [...(c.objectTypes?.list(ns) ?? []).filter(inIt), ...c.integrations.list(ns).filter(inIt)];
+}
+
+/** The integrations in an object type's namespace that map into it. */
+function objectTypeUsers(c: KindCaches, t: CustomerProfilesObjectType): CustomerProfilesIntegration[] {
+  return c.integrations.list(t.metadata.namespace ?? '').filter((i) => i.spec.domainName === t.spec.domainName && objectTypesOf(i).includes(t.spec.objectTypeName));
+}
+
+/** A domain with deletionPolicy Delete goes last: after the object types and integrations in it. */
+export function domainDeleteWaitsFor(c: KindCaches, d: CustomerProfilesDomain): string | undefined {
+  return usersWaiting(domainUsers(c, d), 'domain', d.spec.domainName);
 }
 
 /** An object type goes after the integrations that map into it. */
 export function objectTypeDeleteWaitsFor(c: KindCaches, ot: CustomerProfilesObjectType): string | undefined {
-  const users = c.integrations.list(ot.metadata.namespace ?? '').filter((i) => i.spec.domainName === ot.spec.domainName && objectTypesOf(i).includes(ot.spec.objectTypeName));
-  return usersWaiting(users, 'object type', ot.spec.objectTypeName);
+  return usersWaiting(objectTypeUsers(c, ot), 'object type', ot.spec.objectTypeName);
 }
 
-/** Keys of the resources that wait for a domain (to requeue when it comes to exist). */
+/** Keys of the resources that wait for a domain (to requeue when it comes to exist): the same ones. */
 export function domainDependents(c: KindCaches, d: CustomerProfilesDomain): string[] {
-  const ns = d.metadata.namespace ?? '';
-  const inIt = (x: ManagedObject) => x.spec.domainName === d.spec.domainName;
-  return [...(c.objectTypes?.list(ns) ?? []).filter(inIt), ...c.integrations.list(ns).filter(inIt)].map(keyOf);
+  return domainUsers(c, d).map(keyOf);
 }
 
 /** Keys of the integrations that wait for an object type. */
 export function objectTypeDependents(c: KindCaches, t: CustomerProfilesObjectType): string[] {
-  const users = c.integrations.list(t.metadata.namespace ?? '').filter((i) => i.spec.domainName === t.spec.domainName && objectTypesOf(i).includes(t.spec.objectTypeName));
-  return users.map(keyOf);
+  return objectTypeUsers(c, t).map(keyOf);
 }
 
 /** Keys of the deleting domains (and object types, for an integration) a resource that went was holding up. */
