@@ -163,8 +163,22 @@ async function assessed<R extends ManagedObject, O, P>(kind: ManagedKind<R, O, P
   return { current, found };
 }
 
-/** What the controller would do with a planned assessment: the calls, or none when paused. */
-function planned(result: ResourcePlan, obj: ManagedObject, summary: { calls: string[]; reason?: PutReason | undefined }): void {
+/**
+ * What the controller would do with the assessment, the same for every kind: refuse (a moved
+ * target, one it does not own), report drift read-only (Observe), or make the planned calls
+ * (none when paused). A create lists every member it sends.
+ */
+function settle<R extends ManagedObject>(result: ResourcePlan, obj: R, noun: string, found: Assessment<R, unknown, unknown>): void {
+  if (found.outcome === 'moved') return void refuse(result, 'TargetChanged', found.message);
+  if (found.outcome === 'refused') return void refuse(result, 'AlreadyExists', found.message);
+  if (found.outcome === 'observed') {
+    result.action = 'read-only';
+    // What the reconciler reports as drift in Observe mode.
+    result.changes = found.observed !== undefined ? found.drift : [{ path: '', kind: 'add', to: noun }];
+    return;
+  }
+  const { summary } = found;
+  result.changes = summary.reason === 'create' ? createChanges(obj.spec, noun) : summary.changes;
   result.calls = summary.calls;
   result.reason = summary.reason;
   result.action = result.calls.length === 0 ? 'none' : summary.reason === 'create' ? 'create' : 'update';
@@ -187,21 +201,11 @@ async function planIntegration(obj: CustomerProfilesIntegration, deps: PlanDeps,
     const fromSnapshot = !!deps.snapshots && !!deps.batched?.(result.region, spec.domainName);
     const kind = new IntegrationKind(deps.gateway, deps.snapshots);
     const { current, found } = await assessed(kind, INTEGRATION_NAMES, obj, deps, result, context, fromSnapshot);
-    if (found.outcome === 'moved') return refuse(result, 'TargetChanged', found.message);
-    const observed = found.observed;
-    result.uri = observed?.uri ?? current.status?.uri ?? spec.uri;
-    if (found.outcome === 'observed') {
-      result.action = 'read-only';
-      // What the reconciler reports as drift in Observe mode: readable fields and tags.
-      result.changes = observed ? found.drift : [{ path: '', kind: 'add', to: 'integration' }];
-      return result;
+    if (found.outcome !== 'moved') result.uri = found.observed?.uri ?? current.status?.uri ?? spec.uri;
+    settle(result, obj, kind.noun, found);
+    if (found.outcome === 'planned' && result.changes.some((c) => c.path.startsWith('flowDefinition'))) {
+      result.flowCompared = found.planned.status?.appliedFlowDefinition ? 'fields' : 'hash';
     }
-    if (found.outcome === 'refused') return refuse(result, 'AlreadyExists', found.message);
-
-    const { summary, planned: compared } = found;
-    result.changes = summary.reason === 'create' ? createChanges(spec) : summary.changes;
-    if (result.changes.some((c) => c.path.startsWith('flowDefinition'))) result.flowCompared = compared.status?.appliedFlowDefinition ? 'fields' : 'hash';
-    planned(result, obj, summary);
   } catch (err) {
     failedPlan(result, err);
   }
@@ -215,16 +219,7 @@ async function planNamed<R extends CustomerProfilesDomain | CustomerProfilesObje
   try {
     const kind = namedKind(obj, deps.gateway) as unknown as ManagedKind<R, unknown, unknown>;
     const { found } = await assessed(kind, names, obj, deps, result, context);
-    if (found.outcome === 'moved') return refuse(result, 'TargetChanged', found.message);
-    if (found.outcome === 'observed') {
-      result.action = 'read-only';
-      result.changes = found.observed !== undefined ? found.drift : [{ path: '', kind: 'add', to: kind.noun }];
-      return result;
-    }
-    if (found.outcome === 'refused') return refuse(result, 'AlreadyExists', found.message);
-    const { summary } = found;
-    result.changes = summary.reason === 'create' ? createChanges(obj.spec, kind.noun) : summary.changes;
-    planned(result, obj, summary);
+    settle(result, obj, kind.noun, found);
   } catch (err) {
     failedPlan(result, err);
   }
