@@ -4,7 +4,7 @@
 // skipped, or, when asked for, kept with a comment that names the owner.
 import type { ManagedObject } from '../api/managed-object.ts';
 import type { CustomerProfilesIntegration } from '../api/types.ts';
-import { claimHolders, claimOf, placeOf, type ClaimOf, type RoleOf } from '../controller/claims.ts';
+import { claimHolders, integrationClaim, placeOf, type ClaimOf, type RoleOf } from '../controller/claims.ts';
 import type { ImportedResource } from './import-resources.ts';
 
 export interface ManagedResource<T> {
@@ -25,22 +25,19 @@ export type ManagedIntegration = ManagedResource<ImportedResource>;
  * names, whose account holds its resources' integrations.
  */
 export function splitManaged(imported: ImportedResource[], inCluster: readonly CustomerProfilesIntegration[], region: string, roleOf: RoleOf = () => undefined): { free: ImportedResource[]; managed: ManagedIntegration[] } {
-  return splitBy(imported, inCluster, (o) => claimOf(o, region, roleOf));
+  return splitManagedOf(imported, inCluster, integrationClaim, region, roleOf);
 }
 
 /** The same for a domain or object types: `claim` is the kind's claim (claims.ts). */
 export function splitManagedOf<R extends ManagedObject, T extends { object: R }>(imported: T[], inCluster: readonly R[], claim: ClaimOf<R>, region: string, roleOf: RoleOf = () => undefined): { free: T[]; managed: Array<ManagedResource<T>> } {
-  return splitBy(imported, inCluster, (o) => (o.spec?.domainName ? claim(o, placeOf(o, region, roleOf)) : undefined));
-}
-
-function splitBy<R extends ManagedObject, T extends { object: R }>(imported: T[], inCluster: readonly R[], claimOf: (o: R) => string | undefined): { free: T[]; managed: Array<ManagedResource<T>> } {
+  const claimOf = (o: R) => (o.spec?.domainName ? claim(o, placeOf(o, region, roleOf)) : undefined);
   // The oldest resource of a claim holds it, as the controller decides.
   const owners = claimHolders(inCluster, claimOf);
   const free: T[] = [];
   const managed: Array<ManagedResource<T>> = [];
   for (const r of imported) {
-    const claim = claimOf(r.object);
-    const owner = claim ? owners.get(claim) : undefined;
+    const theirs = claimOf(r.object);
+    const owner = theirs ? owners.get(theirs) : undefined;
     if (!owner) free.push(r);
     else managed.push({ resource: r, owner, same: owner === `${r.object.metadata.namespace ?? ''}/${r.object.metadata.name}` });
   }
